@@ -1,0 +1,27 @@
+"""The `hoso` command line: one click group; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 99})
+@click.version_option(package_name="hoso")
+def main() -> None:
+    """hoso — land-document intake over Telegram for the land-database campaign.
+
+    Configuration comes from HOSO_* environment variables (and an optional .env file);
+    see README.md.
+    """
+    os.umask(0o077)  # the database, blobs and keys hold personal data: owner-only files
+
+
+# Command groups are registered here, one line each.
+from bot.cli.admin import init, parcels, status, targets, units, villages  # noqa: E402
+from bot.cli.demo import demo  # noqa: E402
+from bot.cli.keys import keys  # noqa: E402
+
+for _command in (demo, init, status, units, villages, parcels, targets, keys):
+    main.add_command(_command)

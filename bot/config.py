@@ -1,0 +1,99 @@
+"""Configuration: `HOSO_*` environment variables and an optional `.env`, validated at start.
+
+Secrets are `SecretStr`: they never appear in repr, logs or error messages. A bad value stops
+the program with one sentence naming the variable (see `ConfigError`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ConfigError", "Settings", "load_settings"]
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the variable and the fix."""
+
+
+class Settings(BaseSettings):
+    """Everything hoso reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HOSO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("var"), description="database, blobs and key files")
+    database_url: str | None = Field(
+        default=None, description="default: SQLite file hoso.db in the data directory"
+    )
+    province: str | None = Field(
+        default=None, description="official code of the province this installation serves"
+    )
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str | None = Field(
+        default=None, description="another Bot API server (the simulator, a local server)"
+    )
+    webhook_url: str | None = None
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8080, ge=0, le=65535)
+    field_keys: SecretStr | None = Field(
+        default=None, description="field keyring instead of a file"
+    )
+    blind_index_key: SecretStr | None = Field(
+        default=None, description="blind-index key (base64) instead of a file"
+    )
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    delete_resident_photos: bool = True
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    @field_validator("province")
+    @classmethod
+    def _province_code(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.isdigit() or len(value) > 3:
+            raise ValueError("must be the province's official numeric code, e.g. 66")
+        return f"{int(value):02d}"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'hoso.db'}"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    def ensure_data_dir(self) -> None:
+        """Create the data directory and prove it is writable."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            probe = self.data_dir / f".probe-{secrets.token_hex(4)}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise ConfigError(
+                f"HOSO_DATA_DIR={self.data_dir} cannot be written ({exc.strerror}): "
+                "choose a directory this user may write to"
+            ) from None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the environment; a bad variable raises ConfigError naming it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = "HOSO_" + "_".join(str(part) for part in error["loc"]).upper()
+            problems.append(f"{name}: {error['msg']}")
+        raise ConfigError("bad configuration — " + "; ".join(problems)) from None

@@ -1,0 +1,119 @@
+"""Engines, sessions and migrations for SQLite (embedded default) and PostgreSQL (scale-out).
+
+SQLite runs in WAL mode with `synchronous=NORMAL`, foreign keys on and a busy timeout; every
+transaction starts with `BEGIN IMMEDIATE`, so two writers queue instead of failing with
+"database is locked" when a read turns into a write. The schema is managed by Alembic only;
+`Database.upgrade()` runs at every start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+__all__ = ["Database", "DatabaseUrlError", "sqlite_url"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+class DatabaseUrlError(ValueError):
+    """The database URL names no supported backend."""
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass
+class Database:
+    """An engine and its session factory; services own transactions with `session()`."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def connect(cls, url: str, *, schema: str | None = None, echo: bool = False) -> Database:
+        """Engine for `url`; `schema` selects a PostgreSQL schema (several provinces, or tests,
+        can share one database)."""
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise DatabaseUrlError("the database URL is not a valid URL") from None
+        backend = parsed.get_backend_name()
+        if backend == "sqlite":
+            if parsed.drivername != "sqlite+aiosqlite":
+                parsed = parsed.set(drivername="sqlite+aiosqlite")
+            engine = create_async_engine(parsed, echo=echo)
+            _tune_sqlite(engine)
+        elif backend == "postgresql":
+            if parsed.drivername != "postgresql+asyncpg":
+                parsed = parsed.set(drivername="postgresql+asyncpg")
+            connect_args = {"server_settings": {"search_path": schema}} if schema else {}
+            engine = create_async_engine(
+                parsed, echo=echo, pool_size=10, max_overflow=10, connect_args=connect_args
+            )
+        else:
+            raise DatabaseUrlError(
+                f"unsupported database {backend!r}: use sqlite+aiosqlite or postgresql+asyncpg"
+            )
+        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    async def upgrade(self) -> None:
+        """Bring the schema to the newest migration."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(lambda sync: command.upgrade(_alembic_config(sync), "head"))
+
+    async def schema_revision(self) -> tuple[str | None, str | None]:
+        """(current revision in the database, newest revision in the code)."""
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        async with self.engine.connect() as connection:
+            current = await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision()
+            )
+        return current, head
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,399 @@
+"""The tables of DESIGN.md as typed SQLAlchemy 2 models.
+
+Personal values (names, ID numbers, phones, serials, draft contents, notification texts) are
+stored only as field ciphertexts in `*_enc` columns, bound to table, column and row id, which is
+why the tables that hold them use client-generated UUID keys. `ENCRYPTED_COLUMNS` lists them all
+for key rotation and for the tests that read the raw database file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.states import (
+    ActorKind,
+    CertificateStatus,
+    DocumentStatus,
+    OutboxStatus,
+    Route,
+    StaffRole,
+    SubmissionState,
+)
+
+__all__ = [
+    "ENCRYPTED_COLUMNS",
+    "AuditHead",
+    "Base",
+    "Blob",
+    "Citizen",
+    "Commune",
+    "CommuneKey",
+    "Document",
+    "Draft",
+    "Event",
+    "FieldKeyRecord",
+    "Invite",
+    "Outbox",
+    "Parcel",
+    "ProcessedUpdate",
+    "Province",
+    "Staff",
+    "Submission",
+    "Target",
+    "Village",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every backend (SQLite stores it naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _state(enum: type[StrEnum]) -> SAEnum:
+    return SAEnum(
+        enum,
+        native_enum=False,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 — read by SQLAlchemy at class creation
+        datetime: UtcDateTime,
+        dict[str, Any]: JSON,
+        bytes: LargeBinary,
+    }
+
+
+class Province(Base):
+    __tablename__ = "province"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    short_name: Mapped[str] = mapped_column(String(100))
+    search_key: Mapped[str] = mapped_column(String(100))
+    escrow_recipient: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Commune(Base):
+    __tablename__ = "commune"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"), index=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    short_name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    search_key: Mapped[str] = mapped_column(String(100), index=True)
+    receipt_prefix: Mapped[str] = mapped_column(String(4))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Village(Base):
+    __tablename__ = "village"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    search_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Parcel(Base):
+    """A commune's imported parcel list: (map sheet, parcel number) → village."""
+
+    __tablename__ = "parcel"
+    __table_args__ = (UniqueConstraint("commune_id", "map_sheet", "parcel_no"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"))
+    map_sheet: Mapped[str] = mapped_column(String(16))
+    parcel_no: Mapped[str] = mapped_column(String(16))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
+
+
+class Target(Base):
+    """A household/parcel the commune must collect (imported list)."""
+
+    __tablename__ = "target"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
+    household_name_enc: Mapped[bytes]
+    cccd_enc: Mapped[bytes | None]
+    cccd_index: Mapped[bytes | None] = mapped_column(LargeBinary(16), index=True)
+    map_sheet: Mapped[str | None] = mapped_column(String(16))
+    parcel_no: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    role: Mapped[StaffRole] = mapped_column(_state(StaffRole))
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+class Invite(Base):
+    """A single-use, expiring staff invitation; only the token's hash is stored."""
+
+    __tablename__ = "invite"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    role: Mapped[StaffRole] = mapped_column(_state(StaffRole))
+    province_id: Mapped[int] = mapped_column(ForeignKey("province.id"))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Citizen(Base):
+    """A resident's Telegram account, language and consent."""
+
+    __tablename__ = "citizen"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    language: Mapped[str] = mapped_column(String(2), default="vi")
+    consent_version: Mapped[str | None] = mapped_column(String(16))
+    consent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Draft(Base):
+    """One conversation in progress; its contents are one encrypted JSON payload."""
+
+    __tablename__ = "draft"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    citizen_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("citizen.id"), index=True)
+    submission_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("submission.id"))
+    step: Mapped[str] = mapped_column(String(32))
+    payload_enc: Mapped[bytes]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    reminded_at: Mapped[datetime | None]
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 — SQLAlchemy's own protocol
+
+
+class Submission(Base):
+    __tablename__ = "submission"
+    __table_args__ = (Index(None, "commune_id", "village_id", "state"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
+    citizen_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("citizen.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    route: Mapped[Route] = mapped_column(_state(Route))
+    state: Mapped[SubmissionState] = mapped_column(_state(SubmissionState))
+    whose: Mapped[str] = mapped_column(String(16))
+    assisted_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    holder_name_enc: Mapped[bytes]
+    cccd_enc: Mapped[bytes]
+    cccd_index: Mapped[bytes] = mapped_column(LargeBinary(16), index=True)
+    phone_enc: Mapped[bytes | None]
+    certificate_status: Mapped[CertificateStatus] = mapped_column(_state(CertificateStatus))
+    certificate_serial_enc: Mapped[bytes | None]
+    map_sheet: Mapped[str | None] = mapped_column(String(16))
+    parcel_no: Mapped[str | None] = mapped_column(String(16))
+    quality_flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Blob(Base):
+    """A sealed file in the blob store, under a generated name."""
+
+    __tablename__ = "blob"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+
+class Document(Base):
+    """A photo or file in one slot of a draft or submission, from receipt to sealing."""
+
+    __tablename__ = "document"
+    __table_args__ = (Index(None, "status", "created_at"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    draft_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("draft.id", ondelete="SET NULL"), index=True
+    )
+    submission_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("submission.id"), index=True
+    )
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"))
+    slot: Mapped[str] = mapped_column(String(24))
+    status: Mapped[DocumentStatus] = mapped_column(_state(DocumentStatus))
+    as_file: Mapped[bool] = mapped_column(Boolean, default=False)
+    telegram_file_id: Mapped[str] = mapped_column(String(256))
+    file_unique_id: Mapped[str] = mapped_column(String(64), index=True)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str | None] = mapped_column(String(16))
+    blob_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("blob.id"))
+    issues: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stored_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+
+
+class Event(Base):
+    """Review history and audit: append-only, each row hashing the previous one."""
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_kind: Mapped[ActorKind] = mapped_column(_state(ActorKind))
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
+    submission_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("submission.id"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class AuditHead(Base):
+    """The single row holding the audit chain's head; locked while an event is appended."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class Outbox(Base):
+    """A message that must reach someone (receipt, staff notification, review decision)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index(None, "status", "not_before"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload_enc: Mapped[bytes]
+    status: Mapped[OutboxStatus] = mapped_column(_state(OutboxStatus))
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids already handled: a redelivered update is ignored."""
+
+    __tablename__ = "processed_update"
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class CommuneKey(Base):
+    """A commune's age key: the public recipient and the passphrase-locked identity."""
+
+    __tablename__ = "commune_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(128), unique=True)
+    identity_locked: Mapped[bytes]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None]
+
+
+class FieldKeyRecord(Base):
+    """Which field keys exist and which is primary; the key bytes are never in the database."""
+
+    __tablename__ = "field_key"
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    retired_at: Mapped[datetime | None]
+
+
+# Every column holding a field ciphertext, per model: used by key rotation and by the tests.
+ENCRYPTED_COLUMNS: dict[type[Base], tuple[str, ...]] = {
+    Target: ("household_name_enc", "cccd_enc"),
+    Draft: ("payload_enc",),
+    Submission: ("holder_name_enc", "cccd_enc", "phone_enc", "certificate_serial_enc"),
+    Outbox: ("payload_enc",),
+}

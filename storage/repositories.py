@@ -1,0 +1,137 @@
+"""Repositories: queries over one session. They never commit; the calling service owns the
+transaction (`async with database.sessions.begin() as session`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AuditHead,
+    Base,
+    Commune,
+    CommuneKey,
+    Event,
+    FieldKeyRecord,
+    Province,
+    Village,
+    utcnow,
+)
+from storage.states import ActorKind
+
+__all__ = [
+    "append_event",
+    "commune_by_code",
+    "commune_recipients",
+    "count_rows",
+    "primary_field_key",
+    "province_by_code",
+    "verify_event_chain",
+    "villages_by_code",
+]
+
+_GENESIS = b"\x00" * 32
+
+
+async def province_by_code(session: AsyncSession, code: str) -> Province | None:
+    return await session.scalar(select(Province).where(Province.code == code))
+
+
+async def commune_by_code(session: AsyncSession, code: str) -> Commune | None:
+    return await session.scalar(select(Commune).where(Commune.code == code))
+
+
+async def villages_by_code(session: AsyncSession, codes: Sequence[str]) -> dict[str, Village]:
+    if not codes:
+        return {}
+    rows = await session.scalars(select(Village).where(Village.code.in_(codes)))
+    return {village.code: village for village in rows}
+
+
+async def commune_recipients(session: AsyncSession, commune_id: int) -> list[str]:
+    rows = await session.scalars(
+        select(CommuneKey.recipient)
+        .where(CommuneKey.commune_id == commune_id, CommuneKey.retired_at.is_(None))
+        .order_by(CommuneKey.id)
+    )
+    return list(rows)
+
+
+async def count_rows(session: AsyncSession, model: type[Base]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def primary_field_key(session: AsyncSession) -> FieldKeyRecord | None:
+    return await session.scalar(select(FieldKeyRecord).where(FieldKeyRecord.is_primary))
+
+
+def _event_hash(prev: bytes, event: Event) -> bytes:
+    body = json.dumps(
+        {
+            "at": event.at.isoformat(),
+            "actor_kind": str(event.actor_kind),
+            "actor_id": event.actor_id,
+            "action": event.action,
+            "commune_id": event.commune_id,
+            "submission_id": str(event.submission_id) if event.submission_id else None,
+            "note": event.note,
+            "data": event.data,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    ).encode()
+    return hashlib.sha256(prev + body).digest()
+
+
+async def append_event(
+    session: AsyncSession,
+    *,
+    actor_kind: ActorKind,
+    actor_id: str | None,
+    action: str,
+    commune_id: int | None = None,
+    submission_id: Any = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append an audit event, chained to the previous one by hash.
+
+    The chain head row is locked (`FOR UPDATE` on PostgreSQL; SQLite already serialises writers)
+    so that two concurrent appends cannot fork the chain.
+    """
+    head = await session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:  # the first migration creates it; its absence means a damaged database
+        raise RuntimeError("the audit chain head is missing")
+    event = Event(
+        at=utcnow(),
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action=action,
+        commune_id=commune_id,
+        submission_id=submission_id,
+        note=note,
+        data=data or {},
+        prev_hash=head.hash,
+    )
+    event.hash = _event_hash(head.hash, event)
+    session.add(event)
+    await session.flush()
+    head.hash = event.hash
+    head.last_event_id = event.id
+    return event
+
+
+async def verify_event_chain(session: AsyncSession) -> int | None:
+    """The id of the first event whose hash does not match, or None if the chain is intact."""
+    prev = _GENESIS
+    for event in await session.scalars(select(Event).order_by(Event.id)):
+        if event.prev_hash != prev or _event_hash(prev, event) != event.hash:
+            return event.id
+        prev = event.hash
+    return None

@@ -1,0 +1,74 @@
+"""The persisted enumerations: what a row's state or kind column may hold.
+
+They live in storage because the models need them; the domain (intake) uses the same classes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = [
+    "ActorKind",
+    "CertificateStatus",
+    "DocumentStatus",
+    "OutboxStatus",
+    "Route",
+    "StaffRole",
+    "SubmissionState",
+]
+
+
+class SubmissionState(StrEnum):
+    """Review states (DESIGN.md): draft → submitted → in_review → needs_info ⇄ resubmitted → …"""
+
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    NEEDS_INFO = "needs_info"
+    RESUBMITTED = "resubmitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Route(StrEnum):
+    """Which routing rule placed a submission in its queue."""
+
+    CHOSEN = "chosen"  # deep link or the resident's choice of village
+    PARCEL = "parcel"  # the commune's imported parcel list
+    TARGET = "target"  # a matching household in the imported target list
+    TRIAGE = "triage"  # nobody knew: the commune triage queue
+    STAFF = "staff"  # assigned or re-routed by an officer
+
+
+class CertificateStatus(StrEnum):
+    HELD = "held"
+    AT_BANK = "at_bank"
+    LOST = "lost"
+    NEVER_ISSUED = "never_issued"
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "pending"  # received, not yet fetched and sealed
+    STORED = "stored"  # sealed in the blob store
+    REFUSED = "refused"  # failed the checks; the resident was asked to retake it
+    FAILED = "failed"  # could not be fetched (e.g. over 20 MB)
+    DELETED = "deleted"  # removed (withdrawal, retention); metadata kept
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"  # province
+    OFFICER = "officer"  # commune land officer (cán bộ địa chính)
+    CHIEF = "chief"  # village chief (trưởng thôn)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the configured time
+
+
+class ActorKind(StrEnum):
+    SYSTEM = "system"
+    RESIDENT = "resident"
+    STAFF = "staff"
+    ADMIN_CLI = "admin_cli"

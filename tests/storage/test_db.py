@@ -1,0 +1,82 @@
+"""Database set-up on both backends: migrations, SQLite tuning, the audit chain."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text, update
+
+from storage.db import Database, DatabaseUrlError
+from storage.models import Event, Province
+from storage.repositories import append_event, verify_event_chain
+from storage.states import ActorKind
+
+
+async def test_upgrade_is_idempotent_and_at_head(database: Database) -> None:
+    await database.upgrade()
+    current, head = await database.schema_revision()
+    assert current == head is not None
+
+
+async def test_sqlite_is_tuned(database: Database) -> None:
+    if database.backend != "sqlite":
+        pytest.skip("SQLite only")
+    async with database.engine.connect() as connection:
+        assert (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+        assert (await connection.exec_driver_sql("PRAGMA synchronous")).scalar() == 1
+        assert (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+
+
+async def test_foreign_keys_enforced(database: Database) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from storage.models import Commune
+
+    with pytest.raises(IntegrityError):
+        async with database.sessions.begin() as session:
+            session.add(
+                Commune(
+                    province_id=999,
+                    code="1",
+                    name="x",
+                    short_name="x",
+                    kind="Xã",
+                    search_key="x",
+                    receipt_prefix="X",
+                )
+            )
+
+
+async def test_audit_chain_detects_tampering(database: Database) -> None:
+    async with database.sessions.begin() as session:
+        for number in range(5):
+            await append_event(
+                session,
+                actor_kind=ActorKind.SYSTEM,
+                actor_id=None,
+                action="test",
+                note=f"event {number}",
+                data={"n": number},
+            )
+    async with database.sessions() as session:
+        assert await verify_event_chain(session) is None
+    async with database.sessions.begin() as session:
+        third = (await session.scalars(select(Event).order_by(Event.id))).all()[2]
+        await session.execute(update(Event).where(Event.id == third.id).values(note="rewritten"))
+    async with database.sessions() as session:
+        assert await verify_event_chain(session) == third.id
+
+
+async def test_repositories_never_commit(database: Database) -> None:
+    async with database.sessions() as session:
+        session.add(Province(code="99", name="T", short_name="T", search_key="t"))
+        await session.flush()
+        await session.rollback()
+    async with database.sessions() as session:
+        assert (await session.scalar(select(Province).where(Province.code == "99"))) is None
+        assert (await session.execute(text("SELECT 1"))).scalar() == 1
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "not a url at all", "oracle+cx://a/b"])
+def test_unsupported_urls(url: str) -> None:
+    with pytest.raises(DatabaseUrlError):
+        Database.connect(url)

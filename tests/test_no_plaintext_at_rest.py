@@ -1,0 +1,92 @@
+"""A stolen database file or blob directory reveals no name, ID number, phone or photo."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import text
+
+from crypto import CommuneRecipients, create_identity, seal_document
+from intake.deps import Deps
+from intake.units import import_province
+from storage.models import Citizen, Submission, Target
+from storage.states import CertificateStatus, Route, SubmissionState
+
+NAME = "Phạm Thị Hồng Nhung"
+CCCD = "066190012345"
+PHONE = "0912345678"
+SERIAL = "DA 123456"
+
+
+def photo(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, fmt)
+    return out.getvalue()
+
+
+async def test_raw_database_and_blobs_hold_no_plaintext(deps: Deps, tmp_path: Path) -> None:
+    if deps.database.backend != "sqlite":
+        import pytest
+
+        pytest.skip("reads the SQLite file itself")
+    await import_province(deps, "66")
+    fields, blind = deps.fields, deps.blind
+    async with deps.database.sessions.begin() as session:
+        commune_id = (
+            await session.execute(text("SELECT id FROM commune WHERE code = '24175'"))
+        ).scalar_one()
+        citizen = Citizen(telegram_user_id=5550001, language="vi")
+        session.add(citizen)
+        await session.flush()
+        sid = uuid.uuid4()
+
+        def enc(column: str, value: str, table: str = "submission", row: object = sid) -> bytes:
+            return fields.encrypt(value, table=table, column=column, row=row)  # type: ignore[arg-type]
+
+        session.add(
+            Submission(
+                id=sid,
+                receipt_code="HP-7Q3K9",
+                citizen_id=citizen.id,
+                commune_id=commune_id,
+                route=Route.CHOSEN,
+                state=SubmissionState.SUBMITTED,
+                whose="self",
+                holder_name_enc=enc("holder_name_enc", NAME),
+                cccd_enc=enc("cccd_enc", CCCD),
+                cccd_index=blind.cccd(CCCD),
+                phone_enc=enc("phone_enc", PHONE),
+                certificate_status=CertificateStatus.HELD,
+                certificate_serial_enc=enc("certificate_serial_enc", SERIAL),
+            )
+        )
+        tid = uuid.uuid4()
+        session.add(
+            Target(
+                id=tid,
+                commune_id=commune_id,
+                household_name_enc=enc("household_name_enc", NAME, "target", tid),
+                cccd_enc=enc("cccd_enc", CCCD, "target", tid),
+                cccd_index=blind.cccd(CCCD),
+            )
+        )
+    recipients = CommuneRecipients(
+        "24175", (create_identity().recipient,), create_identity().recipient
+    )
+    for fmt in ("JPEG", "PNG"):
+        deps.blobs.write(seal_document(photo(fmt), recipients))
+    await deps.database.close()  # flush the WAL into the main file too
+
+    raw = b"".join(path.read_bytes() for path in tmp_path.glob("hoso.db*"))
+    blobs = b"".join(path.read_bytes() for path in deps.blobs.root.rglob("*") if path.is_file())
+    assert b"HP-7Q3K9" in raw  # the check can see what is stored
+    for secret in (NAME, CCCD, PHONE, SERIAL, "Phạm", "Nhung", "0912", "190012345"):
+        for encoding in ("utf-8", "utf-16-le"):
+            needle = secret.encode(encoding)
+            assert needle not in raw, secret
+            assert needle not in blobs, secret
+    for magic in (b"\xff\xd8\xff", b"\x89PNG", b"JFIF", b"IHDR"):
+        assert magic not in blobs
