@@ -11,13 +11,21 @@ from simulator._simulator import (
     Simulator,
     SimulatorConfig,
 )
-from simulator.driver import Button, Chat, ChatMessage, SimulatorServer, UserSession
+from simulator.driver import (
+    Button,
+    CallbackAnswer,
+    Chat,
+    ChatMessage,
+    SimulatorServer,
+    UserSession,
+)
 
 __all__ = [
     "SIMULATOR_KEY",
     "ApiExchange",
     "BotApiError",
     "Button",
+    "CallbackAnswer",
     "Chat",
     "ChatMessage",
     "Clock",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from simulator._errors import BotApiError, UserActionError, bad_request
+from simulator._http import FORM_TYPES, read_form, read_json
 from simulator._simulator import SIMULATOR_KEY, Simulator
 from simulator._state import BotState, Chat
 from simulator._validation import Params, UploadedFile
@@ -43,25 +43,11 @@ async def _params(request: web.Request) -> tuple[Params, list[UploadedFile]]:
     if not request.body_exists:
         return Params(dict(request.query), {}), []
     if request.content_type == "application/json":
-        try:
-            body = json.loads(await request.read())
-        except ValueError:
-            raise bad_request("can't parse JSON object") from None
-        if not isinstance(body, dict):
-            raise bad_request("JSON body must be an object")
-        return Params(body, {}), []
-    if request.content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
-        try:
-            form = await request.post()
-        except ValueError:
-            raise bad_request("can't parse the form") from None
-        values: dict[str, object] = {}
-        uploads = []
-        for name, value in form.items():
-            if isinstance(value, web.FileField):
-                uploads.append(UploadedFile(value.file.read(), value.filename, value.content_type))
-            elif isinstance(value, str):
-                values[name] = value
+        return Params(await read_json(request), {}), []
+    if request.content_type in FORM_TYPES:
+        fields = await read_form(request)
+        values = {name: value for name, value in fields if isinstance(value, str)}
+        uploads = [value for _, value in fields if isinstance(value, UploadedFile)]
         return Params(values, {}), uploads
     raise bad_request(f"unsupported Content-Type {request.content_type}")
 

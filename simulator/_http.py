@@ -7,17 +7,50 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from simulator._botapi import METHODS
 from simulator._call import Call
 from simulator._errors import BotApiError, bad_request, not_found
 from simulator._files import MAX_UPLOAD_BYTES
+from simulator._signatures import check_types
 from simulator._simulator import SIMULATOR_KEY, ApiExchange
 from simulator._validation import Params, UploadedFile
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024  # a 50 MB file plus the other fields
-_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+async def read_json(request: web.Request) -> dict[str, object]:
+    """A JSON object body; anything else is a 400."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        raise bad_request("can't parse JSON object") from None
+    if not isinstance(body, dict):
+        raise bad_request("JSON body must be an object")
+    return body
+
+
+async def read_form(request: web.Request) -> list[tuple[str, str | UploadedFile]]:
+    """Fields of an urlencoded or multipart body, in order; file parts as UploadedFile."""
+    try:
+        form = await request.post()
+    except (ValueError, HttpProcessingError, RuntimeError):
+        raise bad_request(f"can't parse {request.content_type} body") from None
+    fields: list[tuple[str, str | UploadedFile]] = []
+    for name, value in form.items():
+        if isinstance(value, web.FileField):
+            fields.append(
+                (name, UploadedFile(value.file.read(), value.filename, value.content_type))
+            )
+        elif isinstance(value, str):
+            fields.append((name, value))
+        else:
+            fields.append((name, UploadedFile(bytes(value), None, None)))
+    return fields
 
 
 async def read_params(request: web.Request) -> Params:
@@ -26,30 +59,16 @@ async def read_params(request: web.Request) -> Params:
     files: dict[str, UploadedFile] = {}
     if not request.body_exists:
         return Params(values, files)
-    content_type = request.content_type
-    if content_type == "application/json":
-        raw = await request.read()
-        try:
-            body = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            raise bad_request("can't parse JSON object") from None
-        if not isinstance(body, dict):
-            raise bad_request("JSON body must be an object")
-        values.update(body)
-    elif content_type in _FORM_TYPES:
-        try:
-            form = await request.post()
-        except ValueError:
-            raise bad_request(f"can't parse {content_type} body") from None
-        for name, value in form.items():
-            if isinstance(value, web.FileField):
-                files[name] = UploadedFile(value.file.read(), value.filename, value.content_type)
-            elif isinstance(value, str):
-                values[name] = value
+    if request.content_type == "application/json":
+        values.update(await read_json(request))
+    elif request.content_type in FORM_TYPES:
+        for name, value in await read_form(request):
+            if isinstance(value, UploadedFile):
+                files[name] = value
             else:
-                files[name] = UploadedFile(bytes(value), None, None)
+                values[name] = value
     else:
-        raise bad_request(f"unsupported Content-Type {content_type}")
+        raise bad_request(f"unsupported Content-Type {request.content_type}")
     return Params(values, files)
 
 
@@ -63,12 +82,15 @@ async def handle_bot_method(request: web.Request) -> web.Response:
         if handler is None:
             raise not_found()
         params = await read_params(request)
+        check_types(method, params)
         result = await handler(Call(sim, bot, params))
         status, body = 200, {"ok": True, "result": result}
     except BotApiError as error:
         status, body = error.error_code, error.to_json()
-    files = {name: part.filename for name, part in params.files.items()}
-    sim.record(ApiExchange(token, method, params.values, files, status, body))
+    if request.transport is not None and not request.transport.is_closing():
+        # A long poll whose client went away answers no one; only what is received is recorded.
+        files = {name: part.filename for name, part in params.files.items()}
+        sim.record(ApiExchange(token, method, params.values, files, status, body))
     return web.json_response(body, status=status)
 
 

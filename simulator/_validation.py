@@ -150,15 +150,3 @@ class Params:
 
 def _wrong_type(name: str, type_name: str) -> BotApiError:
     return bad_request(f'field "{name}" must be of type {type_name}')
-
-
-def json_field(obj: JsonObject, name: str, kind: type | tuple[type, ...], where: str) -> Any:
-    """A field of a JSON object parameter, type-checked with Telegram's wording."""
-    value = obj.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise bad_request(f'{where}: field "{name}" has wrong type')
-    if not isinstance(value, kind):
-        raise bad_request(f'{where}: field "{name}" has wrong type')
-    return value

@@ -7,8 +7,7 @@ users act in-process, on the same objects the control API uses.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -18,87 +17,10 @@ from simulator._app import create_app
 from simulator._clock import Clock
 from simulator._errors import UserActionError
 from simulator._simulator import Recorder, Simulator, SimulatorConfig
-from simulator._state import BotState, Message
-from simulator._validation import JsonObject
-from simulator._views import message_view
+from simulator._snapshots import Button, CallbackAnswer, ChatMessage, keyboard_buttons
+from simulator._state import BotState
 
-
-@dataclass(frozen=True)
-class Button:
-    """An inline or reply keyboard button."""
-
-    text: str
-    callback_data: str | None = None
-    url: str | None = None
-    request_contact: bool = False
-    request_location: bool = False
-
-    @classmethod
-    def from_json(cls, button: JsonObject) -> Button:
-        return cls(
-            button["text"],
-            button.get("callback_data"),
-            button.get("url"),
-            bool(button.get("request_contact")),
-            bool(button.get("request_location")),
-        )
-
-
-def _keyboard(rows: list[list[JsonObject]] | None) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(Button.from_json(b) for b in row) for row in rows or [])
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    """A snapshot of one message in a chat, from either side."""
-
-    message_id: int
-    chat_id: int
-    from_bot: bool
-    text: str  # the text, or the caption of a media message, or ""
-    inline_keyboard: tuple[tuple[Button, ...], ...]
-    raw: JsonObject  # the Telegram Message JSON, plus from_bot and file_url
-
-    @classmethod
-    def of(cls, message: Message) -> ChatMessage:
-        view = message_view(message)
-        markup = view.get("reply_markup") or {}
-        return cls(
-            message.message_id,
-            message.chat.id,
-            message.from_bot,
-            view.get("text") or view.get("caption") or "",
-            _keyboard(markup.get("inline_keyboard")),
-            view,
-        )
-
-    @property
-    def buttons(self) -> list[Button]:
-        return [button for row in self.inline_keyboard for button in row]
-
-    @property
-    def photo(self) -> list[JsonObject]:
-        """PhotoSize objects, smallest first; empty when this is no photo."""
-        return list(self.raw.get("photo", []))
-
-    @property
-    def document(self) -> JsonObject | None:
-        return self.raw.get("document")
-
-    @property
-    def media_group_id(self) -> str | None:
-        return self.raw.get("media_group_id")
-
-    @property
-    def edited(self) -> bool:
-        return "edit_date" in self.raw
-
-
-@dataclass(frozen=True)
-class CallbackAnswer:
-    message_id: int | None
-    text: str
-    show_alert: bool
+__all__ = ["Button", "CallbackAnswer", "Chat", "ChatMessage", "SimulatorServer", "UserSession"]
 
 
 class Chat:
@@ -257,6 +179,16 @@ class Chat:
                 )
             await log.signal.wait(remaining)
 
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until `condition()` holds, checking it after every change in this chat."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"condition not met in chat {self.chat_id} within {timeout} s")
+            await self._chat.log.signal.wait(remaining)
+
     def new_messages(self) -> list[ChatMessage]:
         """The bot's messages not yet returned by next_message, without waiting."""
         found = []
@@ -294,7 +226,7 @@ class Chat:
     def reply_keyboard(self) -> tuple[tuple[Button, ...], ...] | None:
         """The reply keyboard shown under the input field now, if any."""
         keyboard = self._chat.reply_keyboard
-        return None if keyboard is None else _keyboard(keyboard["keyboard"])
+        return None if keyboard is None else keyboard_buttons(keyboard["keyboard"])
 
     def file_bytes(self, message: ChatMessage) -> bytes:
         """The bytes of a message's largest photo size or its document."""

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -18,6 +19,7 @@ from storage.models import (
     CommuneKey,
     Event,
     FieldKeyRecord,
+    ProcessedUpdate,
     Province,
     Village,
     utcnow,
@@ -26,6 +28,7 @@ from storage.states import ActorKind
 
 __all__ = [
     "append_event",
+    "claim_update",
     "commune_by_code",
     "commune_recipients",
     "count_rows",
@@ -60,6 +63,19 @@ async def commune_recipients(session: AsyncSession, commune_id: int) -> list[str
         .order_by(CommuneKey.id)
     )
     return list(rows)
+
+
+async def claim_update(session: AsyncSession, bot_id: int, update_id: int) -> bool:
+    """Record a Telegram update as handled; False if it was already (a redelivery)."""
+    insert = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    result = await session.execute(
+        insert(ProcessedUpdate)
+        .values(bot_id=bot_id, update_id=update_id, processed_at=utcnow())
+        .on_conflict_do_nothing()
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def count_rows(session: AsyncSession, model: type[Base]) -> int:

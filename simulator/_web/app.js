@@ -56,6 +56,7 @@ async function loadState() {
   $("bot").replaceChildren(...bots.map((b) => option(b.id, "@" + b.username)));
   $("bot").hidden = bots.length < 2;
   $("no-bot").hidden = bots.length > 0;
+  if (!bots.length) setTimeout(() => loadState().catch(() => {}), 2000);
   view.bot = Number(params.get("bot")) || (bots[0] && bots[0].id) || null;
   if (view.bot) $("bot").value = view.bot;
   const users = view.state.users;

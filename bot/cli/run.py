@@ -1,0 +1,42 @@
+"""`hoso run`: the bot against real Telegram (or any Bot API server)."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli._common import fail, run_use_case, settings_from_env
+from bot.logs import configure_logging
+from bot.runtime import BotOptions, Runtime
+from bot.wiring import open_deps
+
+__all__ = ["run"]
+
+
+@click.command()
+@run_use_case
+async def run() -> None:
+    """Run the bot: long polling, or a webhook when HOSO_WEBHOOK_URL is set.
+
+    \b
+    Example:
+      HOSO_TELEGRAM_TOKEN=... HOSO_PROVINCE=66 hoso run
+    Stops cleanly on SIGTERM or Ctrl-C (updates being handled finish first).
+    """
+    settings = settings_from_env()
+    if settings.telegram_token is None:
+        fail("HOSO_TELEGRAM_TOKEN is not set: give the bot token from @BotFather")
+        return
+    token = settings.telegram_token.get_secret_value()
+    configure_logging(settings.log_level, settings.log_format, [token])
+    async with open_deps(settings) as deps:
+        runtime = Runtime(
+            deps,
+            BotOptions(
+                token=token,
+                api_url=settings.telegram_api_url,
+                webhook_url=settings.webhook_url,
+                listen_host=settings.listen_host,
+                listen_port=settings.listen_port,
+            ),
+        )
+        await runtime.run_until_signal()

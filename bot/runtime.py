@@ -1,0 +1,204 @@
+"""The bot process: PTB application, web server and background workers in one asyncio loop,
+started and stopped together.
+
+Order on start: database and services (given), PTB initialise (getMe), handlers, web server,
+then updates (long polling, or `setWebhook`), then commands and workers. On stop (SIGTERM or
+Ctrl-C) the reverse: stop taking updates, let in-flight updates finish (PTB drains its queue),
+stop workers, stop the web server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import text
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.processor import ChatOrderedProcessor
+from bot.web import WEBHOOK_PATH, build_web_app, webhook_secret
+from handlers.resident import ResidentHandlers
+from intake.deps import Deps
+from intake.messages import Language, language_of, render
+from intake.residents import ResidentDesk
+
+__all__ = ["BotOptions", "Runtime", "Worker"]
+
+log = logging.getLogger("hoso.bot")
+
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+RESIDENT_COMMANDS = ("start", "status", "help", "language", "withdraw", "cancel")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+@dataclass(frozen=True)
+class BotOptions:
+    token: str = field(repr=False)
+    api_url: str | None = None  # e.g. http://127.0.0.1:8081 for the simulator
+    webhook_url: str | None = None  # public base URL; WEBHOOK_PATH is appended
+    listen_host: str = "127.0.0.1"
+    listen_port: int = 8080
+    poll_timeout: float = 10.0
+
+
+def _update_kind(update: object) -> str:
+    if not isinstance(update, Update):
+        return type(update).__name__
+    for kind in ("callback_query", "message", "edited_message", "my_chat_member"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other"
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure with the update's kind and ids (never its content), apologise."""
+    chat = update.effective_chat if isinstance(update, Update) else None
+    user = update.effective_user if isinstance(update, Update) else None
+    log.error(
+        "update failed",
+        exc_info=context.error,
+        extra={
+            "update_kind": _update_kind(update),
+            "update_id": update.update_id if isinstance(update, Update) else None,
+            "chat_id": chat.id if chat else None,
+            "user_id": user.id if user else None,
+        },
+    )
+    if chat is not None and chat.type == "private":
+        language = language_of(user.language_code if user else None)
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(chat.id, render(language, "error.apology"))
+
+
+class Runtime:
+    """Owns the PTB application, the web server and the workers of one bot process."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        options: BotOptions,
+        *,
+        workers: list[Worker] | None = None,
+        web_routes: Callable[[web.Application], None] | None = None,
+    ) -> None:
+        self._deps = deps
+        self._options = options
+        self._workers = workers or []
+        self._web_routes = web_routes
+        self._stopping = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._runner: web.AppRunner | None = None
+        self.application = self._build_application()
+        self.port: int | None = None
+
+    def _build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(self._options.token)
+            .concurrent_updates(ChatOrderedProcessor())
+            .rate_limiter(AIORateLimiter(max_retries=3))
+        )
+        if self._options.api_url:
+            base = self._options.api_url.rstrip("/")
+            builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+        if self._options.webhook_url:
+            builder = builder.updater(None)
+        application = builder.build()
+        application.add_error_handler(on_error)
+        return application
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self._options.webhook_url is not None
+
+    async def health(self) -> dict[str, Any]:
+        database_ok = True
+        try:
+            async with self._deps.database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # any failure means unhealthy
+            database_ok = False
+        running = self.application.running
+        return {"ok": database_ok and running, "database": database_ok, "bot": running}
+
+    async def start(self) -> None:
+        application = self.application
+        await application.initialize()
+        ResidentHandlers(ResidentDesk(self._deps, bot_id=application.bot.id)).register(application)
+        await application.start()
+        secret = webhook_secret(self._options.token) if self.webhook_mode else None
+        web_app = build_web_app(
+            health=self.health, application=application if secret else None, secret=secret
+        )
+        if self._web_routes is not None:
+            self._web_routes(web_app)
+        self._runner = web.AppRunner(web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._options.listen_host, self._options.listen_port)
+        await site.start()
+        self.port = self._runner.addresses[0][1] if self._runner.addresses else None
+        if self.webhook_mode:
+            assert self._options.webhook_url is not None  # noqa: S101 — checked by webhook_mode
+            await application.bot.set_webhook(
+                self._options.webhook_url.rstrip("/") + WEBHOOK_PATH,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await application.bot.delete_webhook()
+            assert application.updater is not None  # noqa: S101 — built with an updater
+            await application.updater.start_polling(
+                timeout=int(self._options.poll_timeout), allowed_updates=ALLOWED_UPDATES
+            )
+        await self._set_commands()
+        self._tasks = [asyncio.create_task(worker(self._stopping)) for worker in self._workers]
+        log.info(
+            "bot started",
+            extra={"mode": "webhook" if self.webhook_mode else "polling", "port": self.port},
+        )
+
+    async def _set_commands(self) -> None:
+        for language in Language:
+            commands = [
+                BotCommand(name, render(language, f"command.{name}")) for name in RESIDENT_COMMANDS
+            ]
+            await self.application.bot.set_my_commands(
+                commands,
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if language is Language.VI else language.value,
+            )
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()  # drains the update queue: in-flight updates finish
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=30)
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await application.shutdown()
+        log.info("bot stopped")
+
+    async def run_until_signal(self) -> None:
+        """Start, wait for SIGTERM/SIGINT, stop cleanly."""
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()

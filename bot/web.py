@@ -1,0 +1,84 @@
+"""The web server: the Telegram webhook endpoint and `/healthz` (the console joins later).
+
+Webhook requests must carry Telegram's `X-Telegram-Bot-Api-Secret-Token`; a missing or wrong one
+gets 403, a body that is not a JSON object 400, an oversized body 413. Refusals are logged
+without the request's content. Accepted updates go to PTB's update queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+__all__ = ["WEBHOOK_PATH", "build_web_app", "webhook_secret"]
+
+log = logging.getLogger("hoso.web")
+WEBHOOK_PATH = "/telegram/webhook"
+MAX_UPDATE_BYTES = 1 << 20  # Telegram's updates are a few kilobytes; refuse anything near this
+_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 — a header name
+
+HealthCheck = Callable[[], Awaitable[dict[str, Any]]]
+
+
+def webhook_secret(token: str) -> str:
+    """The webhook secret, derived from the token so that every bot process agrees on it."""
+    return hmac.new(token.encode(), b"hoso webhook secret", hashlib.sha256).hexdigest()
+
+
+def _webhook_handler(
+    application: Application[Any, Any, Any, Any, Any, Any], secret: str
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(_SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            log.warning("webhook refused", extra={"reason": "secret", "remote": request.remote})
+            return web.json_response({"ok": False, "error": "forbidden"}, status=403)
+        try:
+            body = await request.read()
+            data = json.loads(body)
+        except web.HTTPRequestEntityTooLarge:
+            log.warning("webhook refused", extra={"reason": "too_large"})
+            return web.json_response({"ok": False, "error": "too large"}, status=413)
+        except (ValueError, UnicodeDecodeError):
+            log.warning("webhook refused", extra={"reason": "not_json"})
+            return web.json_response({"ok": False, "error": "not json"}, status=400)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            log.warning("webhook refused", extra={"reason": "not_an_update"})
+            return web.json_response({"ok": False, "error": "not an update"}, status=400)
+        try:
+            update = Update.de_json(data, application.bot)
+        except (KeyError, TypeError, ValueError):
+            log.warning(
+                "webhook refused", extra={"reason": "malformed", "update_id": data["update_id"]}
+            )
+            return web.json_response({"ok": False, "error": "malformed update"}, status=400)
+        await application.update_queue.put(update)
+        return web.json_response({"ok": True})
+
+    return receive
+
+
+def build_web_app(
+    *,
+    health: HealthCheck,
+    application: Application[Any, Any, Any, Any, Any, Any] | None = None,
+    secret: str | None = None,
+) -> web.Application:
+    app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        report = await health()
+        return web.json_response(report, status=200 if report.get("ok") else 503)
+
+    app.router.add_get("/healthz", healthz)
+    if application is not None and secret is not None:
+        app.router.add_post(WEBHOOK_PATH, _webhook_handler(application, secret))
+    return app

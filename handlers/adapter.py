@@ -1,0 +1,120 @@
+"""Turns PTB `Update`s into the domain's plain events (guarding every Optional PTB field)."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from intake.events import (
+    Actor,
+    Command,
+    ContactShared,
+    Event,
+    LocationShared,
+    Pressed,
+    Text,
+    Unsupported,
+    Upload,
+    UploadKind,
+)
+
+__all__ = ["event_from_update"]
+
+_UNSUPPORTED = (
+    "sticker",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "poll",
+    "dice",
+    "game",
+    "venue",
+    "story",
+)
+
+
+def _actor(update: Update) -> Actor | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return Actor(
+        user_id=user.id,
+        chat_id=chat.id,
+        language_code=user.language_code,
+        private=chat.type == "private",
+    )
+
+
+def _from_message(actor: Actor, update_id: int, message: Message) -> Event:
+    if message.text is not None:
+        text = message.text.strip()
+        if text.startswith("/"):
+            head, _, payload = text[1:].partition(" ")
+            name = head.split("@", 1)[0].lower()
+            return Command(actor, update_id, name=name, payload=payload.strip())
+        return Text(actor, update_id, text=message.text)
+    if message.photo:
+        largest = message.photo[-1]
+        return Upload(
+            actor,
+            update_id,
+            kind=UploadKind.PHOTO,
+            file_id=largest.file_id,
+            file_unique_id=largest.file_unique_id,
+            file_size=largest.file_size,
+            message_id=message.message_id,
+            media_group_id=message.media_group_id,
+            mime_type="image/jpeg",
+            width=largest.width,
+            height=largest.height,
+        )
+    if message.document is not None:
+        document = message.document
+        return Upload(
+            actor,
+            update_id,
+            kind=UploadKind.FILE,
+            file_id=document.file_id,
+            file_unique_id=document.file_unique_id,
+            file_size=document.file_size,
+            message_id=message.message_id,
+            media_group_id=message.media_group_id,
+            mime_type=document.mime_type,
+        )
+    if message.contact is not None:
+        return ContactShared(
+            actor,
+            update_id,
+            phone=message.contact.phone_number,
+            contact_user_id=message.contact.user_id,
+        )
+    if message.location is not None:
+        return LocationShared(
+            actor,
+            update_id,
+            latitude=message.location.latitude,
+            longitude=message.location.longitude,
+        )
+    kind = next((name for name in _UNSUPPORTED if getattr(message, name, None)), "other")
+    return Unsupported(actor, update_id, what=kind)
+
+
+def event_from_update(update: Update) -> Event | None:
+    """The event for an update, or None for kinds the bot does not handle."""
+    actor = _actor(update)
+    if actor is None:
+        return None
+    if update.callback_query is not None:
+        query = update.callback_query
+        message = query.message
+        return Pressed(
+            actor,
+            update.update_id,
+            data=query.data or "",
+            message_id=message.message_id if message is not None else None,
+            callback_id=query.id,
+        )
+    if update.message is not None:
+        return _from_message(actor, update.update_id, update.message)
+    return None

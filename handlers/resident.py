@@ -1,0 +1,38 @@
+"""PTB callbacks for residents' private chats: build an event, call the desk, send replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from handlers.adapter import event_from_update
+from handlers.replies import send_replies
+from intake.events import Pressed
+from intake.residents import ResidentDesk
+
+__all__ = ["ResidentHandlers"]
+
+
+class ResidentHandlers:
+    """The resident side of the bot; one instance, built with its desk at start-up."""
+
+    def __init__(self, desk: ResidentDesk) -> None:
+        self._desk = desk
+
+    def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
+        application.add_handler(MessageHandler(private, self.on_update))
+        application.add_handler(CallbackQueryHandler(self.on_update))
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        event = event_from_update(update)
+        if event is None or not event.actor.private:
+            return
+        outcome = await self._desk.handle(event)
+        if isinstance(event, Pressed) and update.callback_query is not None:
+            await update.callback_query.answer()
+        if outcome.duplicate:
+            return
+        await send_replies(context.bot, event.actor.chat_id, outcome.language, outcome.replies)
