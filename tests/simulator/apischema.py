@@ -42,9 +42,17 @@ class ApiSchema:
             if not isinstance(value, list):
                 return [f"{path}: expected {type_name}, got {type(value).__name__}"]
             inner = type_name.removeprefix("Array of ")
-            return [e for i, item in enumerate(value) for e in self._check_one(item, inner, f"{path}[{i}]")]
+            return [
+                e
+                for i, item in enumerate(value)
+                for e in self._check_one(item, inner, f"{path}[{i}]")
+            ]
         if type_name in _SCALARS:
-            return [] if _scalar_ok(value, type_name) else [f"{path}: expected {type_name}, got {value!r:.60}"]
+            return (
+                []
+                if _scalar_ok(value, type_name)
+                else [f"{path}: expected {type_name}, got {value!r:.60}"]
+            )
         spec = self.types.get(type_name)
         if spec is None:
             return [f"{path}: unknown type {type_name}"]
@@ -53,7 +61,9 @@ class ApiSchema:
         if not isinstance(value, dict):
             return [f"{path}: expected {type_name} object, got {type(value).__name__}"]
         fields = {field["name"]: field for field in spec.get("fields", [])}
-        errors = [f"{path}.{name}: not a field of {type_name}" for name in value if name not in fields]
+        errors = [
+            f"{path}.{name}: not a field of {type_name}" for name in value if name not in fields
+        ]
         for name, field in fields.items():
             if name not in value:
                 if field["required"]:
@@ -110,7 +120,12 @@ class ApiSchema:
                 return [*errors, f"{method}: no such method"]
             return errors + self.check_value(body.get("result"), spec["returns"], f"{method}->")
         errors = []
-        if body.get("ok") is not False or set(body) - {"ok", "error_code", "description", "parameters"}:
+        if body.get("ok") is not False or set(body) - {
+            "ok",
+            "error_code",
+            "description",
+            "parameters",
+        }:
             errors.append(f"{method}: error body has unexpected shape {body}")
         if body.get("error_code") != status or not isinstance(body.get("description"), str):
             errors.append(f"{method}: error_code/description do not match HTTP {status}")

@@ -55,7 +55,9 @@ async def test_caption_over_1024(raw: RawBotApi, lan: UserSession) -> None:
 
 
 async def test_callback_data_over_64_bytes(raw: RawBotApi, lan: UserSession) -> None:
-    ok = await raw.json("sendMessage", chat_id=lan.chat_id, text="a", reply_markup=keyboard("đ" * 32))
+    ok = await raw.json(
+        "sendMessage", chat_id=lan.chat_id, text="a", reply_markup=keyboard("đ" * 32)
+    )
     assert ok[0] == 200
     status, body = await raw.json(
         "sendMessage", chat_id=lan.chat_id, text="a", reply_markup=keyboard("đ" * 32 + "x")
@@ -67,7 +69,10 @@ async def test_callback_data_over_64_bytes(raw: RawBotApi, lan: UserSession) -> 
     ("markup", "description"),
     [
         ("{not json", "Bad Request: can't parse reply keyboard markup JSON object"),
-        ({"inline_keyboard": "x"}, 'Bad Request: field "inline_keyboard" must be an Array of Arrays'),
+        (
+            {"inline_keyboard": "x"},
+            'Bad Request: field "inline_keyboard" must be an Array of Arrays',
+        ),
         (
             {"inline_keyboard": [[{"text": "no action"}]]},
             "Bad Request: can't parse inline keyboard button: "
@@ -83,7 +88,9 @@ async def test_callback_data_over_64_bytes(raw: RawBotApi, lan: UserSession) -> 
 async def test_bad_reply_markup(
     raw: RawBotApi, lan: UserSession, markup: object, description: str
 ) -> None:
-    status, body = await raw.json("sendMessage", chat_id=lan.chat_id, text="a", reply_markup=markup)
+    status, body = await raw.json(
+        "sendMessage", chat_id=lan.chat_id, text="a", reply_markup=markup
+    )
     assert (status, body["description"]) == (400, description)
 
 
@@ -113,7 +120,10 @@ async def test_blocked_bot_gets_403(raw: RawBotApi, lan: UserSession) -> None:
     [
         ({"text": "x"}, "Bad Request: chat_id is empty"),
         ({"chat_id": [1], "text": "x"}, 'Bad Request: field "chat_id" must be of type Integer'),
-        ({"chat_id": "{chat}", "text": {"a": 1}}, 'Bad Request: field "text" must be of type String'),
+        (
+            {"chat_id": "{chat}", "text": {"a": 1}},
+            'Bad Request: field "text" must be of type String',
+        ),
         (
             {"chat_id": "{chat}", "text": "x", "disable_notification": "maybe"},
             'Bad Request: field "disable_notification" must be of type Boolean',
@@ -132,13 +142,19 @@ async def test_wrong_typed_form_value(raw: RawBotApi, lan: UserSession) -> None:
     status, body = await raw.call(
         "deleteMessage", data={"chat_id": str(lan.chat_id), "message_id": "seven"}
     )
-    assert (status, body["description"]) == (400, 'Bad Request: field "message_id" must be of type Integer')
+    assert (status, body["description"]) == (
+        400,
+        'Bad Request: field "message_id" must be of type Integer',
+    )
 
 
 async def test_bad_token_is_401(raw: RawBotApi) -> None:
     for token in ["nonsense", "123456789:other-secret"]:
         status, body = await raw.call("getMe", token=token)
-        assert (status, body) == (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        assert (status, body) == (
+            401,
+            {"ok": False, "error_code": 401, "description": "Unauthorized"},
+        )
 
 
 async def test_unknown_method_is_404_and_names_are_case_insensitive(raw: RawBotApi) -> None:
@@ -169,7 +185,9 @@ async def test_malformed_json_and_wrong_content_type(raw: RawBotApi) -> None:
     status, body = await raw.call("getMe", data=b"<x/>", headers={"Content-Type": "text/xml"})
     assert (status, body["description"]) == (400, "Bad Request: unsupported Content-Type text/xml")
     status, body = await raw.call(
-        "sendMessage", data=b"--x\r\nbroken", headers={"Content-Type": "multipart/form-data; boundary=x"}
+        "sendMessage",
+        data=b"--x\r\nbroken",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
     )
     assert status == 400
 
@@ -186,18 +204,29 @@ async def test_oversized_body_is_413(raw: RawBotApi) -> None:
 
 
 async def test_html_parse_errors(raw: RawBotApi, lan: UserSession) -> None:
-    status, body = await raw.json("sendMessage", chat_id=lan.chat_id, text="a<br>b", parse_mode="HTML")
+    status, body = await raw.json(
+        "sendMessage", chat_id=lan.chat_id, text="a<br>b", parse_mode="HTML"
+    )
     assert body["description"] == (
         'Bad Request: can\'t parse entities: Unsupported start tag "br" at byte offset 1'
     )
-    status, body = await raw.json("sendMessage", chat_id=lan.chat_id, text="x", parse_mode="BBCode")
+    status, body = await raw.json(
+        "sendMessage", chat_id=lan.chat_id, text="x", parse_mode="BBCode"
+    )
     assert (status, body["description"]) == (400, "Bad Request: unsupported parse_mode")
 
 
 async def test_edit_rules(raw: RawBotApi, lan: UserSession) -> None:
-    _, sent = await raw.json("sendMessage", chat_id=lan.chat_id, text="a", reply_markup=keyboard("k"))
+    _, sent = await raw.json(
+        "sendMessage", chat_id=lan.chat_id, text="a", reply_markup=keyboard("k")
+    )
     message_id = sent["result"]["message_id"]
-    same = {"chat_id": lan.chat_id, "message_id": message_id, "text": "a", "reply_markup": keyboard("k")}
+    same = {
+        "chat_id": lan.chat_id,
+        "message_id": message_id,
+        "text": "a",
+        "reply_markup": keyboard("k"),
+    }
     status, body = await raw.json("editMessageText", **same)
     assert status == 400
     assert body["description"].startswith("Bad Request: message is not modified: ")
@@ -205,11 +234,18 @@ async def test_edit_rules(raw: RawBotApi, lan: UserSession) -> None:
     assert (status, body["description"]) == (400, "Bad Request: message to edit not found")
     status, body = await raw.json("editMessageText", **{**same, "message_id": 1})
     assert (status, body["description"]) == (400, "Bad Request: message can't be edited")
-    status, body = await raw.json("editMessageText", chat_id=lan.chat_id, message_id=message_id, text="b")
+    status, body = await raw.json(
+        "editMessageText", chat_id=lan.chat_id, message_id=message_id, text="b"
+    )
     assert status == 200
     assert "reply_markup" not in body["result"]  # an edit without reply_markup drops the keyboard
-    status, body = await raw.json("editMessageCaption", chat_id=lan.chat_id, message_id=message_id, caption="c")
-    assert (status, body["description"]) == (400, "Bad Request: there is no caption in the message to edit")
+    status, body = await raw.json(
+        "editMessageCaption", chat_id=lan.chat_id, message_id=message_id, caption="c"
+    )
+    assert (status, body["description"]) == (
+        400,
+        "Bad Request: there is no caption in the message to edit",
+    )
 
 
 async def test_delete_rules(raw: RawBotApi, lan: UserSession) -> None:
@@ -228,17 +264,23 @@ async def test_callback_query_answered_once_and_expiring(
     status, body = await raw.json("answerCallbackQuery", callback_query_id=first)
     too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
     assert (status, body["description"]) == (400, too_old)
-    assert (await raw.json("answerCallbackQuery", callback_query_id="123"))[1]["description"] == too_old
+    assert (await raw.json("answerCallbackQuery", callback_query_id="123"))[1][
+        "description"
+    ] == too_old
     server.set_time_scale(10_000)
     second = await lan.press("OK")
     await asyncio.sleep(0.01)  # 100 simulated seconds, past the 60 s answer window
-    assert (await raw.json("answerCallbackQuery", callback_query_id=second))[1]["description"] == too_old
+    assert (await raw.json("answerCallbackQuery", callback_query_id=second))[1][
+        "description"
+    ] == too_old
 
 
 async def test_chat_action_and_commands_validation(raw: RawBotApi, lan: UserSession) -> None:
     status, body = await raw.json("sendChatAction", chat_id=lan.chat_id, action="dancing")
     assert status == 400
-    status, body = await raw.json("setMyCommands", commands=[{"command": "Bad Cmd", "description": "x"}])
+    status, body = await raw.json(
+        "setMyCommands", commands=[{"command": "Bad Cmd", "description": "x"}]
+    )
     assert (status, body["description"]) == (400, "Bad Request: BOT_COMMAND_INVALID")
     scope = {"type": "chat", "chat_id": lan.chat_id}
     commands = [{"command": "status", "description": "Tình trạng"}]
@@ -252,5 +294,7 @@ async def test_every_raw_exchange_fits_the_schema(
 ) -> None:
     await raw.json("sendMessage", chat_id=lan.chat_id, text="x" * 5000)
     await raw.json("sendMessage", chat_id=lan.chat_id, text="<b>hi</b>", parse_mode="HTML")
-    await raw.call("getMe", data=json.dumps({}).encode(), headers={"Content-Type": "application/json"})
+    await raw.call(
+        "getMe", data=json.dumps({}).encode(), headers={"Content-Type": "application/json"}
+    )
     assert [e.status for e in check_traffic()] == [400, 200, 200]

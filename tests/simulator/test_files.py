@@ -75,7 +75,8 @@ async def test_document_stays_byte_identical(bot: telegram.Bot, lan: UserSession
             "image/jpeg",
             len(original),
         )
-        assert document.thumbnail is not None and document.thumbnail.width == 320
+        assert document.thumbnail is not None
+        assert document.thumbnail.width == 320
         data = await (await bot.get_file(document.file_id)).download_as_bytearray()
         assert bytes(data) == original
 
@@ -135,7 +136,8 @@ async def test_get_file_refuses_over_20_mb(bot: telegram.Bot, lan: UserSession) 
         await updates(bot)
         await lan.send_document(big, "big.pdf")
         (update,) = await updates(bot)
-        assert update.message is not None and update.message.document is not None
+        assert update.message is not None
+        assert update.message.document is not None
         with pytest.raises(telegram.error.BadRequest, match="File is too big"):
             await bot.get_file(update.message.document.file_id)
 
@@ -147,8 +149,13 @@ async def test_bot_side_files(
     check_traffic: Callable[[], list[ApiExchange]],
 ) -> None:
     async with bot:
-        status, body = await raw.json("sendPhoto", chat_id=lan.chat_id, photo="https://x.org/a.jpg")
-        assert (status, body["description"]) == (400, "Bad Request: failed to get HTTP URL content")
+        status, body = await raw.json(
+            "sendPhoto", chat_id=lan.chat_id, photo="https://x.org/a.jpg"
+        )
+        assert (status, body["description"]) == (
+            400,
+            "Bad Request: failed to get HTTP URL content",
+        )
         status, body = await raw.json("sendDocument", chat_id=lan.chat_id, document="AgACnope")
         assert body["description"] == "Bad Request: wrong file identifier/HTTP URL specified"
         status, body = await raw.json("sendPhoto", chat_id=lan.chat_id)
@@ -158,27 +165,41 @@ async def test_bot_side_files(
         assert (await raw.call("sendPhoto", data=form))[1]["description"] == (
             "Bad Request: IMAGE_PROCESS_FAILED"
         )
-        photo = await bot.send_photo(lan.chat_id, jpeg(2000, 1000), caption="<i>ảnh</i>", parse_mode="HTML")
+        photo = await bot.send_photo(
+            lan.chat_id, jpeg(2000, 1000), caption="<i>ảnh</i>", parse_mode="HTML"
+        )
         assert [p.width for p in photo.photo] == [90, 320, 800, 1280]
         assert photo.caption == "ảnh"
-        status, body = await raw.json("sendDocument", chat_id=lan.chat_id, document=photo.photo[0].file_id)
+        status, body = await raw.json(
+            "sendDocument", chat_id=lan.chat_id, document=photo.photo[0].file_id
+        )
         assert body["description"] == "Bad Request: can't use file of type Photo as Document"
         album = await bot.send_media_group(
             lan.chat_id,
-            [telegram.InputMediaDocument(b"one", filename="1.txt"), telegram.InputMediaDocument(b"two", filename="2.txt")],
+            [
+                telegram.InputMediaDocument(b"one", filename="1.txt"),
+                telegram.InputMediaDocument(b"two", filename="2.txt"),
+            ],
         )
         assert {m.media_group_id for m in album} == {album[0].media_group_id}
         status, body = await raw.json(
-            "sendMediaGroup", chat_id=lan.chat_id, media=[{"type": "photo", "media": photo.photo[0].file_id}]
+            "sendMediaGroup",
+            chat_id=lan.chat_id,
+            media=[{"type": "photo", "media": photo.photo[0].file_id}],
         )
         assert body["description"] == "Bad Request: media group must contain 2-10 items"
-        mixed = [{"type": "photo", "media": photo.photo[0].file_id}, {"type": "document", "media": album[0].document.file_id}]  # type: ignore[union-attr]
+        mixed = [
+            {"type": "photo", "media": photo.photo[0].file_id},
+            {"type": "document", "media": album[0].document.file_id},
+        ]  # type: ignore[union-attr]
         status, body = await raw.json("sendMediaGroup", chat_id=lan.chat_id, media=mixed)
         assert body["description"] == "Bad Request: document can't be mixed with other media types"
     check_traffic()
 
 
-async def test_file_download_path(server: SimulatorServer, bot: telegram.Bot, lan: UserSession) -> None:
+async def test_file_download_path(
+    server: SimulatorServer, bot: telegram.Bot, lan: UserSession
+) -> None:
     async with bot, aiohttp.ClientSession() as session:
         sent = await bot.send_document(lan.chat_id, b"hello", filename="a.txt")
         assert sent.document is not None

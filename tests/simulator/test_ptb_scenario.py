@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -42,7 +41,8 @@ DELIVERY_METHODS = {"getupdates", "setwebhook", "deletewebhook"}
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.message is not None and update.effective_chat is not None
+    assert update.message is not None
+    assert update.effective_chat is not None
     await context.bot.send_chat_action(update.effective_chat.id, "typing")
     payload = " ".join(context.args or [])
     keyboard = InlineKeyboardMarkup(
@@ -73,7 +73,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.message is not None and update.message.contact is not None
+    assert update.message is not None
+    assert update.message.contact is not None
     await update.message.reply_text(
         f"Số: {update.message.contact.phone_number}", reply_markup=ReplyKeyboardRemove()
     )
@@ -99,14 +100,16 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.message
-    assert message is not None and message.document is not None
+    assert message is not None
+    assert message.document is not None
     data = await (await message.document.get_file()).download_as_bytearray()
     await message.reply_document(bytes(data), filename=f"echo-{message.document.file_name}")
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.message
-    assert message is not None and message.location is not None
+    assert message is not None
+    assert message.location is not None
     await message.reply_text(
         f"{message.location.latitude:.4f}",
         reply_parameters=ReplyParameters(message.message_id),
@@ -122,7 +125,8 @@ async def on_not_a_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.message
-    assert message is not None and message.text is not None
+    assert message is not None
+    assert message.text is not None
     sent = await message.reply_text(f"echo: {message.text}")
     if message.text == "xoá":
         await sent.delete()
@@ -132,7 +136,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.bot_data.setdefault("errors", []).append(context.error)
 
 
-def build_application(server: SimulatorServer, *, polling: bool) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    server: SimulatorServer, *, polling: bool
+) -> Application[Any, Any, Any, Any, Any, Any]:
     builder = (
         ApplicationBuilder()
         .token(TOKEN)
@@ -217,7 +223,8 @@ async def converse(server: SimulatorServer) -> None:
 
     await lan.send_album([jpeg(900, 700, "red"), jpeg(700, 900, "blue")])
     first, second = await lan.next_message(), await lan.next_message()
-    assert first.media_group_id is not None and first.media_group_id == second.media_group_id
+    assert first.media_group_id is not None
+    assert first.media_group_id == second.media_group_id
 
     location_id = await lan.share_location(21.0285, 105.8542)
     reply = await lan.next_message()
