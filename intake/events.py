@@ -17,6 +17,7 @@ __all__ = [
     "Button",
     "Command",
     "ContactShared",
+    "DocumentChecked",
     "Event",
     "Keyboard",
     "KeyboardKind",
@@ -107,6 +108,18 @@ class Unsupported(Event):
     what: str
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentChecked(Event):
+    """The document pipeline's verdict on an upload, fed back into the conversation."""
+
+    slot: str
+    file_unique_id: str
+    accepted: bool
+    issues: tuple[str, ...] = ()
+    qr_name: str | None = None
+    qr_cccd: str | None = None
+
+
 class KeyboardKind(StrEnum):
     INLINE = "inline"  # buttons under the message
     REPLY = "reply"  # big buttons replacing the phone's keyboard
@@ -140,3 +153,4 @@ class Reply:
     params: Mapping[str, object] = field(default_factory=dict)
     keyboard: Keyboard | None = None
     edit_message_id: int | None = None
+    remember_as: str | None = None  # report the shown message's id back (e.g. "checklist")

@@ -22,7 +22,8 @@ def main() -> None:
 from bot.cli.admin import init, parcels, status, targets, units, villages  # noqa: E402
 from bot.cli.demo import demo  # noqa: E402
 from bot.cli.keys import keys  # noqa: E402
+from bot.cli.pull import pull  # noqa: E402
 from bot.cli.run import run  # noqa: E402
 
-for _command in (demo, run, init, status, units, villages, parcels, targets, keys):
+for _command in (demo, run, init, status, units, villages, parcels, targets, keys, pull):
     main.add_command(_command)

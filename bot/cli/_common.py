@@ -17,6 +17,7 @@ from bot.config import ConfigError, Settings, load_settings
 from crypto import CryptoError, KeyMaterialError
 from intake.imports import ImportRefused
 from intake.keys import EscrowExists, MissingKey, UnknownCommune
+from intake.pull import IdentityMismatch, UnknownVillage
 from intake.units import UnknownProvince
 from storage.db import DatabaseUrlError
 
@@ -31,6 +32,8 @@ _CLEAR_ERRORS = (
     CryptoError,
     UnknownProvince,
     UnknownCommune,
+    UnknownVillage,
+    IdentityMismatch,
     MissingKey,
     EscrowExists,
     DatabaseUrlError,

@@ -153,6 +153,7 @@ class Draft:
     slots: Mapping[str, SlotState] = field(default_factory=dict)
     checklist_message_id: int | None = None
     resume_step: Step | None = None  # where RESTART_CONFIRM returns to
+    sealed_for: int | None = None  # the commune the uploaded documents are sealed for
 
     def to_json(self) -> dict[str, Any]:
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
@@ -192,6 +193,7 @@ class Draft:
             },
             checklist_message_id=data.get("checklist_message_id"),
             resume_step=Step(data["resume_step"]) if data.get("resume_step") else None,
+            sealed_for=data.get("sealed_for"),
         )
 
 

@@ -136,6 +136,22 @@ class QrStatus(StrEnum):
     UNPARSED = "unparsed"
 
 
+class QrProblem(StrEnum):
+    """Why a QR code that was read could not be taken as the slot's document."""
+
+    FIELD_COUNT = "field_count"
+    CCCD_NUMBER = "cccd_number"
+    OLD_ID = "old_id"
+    NAME = "name"
+    BIRTH_DATE = "birth_date"
+    GENDER = "gender"
+    ISSUE_DATE = "issue_date"
+    INCONSISTENT = "inconsistent"
+    SERIAL = "serial"
+    CERTIFICATE_CODE = "certificate_code"
+    UNKNOWN_FORMAT = "unknown_format"
+
+
 @dataclass(frozen=True, slots=True)
 class CccdQr:
     """The first seven fields of a chip CCCD's QR code, validated."""
@@ -146,7 +162,7 @@ class CccdQr:
     birth_date: date = field(repr=False)
     gender: str = field(repr=False)
     address: str = field(repr=False)
-    issue_date: date = field(repr=False)
+    issue_date: date | None = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +181,7 @@ class QrReading:
     raw: str | None = field(default=None, repr=False)  # personal data: never in reprs or logs
     cccd: CccdQr | None = None
     certificate: CertificateQr | None = None
-    problem: str | None = None
+    problem: QrProblem | None = None
 
 
 QR_NOT_SCANNED = QrReading(QrStatus.NOT_SCANNED)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from intake.photos._model import FileKind
 
-__all__ = ["sniff_type"]
+__all__ = ["HIDDEN_FORMAT", "hidden_after", "sniff_type"]
+
+# Formats that a file may hide in a comment or right after its image, so that another program
+# opens it as something else: ZIP, RAR, 7z, PDF, markup and scripts.
+HIDDEN_FORMAT = re.compile(
+    rb"PK\x03\x04|PK\x05\x06|Rar!\x1a|7z\xbc\xaf|%PDF-|<(?i:html|script|svg|\?php)"
+)
+_ZIP_END = b"PK\x05\x06"  # a ZIP's end-of-central-directory record: 22 bytes + its comment
 
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
 _HEIF_BRANDS |= {b"mif1", b"mif2", b"msf1"}
@@ -60,9 +69,25 @@ def _iso_media(head: bytes) -> FileKind:
 def _markup(head: bytes) -> FileKind:
     """SVG, HTML or other XML, after a byte-order mark and leading white space or comments."""
     text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if not text.startswith(b"<"):
+        return FileKind.UNKNOWN
     for tag, kind in _MARKUP:
         if tag in text:
             return kind
     if text.startswith(b"<?xml"):
         return FileKind.XML
     return FileKind.UNKNOWN
+
+
+def hidden_after(data: bytes, end: int) -> bool:
+    """Another file right after an image that ends at `end`, or a ZIP directory at the very end.
+
+    Phones append videos and depth maps after a JPEG; those are dropped, not refused, so only a
+    format's start right there or a well-formed ZIP end record (which a ZIP reader would find
+    wherever the archive sits) counts; random bytes rarely match either.
+    """
+    if HIDDEN_FORMAT.match(data[end : end + 64].lstrip(b"\x00\xff\r\n\t ")):
+        return True
+    record = data.rfind(_ZIP_END, max(end, len(data) - 65_557))
+    comment = int.from_bytes(data[record + 20 : record + 22], "little")
+    return record >= 0 and record + 22 + comment == len(data)

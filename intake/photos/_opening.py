@@ -1,0 +1,171 @@
+"""Opening an image safely: limits first, metadata stripped before decoding, one decode.
+
+Pillow only ever sees the stripped bytes (JPEG, PNG, WebP) with its format pinned, so EXIF,
+XMP, ICC and maker data are never parsed at all. A JPEG is decoded once: as a grayscale draft
+at the analysis size (libjpeg scales in the DCT), or, when the QR code is wanted, in grayscale
+at full resolution, from which the analysis image is reduced.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+import pillow_heif
+from PIL import Image
+
+from intake.photos import thresholds
+from intake.photos._containers import gif_is_animated, read_png, read_webp, strip_chunks
+from intake.photos._jpeg import read_jpeg, strip_jpeg
+from intake.photos._model import DocumentRefused, FileKind, Limits, RefusalReason
+
+__all__ = ["Opened", "encode_jpeg", "open_image", "refuse_unsupported"]
+
+_HEIF_SEQUENCES = frozenset({b"hevc", b"hevx", b"hevm", b"hevs", b"msf1"})
+_TRANSPOSE = {  # EXIF orientation → the transposition that shows the photo upright
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_JPEG_QUALITY = 90  # for the rare photo that must be re-encoded (HEIF, a rotated PNG or WebP)
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A decoded image: its metadata-free bytes, the analysis image and, if asked, the QR image."""
+
+    kind: FileKind
+    width: int  # upright, after the orientation
+    height: int
+    orientation: int
+    clean: bytes  # the stored form: no metadata
+    clean_kind: FileKind
+    analysis: np.ndarray  # uint8 grayscale, upright, long side ≤ thresholds.ANALYSIS_SIZE
+    scale: float  # photo pixels per analysis pixel
+    qr_image: np.ndarray | None  # uint8 grayscale for the QR scan, as stored (not rotated)
+
+
+def refuse_unsupported(kind: FileKind, data: bytes) -> DocumentRefused:
+    """The refusal for a file that is not one of the accepted kinds."""
+    if kind is FileKind.EMPTY:
+        return DocumentRefused(RefusalReason.EMPTY)
+    if kind is FileKind.GIF and gif_is_animated(data):
+        return DocumentRefused(RefusalReason.ANIMATED, "animated GIF")
+    return DocumentRefused(RefusalReason.UNSUPPORTED_TYPE, kind.value)
+
+
+def open_image(data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool) -> Opened:
+    """Check, strip and decode an image file; every failure is a `DocumentRefused`."""
+    try:
+        if kind is FileKind.JPEG:
+            return _open_jpeg(data, limits, want_qr=want_qr)
+        if kind is FileKind.HEIF:
+            return _open_heif(data, limits, want_qr=want_qr)
+        if kind in (FileKind.PNG, FileKind.WEBP):
+            return _open_chunked(data, kind, limits, want_qr=want_qr)
+    except DocumentRefused:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise DocumentRefused(RefusalReason.TOO_MANY_PIXELS, str(exc)) from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+        reason = RefusalReason.TRUNCATED if "truncat" in str(exc) else RefusalReason.CORRUPT
+        raise DocumentRefused(reason, f"{type(exc).__name__}: {exc}") from None
+    raise refuse_unsupported(kind, data)
+
+
+def _open_jpeg(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
+    layout = read_jpeg(data, limits)
+    clean = strip_jpeg(data, layout)
+    image = Image.open(io.BytesIO(clean), formats=["JPEG"])
+    width, height = image.size
+    if want_qr:
+        shrink = 2 if width * height > thresholds.QR_MAX_PIXELS else 1
+        image.draft("L", (-(-width // shrink), -(-height // shrink)))
+    else:
+        image.draft("L", _fit(width, height, thresholds.ANALYSIS_SIZE))
+    gray = image.convert("L") if image.mode != "L" else _loaded(image)
+    qr_image = np.asarray(gray) if want_qr else None
+    analysis = _analysis(gray, layout.orientation)
+    return _opened(FileKind.JPEG, (width, height), layout.orientation, clean, FileKind.JPEG,
+                   analysis, qr_image)  # fmt: skip
+
+
+def _open_chunked(data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool) -> Opened:
+    layout = read_png(data, limits) if kind is FileKind.PNG else read_webp(data, limits)
+    clean = strip_chunks(data, layout)
+    image = _flatten(_loaded(Image.open(io.BytesIO(clean), formats=[kind.name])))
+    clean_kind = kind
+    if layout.orientation != 1:  # no viewer would rotate it: store it upright, as JPEG
+        clean, clean_kind = encode_jpeg(_upright(image, layout.orientation)), FileKind.JPEG
+    gray = image.convert("L")
+    return _opened(kind, image.size, layout.orientation, clean, clean_kind,
+                   _analysis(gray, layout.orientation), np.asarray(gray) if want_qr else None)  # fmt: skip
+
+
+def _open_heif(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
+    if data[8:12] in _HEIF_SEQUENCES:
+        raise DocumentRefused(RefusalReason.ANIMATED, "HEIF image sequence")
+    heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
+    width, height = heif.size
+    if width * height > limits.max_pixels or max(width, height) > limits.max_side:
+        raise DocumentRefused(RefusalReason.TOO_MANY_PIXELS, f"{width}x{height}")
+    image = _flatten(heif.to_pillow())  # libheif applies the rotation and mirroring itself
+    image.info.clear()
+    gray = image.convert("L")
+    return _opened(FileKind.HEIF, image.size, 1, encode_jpeg(image), FileKind.JPEG,
+                   _analysis(gray, 1), np.asarray(gray) if want_qr else None)  # fmt: skip
+
+
+def encode_jpeg(image: Image.Image) -> bytes:
+    """A JPEG of `image` with no metadata at all (Pillow would copy a comment from `info`)."""
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=_JPEG_QUALITY, optimize=False)
+    encoded = out.getvalue()
+    return strip_jpeg(encoded, read_jpeg(encoded, Limits()))
+
+
+def _opened(kind: FileKind, size: tuple[int, int], orientation: int, clean: bytes,
+            clean_kind: FileKind, analysis: np.ndarray, qr_image: np.ndarray | None) -> Opened:  # fmt: skip
+    width, height = size if orientation < 5 else size[::-1]
+    scale = max(width, height) / max(analysis.shape)
+    return Opened(kind, width, height, orientation, clean, clean_kind, analysis, scale, qr_image)
+
+
+def _loaded(image: Image.Image) -> Image.Image:
+    image.load()
+    return image
+
+
+def _fit(width: int, height: int, size: int) -> tuple[int, int]:
+    factor = min(1.0, size / max(width, height))
+    return max(1, round(width * factor)), max(1, round(height * factor))
+
+
+def _analysis(gray: Image.Image, orientation: int) -> np.ndarray:
+    """The upright grayscale analysis image, long side reduced to ANALYSIS_SIZE by box averaging."""
+    target = _fit(*gray.size, thresholds.ANALYSIS_SIZE)
+    if target != gray.size:
+        gray = gray.resize(target, Image.Resampling.BOX)
+    return np.asarray(_upright(gray, orientation))
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    step = _TRANSPOSE.get(orientation)
+    return image if step is None else image.transpose(step)
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB or L; transparency over white paper, palettes and 16-bit samples converted."""
+    if image.mode in ("RGB", "L"):
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image.convert("RGB")

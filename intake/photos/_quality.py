@@ -1,0 +1,178 @@
+"""The quality verdict on a grayscale analysis image: what is measured and what it means.
+
+The analysis image has a fixed long side (`thresholds.ANALYSIS_SIZE`), so a threshold means the
+same for a 1280-px Telegram photo and a 4000-px file. It is cut into 8-px blocks, each
+described by the brightest and darkest values of its 2×2-averaged pixels (noise averaged away):
+
+* the document is the largest connected set of blocks brighter than an Otsu threshold on the
+  blocks' brightest values (paper is the bright thing in the frame; text inside a block does
+  not lower its brightest value);
+* text is a block of the document's interior whose darkest value is well below its brightest;
+* sharpness is measured on the document's highest-contrast 16-px cells: the steepest step
+  between neighbouring pixels divided by the cell's contrast — 1/px, independent of exposure
+  and contrast, about 0.4/σ for a Gaussian blur σ — in four directions; the smallest of the
+  four medians catches motion blur, which leaves edges along the motion sharp.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from intake.photos import thresholds as t
+from intake.photos._model import QualityIssue, QualityMetrics, SlotKind
+
+__all__ = ["judge", "measure"]
+
+_CELL = 2 * t.BLOCK
+
+
+def measure(gray: np.ndarray, scale: float) -> QualityMetrics:
+    """Measure an upright uint8 analysis image; `scale` is photo pixels per analysis pixel."""
+    height, width = gray.shape
+    hb, wb = max(1, height // t.BLOCK), max(1, width // t.BLOCK)
+    if height < t.BLOCK or width < t.BLOCK:
+        gray = np.pad(gray, ((0, max(0, t.BLOCK - height)), (0, max(0, t.BLOCK - width))))
+    crop = gray[: hb * t.BLOCK, : wb * t.BLOCK]
+    half = t.BLOCK // 2
+    quads = crop.reshape(hb * half, 2, wb * half, 2).sum(axis=(1, 3), dtype=np.uint16)
+    blocks = quads.reshape(hb, half, wb, half)
+    top = blocks.max(axis=(1, 3)) >> 2  # brightest 2×2 mean of each block, 0-255
+    low = blocks.min(axis=(1, 3)) >> 2
+    mean = blocks.sum(axis=(1, 3), dtype=np.uint32) // (4 * half * half)
+    document = _largest_component(top > _otsu(top))
+    area = int(document.sum())
+    if area == 0:
+        return QualityMetrics((width, height), None, float(np.median(top)), 0.0, 0.0, 0, 0.0, 0.0)
+    blown = mean >= t.BLOWN_LEVEL
+    contrast = top.astype(np.int16) - low
+    text = (contrast >= t.TEXT_RELATIVE_CONTRAST * top) & (contrast >= t.TEXT_MIN_CONTRAST)
+    interior = _erode(_erode(document))
+    rows = np.flatnonzero(document.any(axis=1))
+    cols = np.flatnonzero(document.any(axis=0))
+    long_side = max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) * t.BLOCK * scale
+    touching = document & ~blown
+    border = int(touching[0].sum() + touching[-1].sum() + touching[1:-1, 0].sum())
+    border += int(touching[1:-1, -1].sum())
+    return QualityMetrics(
+        analysis_size=(width, height),
+        sharpness=_sharpness(gray, document, contrast),
+        paper_level=float(np.median(top[document])),
+        blown_share=round(float((blown & document).sum()) / area, 4),
+        document_share=round(area / document.size, 4),
+        document_long_px=round(float(long_side)),
+        edge_contact=round(border / max(1, 2 * (hb + wb) - 4), 4),
+        text_share=round(float((text & interior).sum()) / max(1, int(interior.sum())), 4),
+    )
+
+
+def judge(metrics: QualityMetrics, slot: SlotKind) -> tuple[QualityIssue, ...]:
+    """The issues that the measured values show, most fundamental first."""
+    issues: list[QualityIssue] = []
+    if metrics.paper_level < t.MIN_PAPER_LEVEL:
+        issues.append(QualityIssue.TOO_DARK)
+    if metrics.blown_share >= t.OVEREXPOSED_BLOWN_SHARE:
+        issues.append(QualityIssue.OVEREXPOSED)
+    exposure_ok = not issues
+    blurry = metrics.sharpness is None or metrics.sharpness < t.MIN_SHARPNESS
+    if exposure_ok and metrics.text_share < t.MIN_TEXT_SHARE:
+        issues.append(QualityIssue.NO_DOCUMENT)
+        if metrics.sharpness is not None and blurry:
+            issues.append(QualityIssue.BLURRY)
+        return tuple(issues)
+    if exposure_ok and blurry:
+        issues.append(QualityIssue.BLURRY)
+    if exposure_ok and metrics.blown_share >= t.GLARE_BLOWN_SHARE:
+        issues.append(QualityIssue.GLARE)
+    if metrics.edge_contact > t.MAX_EDGE_CONTACT:
+        issues.append(QualityIssue.CUT_OFF)
+    minimum = t.MIN_CARD_PX if slot is SlotKind.ID_CARD else t.MIN_PAGE_PX
+    if metrics.document_long_px < minimum:
+        issues.append(QualityIssue.TOO_SMALL)
+    return tuple(issues)
+
+
+def _otsu(values: np.ndarray) -> int:
+    """The level that best splits `values` (0-255) into a dark and a bright class."""
+    hist = np.bincount(values.ravel(), minlength=256).astype(np.float64)
+    weight = np.cumsum(hist) / hist.sum()
+    mass = np.cumsum(hist * np.arange(256)) / hist.sum()
+    between = (mass[-1] * weight - mass) ** 2 / np.maximum(weight * (1 - weight), 1e-12)
+    return int(np.argmax(between))
+
+
+def _erode(mask: np.ndarray) -> np.ndarray:
+    inner = np.zeros_like(mask)
+    inner[1:-1, 1:-1] = mask[1:-1, 1:-1] & mask[:-2, 1:-1] & mask[2:, 1:-1]
+    inner[1:-1, 1:-1] &= mask[1:-1, :-2] & mask[1:-1, 2:]
+    return inner
+
+
+def _largest_component(mask: np.ndarray) -> np.ndarray:
+    """The largest 4-connected component of a small boolean grid (run-length union-find)."""
+    height, width = mask.shape
+    edges = np.diff(np.pad(mask.view(np.int8), ((0, 0), (1, 1))), axis=1)
+    run_rows, starts = np.nonzero(edges == 1)
+    ends = np.nonzero(edges == -1)[1]
+    if len(starts) == 0:
+        return np.zeros_like(mask)
+    parent = list(range(len(starts)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    first = np.searchsorted(run_rows, np.arange(height + 1)).tolist()
+    s, e = starts.tolist(), ends.tolist()
+    for row in range(1, height):
+        i, i_end, j, j_end = first[row - 1], first[row], first[row], first[row + 1]
+        while i < i_end and j < j_end:
+            if s[i] < e[j] and s[j] < e[i]:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            if e[i] < e[j]:
+                i += 1
+            else:
+                j += 1
+    roots = np.fromiter((root(k) for k in range(len(s))), np.int64, len(s))
+    sizes = np.bincount(roots, weights=ends - starts)
+    keep = np.flatnonzero(roots == int(np.argmax(sizes))).tolist()
+    out = np.zeros_like(mask)
+    rows = run_rows.tolist()
+    for k in keep:
+        out[rows[k], s[k] : e[k]] = True
+    return out
+
+
+def _sharpness(gray: np.ndarray, document: np.ndarray, contrast: np.ndarray) -> float | None:
+    """Median steepest-step / contrast over the document's high-contrast cells; min of 4 ways."""
+    hc, wc = document.shape[0] // 2, document.shape[1] // 2
+    if hc == 0 or wc == 0:
+        return None
+    cells = contrast[: 2 * hc, : 2 * wc].reshape(hc, 2, wc, 2).max(axis=(1, 3))
+    inside = document[: 2 * hc, : 2 * wc].reshape(hc, 2, wc, 2).any(axis=(1, 3))
+    inside[-1, :] = False  # the patch below needs one more row and column
+    inside[:, -1] = False
+    candidates = cells[inside]
+    if candidates.size < t.MIN_SHARPNESS_CELLS:
+        return None
+    floor = max(24.0, 0.5 * float(np.percentile(candidates, 90)))
+    chosen = inside & (cells >= floor)
+    ys, xs = np.nonzero(chosen)
+    if len(ys) < t.MIN_SHARPNESS_CELLS:
+        return None
+    offsets = np.arange(_CELL + 1)
+    rows = (ys * _CELL)[:, None, None] + offsets[None, :, None]
+    cols = (xs * _CELL)[:, None, None] + offsets[None, None, :]
+    patch = gray[rows, cols].astype(np.int16)
+    steps = (
+        np.abs(patch[:, :-1, 1:] - patch[:, :-1, :-1]),
+        np.abs(patch[:, 1:, :-1] - patch[:, :-1, :-1]),
+        np.abs(patch[:, 1:, 1:] - patch[:, :-1, :-1]) * 0.7071,
+        np.abs(patch[:, 1:, :-1] - patch[:, :-1, 1:]) * 0.7071,
+    )
+    scale = cells[chosen].astype(np.float32)
+    medians = [float(np.median(step.max(axis=(1, 2)) / scale)) for step in steps]
+    return round(min(medians), 4)
