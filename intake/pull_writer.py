@@ -32,8 +32,8 @@ from crypto import Identity
 from intake.deps import Deps
 from intake.pull import (
     VIETNAM_TIME,
-    PullPlan,
     PulledSubmission,
+    PullPlan,
     SubmissionRecord,
     pull_submission,
     record_pull,

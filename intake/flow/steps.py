@@ -225,9 +225,7 @@ def _commune(draft: Draft, event: Event, ctx: Context) -> Transition:
                     Reply("commune.not_found", {"query": nfc(text)[:60]}),
                 )
             if len(found) == 1:
-                return advance(
-                    replace(draft, commune=found[0], candidates=(), village_page=0), ctx
-                )
+                return _choose_commune(draft, found[0], ctx)
             if len(found) > MAX_COMMUNE_CHOICES:
                 return _with(replace(draft, candidates=()), ctx, Reply("commune.too_many"))
             return _with(replace(draft, candidates=tuple(found)), ctx)
