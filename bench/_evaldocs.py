@@ -72,11 +72,15 @@ def random_person(rng: np.random.Generator) -> Person:
     female = bool(rng.integers(2))
     year = int(rng.integers(1945, 2006))
     century_gender = (0 if year < 2000 else 2) + int(female)
-    number = f"{rng.choice(CCCD_PROVINCES)}{century_gender}{year % 100:02d}{rng.integers(10**6):06d}"
+    number = (
+        f"{rng.choice(CCCD_PROVINCES)}{century_gender}{year % 100:02d}{rng.integers(10**6):06d}"
+    )
     middle = "Thị" if female else str(rng.choice(MIDDLE_NAMES))
     name = f"{rng.choice(FAMILY_NAMES)} {middle} {rng.choice(GIVEN_NAMES)}"
     house = int(rng.integers(1, 400))
-    address = f"Số {house}, Thôn {rng.integers(1, 12)}, {rng.choice(PLACES)}, {rng.choice(PROVINCES)}"
+    address = (
+        f"Số {house}, Thôn {rng.integers(1, 12)}, {rng.choice(PLACES)}, {rng.choice(PROVINCES)}"
+    )
     old_id = f"{rng.integers(10**8, 10**9)}" if rng.random() < 0.6 else ""
     return Person(
         number=number,
@@ -126,11 +130,16 @@ def _guilloche(draw: ImageDraw.ImageDraw, rng: np.random.Generator, size: tuple[
 
 def render_card_front(rng: np.random.Generator, person: Person, qr_module_px: int) -> Image.Image:
     """A chip-CCCD-style card front with the QR code at the top right."""
-    img = Image.new("RGB", CARD_SIZE, (236, 241, 246))
+    img = Image.new("RGB", CARD_SIZE, (230, 236, 242))
     draw = ImageDraw.Draw(img)
     _guilloche(draw, rng, CARD_SIZE)
     _emblem(draw, (150, 150), 100)
-    draw.text((330, 60), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fill=(25, 25, 60), font=font(40, bold=True))
+    draw.text(
+        (330, 60),
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        fill=(25, 25, 60),
+        font=font(40, bold=True),
+    )
     draw.text((330, 115), "Độc lập - Tự do - Hạnh phúc", fill=(25, 25, 60), font=font(36))
     draw.text((330, 175), "CĂN CƯỚC CÔNG DÂN", fill=(200, 30, 30), font=font(60, bold=True))
     qr = qr_image(person.qr_text(), qr_module_px)
@@ -160,7 +169,7 @@ def render_card_front(rng: np.random.Generator, person: Person, qr_module_px: in
 
 def render_card_back(rng: np.random.Generator, person: Person) -> Image.Image:
     """A card back: fingerprint boxes, issue details and a machine-readable zone."""
-    img = Image.new("RGB", CARD_SIZE, (238, 238, 232))
+    img = Image.new("RGB", CARD_SIZE, (234, 234, 228))
     draw = ImageDraw.Draw(img)
     _guilloche(draw, rng, CARD_SIZE)
     dark = (20, 20, 30)
@@ -170,12 +179,16 @@ def render_card_back(rng: np.random.Generator, person: Person) -> Image.Image:
         x0 = 980 + k * 350
         draw.rectangle((x0, 60, x0 + 300, 420), outline=dark, width=4)
         for r in range(10, 140, 14):
-            draw.ellipse((x0 + 150 - r, 240 - r * 1.2, x0 + 150 + r, 240 + r * 1.2), outline=(90, 90, 100))
+            draw.ellipse(
+                (x0 + 150 - r, 240 - r * 1.2, x0 + 150 + r, 240 + r * 1.2), outline=(90, 90, 100)
+            )
         draw.text((x0 + 20, 430), label, fill=dark, font=font(28))
     issued = f"{person.issued[:2]}/{person.issued[2:4]}/{person.issued[4:]}"
     draw.text((60, 200), f"Ngày, tháng, năm / Date: {issued}", fill=dark, font=font(36))
     draw.text((60, 260), "CỤC TRƯỞNG CỤC CẢNH SÁT", fill=dark, font=font(36, bold=True))
-    draw.text((60, 310), "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", fill=dark, font=font(36, bold=True))
+    draw.text(
+        (60, 310), "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", fill=dark, font=font(36, bold=True)
+    )
     draw.ellipse((120, 380, 420, 620), outline=(200, 40, 40), width=8)
     mrz = (
         f"IDVNM{person.number[3:]}{person.number}<<{rng.integers(10)}",
@@ -187,30 +200,42 @@ def render_card_back(rng: np.random.Generator, person: Person) -> Image.Image:
     return img
 
 
+def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, fill: tuple[int, int, int],
+             face: ImageFont.FreeTypeFont) -> None:  # fmt: skip
+    draw.text(
+        ((PAGE_SIZE[0] - draw.textlength(text, font=face)) / 2, y), text, fill=fill, font=face
+    )
+
+
 def render_page(rng: np.random.Generator, serial: str, code: str, with_qr: bool) -> Image.Image:
     """An A4 certificate page in the style of the 2024 GCN, with a QR at the top right."""
-    paper = (250, 236, 232) if rng.random() < 0.5 else (250, 247, 236)
+    paper = (244, 230, 226) if rng.random() < 0.5 else (242, 238, 228)
     img = Image.new("RGB", PAGE_SIZE, paper)
     draw = ImageDraw.Draw(img)
     w, h = PAGE_SIZE
     draw.rectangle((60, 60, w - 60, h - 60), outline=(170, 40, 40), width=10)
     draw.rectangle((85, 85, w - 85, h - 85), outline=(170, 40, 40), width=3)
     dark = (25, 20, 20)
-    draw.text((430, 150), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fill=dark, font=font(42, bold=True))
-    draw.text((560, 210), "Độc lập - Tự do - Hạnh phúc", fill=dark, font=font(40))
+    _centred(draw, 150, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", dark, font(42, bold=True))
+    _centred(draw, 210, "Độc lập - Tự do - Hạnh phúc", dark, font(40))
     _emblem(draw, (w // 2, 420), 120)
-    draw.text((440, 590), "GIẤY CHỨNG NHẬN", fill=(190, 25, 25), font=font(96, bold=True))
+    _centred(draw, 590, "GIẤY CHỨNG NHẬN", (190, 25, 25), font(96, bold=True))
     title = "QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT"
-    draw.text((190, 720), title, fill=(190, 25, 25), font=font(42, bold=True))
+    _centred(draw, 720, title, (190, 25, 25), font(38, bold=True))
     if with_qr:
         qr = qr_image(f"{code}|{serial}|{rng.integers(10**6)}|{rng.integers(1, 99)}", 5)
         img.paste(qr, (w - 150 - qr.width, 130))
     y = 830
     for section in range(1, 5):
-        draw.text((150, y), f"{section}. {sentence(rng, 6).capitalize()}:", fill=dark, font=font(38, bold=True))
+        draw.text(
+            (150, y),
+            f"{section}. {sentence(rng, 6).capitalize()}:",
+            fill=dark,
+            font=font(38, bold=True),
+        )
         y += 62
         for _ in range(int(rng.integers(3, 6))):
-            draw.text((200, y), sentence(rng, int(rng.integers(7, 12))), fill=dark, font=font(34))
+            draw.text((200, y), sentence(rng, int(rng.integers(6, 10))), fill=dark, font=font(34))
             y += 54
         y += 20
     table_top = min(y + 10, h - 520)

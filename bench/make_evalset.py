@@ -162,10 +162,20 @@ def place(rng: np.random.Generator, frame: tuple[int, int], doc: tuple[int, int]
     half = np.array([[-dw, -dh], [dw, -dh], [dw, dh], [-dw, dh]]) / 2
     rot = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
     corners = half @ rot.T + rng.uniform(-0.035, 0.035, (4, 2)) * min(dw, dh)
-    lo, hi = corners.min(0), corners.max(0)
     margin = 0.035 * min(fw, fh)
-    cx = rng.uniform(margin - lo[0], fw - margin - hi[0]) if fw - margin - hi[0] > margin - lo[0] else fw / 2
-    cy = rng.uniform(margin - lo[1], fh - margin - hi[1]) if fh - margin - hi[1] > margin - lo[1] else fh / 2
+    room = np.array([fw, fh]) - 2 * margin
+    corners *= min(1.0, float(np.min(room / np.ptp(corners, axis=0))))  # keep the margin
+    lo, hi = corners.min(0), corners.max(0)
+    cx = (
+        rng.uniform(margin - lo[0], fw - margin - hi[0])
+        if fw - margin - hi[0] > margin - lo[0]
+        else fw / 2
+    )
+    cy = (
+        rng.uniform(margin - lo[1], fh - margin - hi[1])
+        if fh - margin - hi[1] > margin - lo[1]
+        else fh / 2
+    )
     corners = corners + [cx, cy]
     if spec.defect == "cut_corner":
         k = int(rng.integers(4))
@@ -186,10 +196,16 @@ def place(rng: np.random.Generator, frame: tuple[int, int], doc: tuple[int, int]
 
 def warp_document(doc: Image.Image, frame: tuple[int, int], corners: np.ndarray) -> Image.Image:
     """The document drawn into an RGBA frame-sized layer at `corners`."""
-    long_edge = max(np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1]))
+    long_edge = max(
+        np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1])
+    )
     scale = min(1.0, 1.15 * long_edge / max(doc.size))
-    small = doc.resize((round(doc.width * scale), round(doc.height * scale)), Image.Resampling.LANCZOS)
-    src = np.array([[0, 0], [small.width, 0], [small.width, small.height], [0, small.height]], float)
+    small = doc.resize(
+        (round(doc.width * scale), round(doc.height * scale)), Image.Resampling.LANCZOS
+    )
+    src = np.array(
+        [[0, 0], [small.width, 0], [small.width, small.height], [0, small.height]], float
+    )
     layer = small.convert("RGBA")
     return layer.transform(frame, Image.Transform.PERSPECTIVE, _coeffs(src, corners),
                            Image.Resampling.BICUBIC, fillcolor=(0, 0, 0, 0))  # fmt: skip
@@ -240,12 +256,13 @@ def _no_document(rng: np.random.Generator, w: int, h: int, variant: str) -> np.n
     return img * (1 - alpha) + np.asarray(layer, np.float32) * alpha
 
 
-def render(spec: Spec, seed: int) -> tuple[bytes, dict[str, object]]:
+def render(spec: Spec, seed: int, long_side: int | None = None) -> tuple[bytes, dict[str, object]]:
     """The JPEG bytes of one photo and its manifest line."""
     rng = np.random.default_rng([seed, spec.index])
     info: dict[str, object] = asdict(spec) | {"file": spec.file, "qr_text": None, "qr_px": None}
     shape = "page" if spec.document == "page" else "card"
-    long_side = int(rng.choice([1280, 1280, 1280, 1600, 2048, 2560]))
+    drawn = int(rng.choice([1280, 1280, 1280, 1600, 2048, 2560]))
+    long_side = long_side or drawn
     short_side = long_side * 3 // 4
     frame = (short_side, long_side) if shape == "page" else (long_side, short_side)
     person = random_person(rng)
@@ -275,7 +292,8 @@ def render(spec: Spec, seed: int) -> tuple[bytes, dict[str, object]]:
         layer_alpha = layer[..., 3] / 255
         img = background(rng, *frame)
         shadow = Image.fromarray((layer_alpha * 255).astype(np.uint8)).filter(
-            ImageFilter.GaussianBlur(0.012 * long_side))
+            ImageFilter.GaussianBlur(0.012 * long_side)
+        )
         offset = rng.integers(-6, 7, 2) * scale
         shadow_a = np.roll(np.asarray(shadow, np.float32) / 255, offset.astype(int), (0, 1))
         img *= (1 - 0.45 * shadow_a)[..., None]
@@ -283,9 +301,11 @@ def render(spec: Spec, seed: int) -> tuple[bytes, dict[str, object]]:
     h, w = img.shape[:2]
     yy, xx = np.mgrid[0 : h : h / 96, 0 : w : w / 128].astype(np.float32)  # smooth: low-res
     light = rng.uniform(0.9, 1.0) * (
-        1 + rng.uniform(-0.2, 0.2) * (xx / w - 0.5) + rng.uniform(-0.2, 0.2) * (yy / h - 0.5))
+        1 + rng.uniform(-0.2, 0.2) * (xx / w - 0.5) + rng.uniform(-0.2, 0.2) * (yy / h - 0.5)
+    )
     cx, cy = rng.uniform(-0.3, 0.3, 2)
     light *= 1 - rng.uniform(0, 0.35) * ((xx / w - 0.5 - cx) ** 2 + (yy / h - 0.5 - cy) ** 2)
+    light = np.minimum(light, 1.0)  # a well exposed photo: paper stays below white
     if spec.defect == "glare":  # a specular spot on the document, as on a laminated card
         ys, xs = np.nonzero(layer_alpha > 0.99)
         pick = int(rng.integers(len(xs)))
@@ -309,9 +329,12 @@ def render(spec: Spec, seed: int) -> tuple[bytes, dict[str, object]]:
     img += noise * rng.standard_normal((h, w), dtype=np.float32)[..., None]
     photo = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     if spec.defect == "tiny":
-        doc_long = max(np.ptp(np.nonzero(layer_alpha > 0.5)[0]), np.ptp(np.nonzero(layer_alpha > 0.5)[1]))
+        doc_long = max(
+            np.ptp(np.nonzero(layer_alpha > 0.5)[0]), np.ptp(np.nonzero(layer_alpha > 0.5)[1])
+        )
         factor = float(spec.strength) / doc_long
         photo = photo.resize((round(w * factor), round(h * factor)), Image.Resampling.LANCZOS)
+        info["qr_px"] = round(int(info["qr_px"]) * factor) if info["qr_px"] else None
     exif = Image.Exif()
     if rng.random() < 0.1:  # stored sideways with an EXIF orientation, as phones do
         orientation = int(rng.choice([3, 6, 8]))

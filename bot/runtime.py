@@ -12,9 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -25,10 +28,16 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.processor import ChatOrderedProcessor
 from bot.web import WEBHOOK_PATH, build_web_app, webhook_secret
+from handlers.files import TelegramFiles
+from handlers.outbox import OutboxSender
+from handlers.replies import ReplySender
 from handlers.resident import ResidentHandlers
 from intake.deps import Deps
+from intake.directory import DirectoryCache
+from intake.documents import DocumentPipeline
 from intake.messages import Language, language_of, render
-from intake.residents import ResidentDesk
+from intake.outbox import OutboxService
+from intake.residents import Outcome, ResidentDesk
 
 __all__ = ["BotOptions", "Runtime", "Worker"]
 
@@ -47,6 +56,9 @@ class BotOptions:
     listen_host: str = "127.0.0.1"
     listen_port: int = 8080
     poll_timeout: float = 10.0
+    province: str | None = None  # scopes the commune search
+    delete_resident_photos: bool = True
+    document_lease_seconds: float = 30.0
 
 
 def _update_kind(update: object) -> str:
@@ -98,6 +110,8 @@ class Runtime:
         self._runner: web.AppRunner | None = None
         self.application = self._build_application()
         self.port: int | None = None
+        self.replies: ReplySender | None = None
+        self._executor: ThreadPoolExecutor | None = None
 
     def _build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -132,7 +146,7 @@ class Runtime:
     async def start(self) -> None:
         application = self.application
         await application.initialize()
-        ResidentHandlers(ResidentDesk(self._deps, bot_id=application.bot.id)).register(application)
+        self._assemble()
         await application.start()
         secret = webhook_secret(self._options.token) if self.webhook_mode else None
         web_app = build_web_app(
@@ -165,6 +179,38 @@ class Runtime:
             extra={"mode": "webhook" if self.webhook_mode else "polling", "port": self.port},
         )
 
+    def _assemble(self) -> None:
+        """Build the services that need the bot (its id, its API) and register the handlers."""
+        bot = self.application.bot
+        options = self._options
+        directory = DirectoryCache(self._deps, options.province)
+        self.outbox = OutboxSender(bot, OutboxService(self._deps))
+
+        def committed(outcome: Outcome) -> None:
+            if outcome.new_documents:
+                self.pipeline.kick()
+            if outcome.new_outbox:
+                self.outbox.kick()
+
+        self.desk = ResidentDesk(
+            self._deps, bot_id=bot.id, directory=directory, on_committed=committed
+        )
+        self.replies = ReplySender(bot, self.desk.remember_message)
+        residents = ResidentHandlers(self.desk, self.replies)
+        residents.register(self.application)
+        self._executor = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+        self.pipeline = DocumentPipeline(
+            self._deps,
+            TelegramFiles(bot),
+            self.desk,
+            directory,
+            deliver=residents.deliver,
+            forget_message=self.replies.delete if options.delete_resident_photos else None,
+            executor=self._executor,
+            lease=timedelta(seconds=options.document_lease_seconds),
+        )
+        self._workers = [*self._workers, self.pipeline.run, self.outbox.run]
+
     async def _set_commands(self) -> None:
         for language in Language:
             commands = [
@@ -184,8 +230,12 @@ class Runtime:
         if application.running:
             await application.stop()  # drains the update queue: in-flight updates finish
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(task, timeout=30)
+        if self.replies is not None:
+            await self.replies.flush()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
         if self._runner is not None:
             await self._runner.cleanup()
         await application.shutdown()

@@ -1,6 +1,16 @@
-"""Turns the domain's replies into Bot API calls, in the actor's language."""
+"""Turns the domain's replies into Bot API calls, in the recipient's language.
+
+Edits of the same message (the document checklist during an album) are coalesced: the latest
+text wins after a short delay, so five photos make one edit instead of five (Telegram allows
+about one message per second in a chat).
+"""
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import (
     Bot,
@@ -10,22 +20,22 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from intake.events import Button, Keyboard, KeyboardKind, Reply
 from intake.messages import Language, render
 
-__all__ = ["markup_for", "send_replies"]
+__all__ = ["ReplySender", "markup_for"]
 
+log = logging.getLogger("hoso.replies")
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+Remember = Callable[[int, str, int], Awaitable[None]]
 
 
 def _label(language: Language, button: Button) -> str:
-    return (
-        button.literal
-        if button.literal is not None
-        else render(language, button.text_key, button.params)
-    )
+    if button.literal is not None:
+        return button.literal
+    return render(language, button.text_key, button.params)
 
 
 def markup_for(language: Language, keyboard: Keyboard | None) -> Markup | None:
@@ -50,27 +60,57 @@ def markup_for(language: Language, keyboard: Keyboard | None) -> Markup | None:
     )
 
 
-async def send_replies(
-    bot: Bot, chat_id: int, language: Language, replies: list[Reply]
-) -> list[int]:
-    """Send (or edit) each reply in order; returns the ids of the messages shown."""
-    shown = []
-    for reply in replies:
-        text = render(language, reply.key, reply.params)
-        markup = markup_for(language, reply.keyboard)
-        if reply.edit_message_id is not None:
-            inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
-            try:
-                await bot.edit_message_text(
-                    text, chat_id=chat_id, message_id=reply.edit_message_id, reply_markup=inline
-                )
-                shown.append(reply.edit_message_id)
+class ReplySender:
+    """Sends replies in order; edits are coalesced per message."""
+
+    def __init__(self, bot: Bot, remember: Remember, *, edit_delay: float = 0.8) -> None:
+        self._bot = bot
+        self._remember = remember
+        self._edit_delay = edit_delay
+        self._pending_edits: dict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None]] = {}
+        self._edit_tasks: set[asyncio.Task[None]] = set()
+
+    async def send(self, chat_id: int, language: Language, replies: list[Reply]) -> None:
+        for reply in replies:
+            text = render(language, reply.key, reply.params)
+            markup = markup_for(language, reply.keyboard)
+            if reply.edit_message_id is not None:
+                inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+                self._schedule_edit(chat_id, reply.edit_message_id, text, inline)
                 continue
-            except BadRequest as exc:
-                if "not modified" in str(exc).lower():
-                    shown.append(reply.edit_message_id)
-                    continue
-                # the message is gone or too old to edit: send a fresh one instead
-        message = await bot.send_message(chat_id, text, reply_markup=markup)
-        shown.append(message.message_id)
-    return shown
+            message = await self._bot.send_message(chat_id, text, reply_markup=markup)
+            if reply.remember_as is not None:
+                await self._remember(chat_id, reply.remember_as, message.message_id)
+
+    def _schedule_edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        key = (chat_id, message_id)
+        first = key not in self._pending_edits
+        self._pending_edits[key] = (text, markup)
+        if first:
+            task = asyncio.create_task(self._edit_later(key))
+            self._edit_tasks.add(task)
+            task.add_done_callback(self._edit_tasks.discard)
+
+    async def _edit_later(self, key: tuple[int, int]) -> None:
+        await asyncio.sleep(self._edit_delay)
+        text, markup = self._pending_edits.pop(key)
+        try:
+            await self._bot.edit_message_text(
+                text, chat_id=key[0], message_id=key[1], reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                log.info("edit failed, message gone", extra={"chat_id": key[0]})
+        except TelegramError:
+            log.warning("edit failed", exc_info=True, extra={"chat_id": key[0]})
+
+    async def flush(self) -> None:
+        """Wait for scheduled edits (on shutdown)."""
+        if self._edit_tasks:
+            await asyncio.gather(*list(self._edit_tasks), return_exceptions=True)
+
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        with contextlib.suppress(TelegramError):
+            await self._bot.delete_message(chat_id, message_id)

@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from handlers.adapter import event_from_update
-from handlers.replies import send_replies
+from handlers.replies import ReplySender
 from intake.events import Pressed
-from intake.residents import ResidentDesk
+from intake.residents import Outcome, ResidentDesk
 
 __all__ = ["ResidentHandlers"]
 
@@ -18,13 +18,17 @@ __all__ = ["ResidentHandlers"]
 class ResidentHandlers:
     """The resident side of the bot; one instance, built with its desk at start-up."""
 
-    def __init__(self, desk: ResidentDesk) -> None:
+    def __init__(self, desk: ResidentDesk, sender: ReplySender) -> None:
         self._desk = desk
+        self._sender = sender
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
         application.add_handler(MessageHandler(private, self.on_update))
         application.add_handler(CallbackQueryHandler(self.on_update))
+
+    async def deliver(self, chat_id: int, outcome: Outcome) -> None:
+        await self._sender.send(chat_id, outcome.language, outcome.replies)
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         event = event_from_update(update)
@@ -35,4 +39,4 @@ class ResidentHandlers:
             await update.callback_query.answer()
         if outcome.duplicate:
             return
-        await send_replies(context.bot, event.actor.chat_id, outcome.language, outcome.replies)
+        await self.deliver(event.actor.chat_id, outcome)

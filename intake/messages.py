@@ -61,6 +61,7 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.VI: "Đã chọn tiếng Việt.",
         Language.EN: "English it is.",
     },
+    "language.switch": {Language.VI: "🌐 English", Language.EN: "🌐 Tiếng Việt"},
     "language.button.vi": {Language.VI: "Tiếng Việt", Language.EN: "Tiếng Việt"},
     "language.button.en": {Language.VI: "English", Language.EN: "English"},
     "help.resident": {
@@ -482,6 +483,66 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Cancelled. Nothing of the unfinished submission is kept. Press /start to "
         "begin again.",
     },
+    "submit.receipt": {
+        Language.VI: "✅ Đã nhận hồ sơ.\nMã biên nhận: {receipt}\nNơi nhận: {place}\n"
+        "Cán bộ địa chính xã sẽ xem hồ sơ; bạn sẽ được báo khi có kết quả hoặc khi cần bổ sung. "
+        "Xem tình trạng bằng lệnh /status.",
+        Language.EN: "✅ Submission received.\nReceipt code: {receipt}\nSent to: {place}\n"
+        "The commune land office will review it; you will be told of the result or if anything "
+        "is missing. See its status with /status.",
+    },
+    "status.none": {
+        Language.VI: "Bạn chưa nộp hồ sơ nào. Bấm /start để nộp.",
+        Language.EN: "You have not sent any submission yet. Press /start to send one.",
+    },
+    "status.list": {
+        Language.VI: "Hồ sơ của bạn:\n{items}",
+        Language.EN: "Your submissions:\n{items}",
+    },
+    "status.item": {
+        Language.VI: "• {receipt} — {place} — {date}: {state}",
+        Language.EN: "• {receipt} — {place} — {date}: {state}",
+    },
+    "state.submitted": {Language.VI: "đã nộp, chờ xem xét", Language.EN: "sent, waiting"},
+    "state.in_review": {Language.VI: "đang xem xét", Language.EN: "being reviewed"},
+    "state.needs_info": {Language.VI: "cần bổ sung", Language.EN: "needs more information"},
+    "state.resubmitted": {
+        Language.VI: "đã bổ sung, chờ xem lại",
+        Language.EN: "completed, waiting",
+    },
+    "state.accepted": {
+        Language.VI: "đã tiếp nhận vào hệ thống đất đai",
+        Language.EN: "accepted into the land system",
+    },
+    "state.rejected": {Language.VI: "không được tiếp nhận", Language.EN: "not accepted"},
+    "state.withdrawn": {Language.VI: "đã rút", Language.EN: "withdrawn"},
+    "withdraw.none": {
+        Language.VI: "Bạn không có hồ sơ nào để rút.",
+        Language.EN: "You have no submission to withdraw.",
+    },
+    "withdraw.choose": {
+        Language.VI: "Bạn muốn rút hồ sơ nào?",
+        Language.EN: "Which submission do you want to withdraw?",
+    },
+    "withdraw.confirm": {
+        Language.VI: "Rút hồ sơ {receipt}? Giấy tờ đã gửi sẽ bị xóa và xã sẽ không xử lý hồ sơ "
+        "này.",
+        Language.EN: "Withdraw {receipt}? The documents you sent will be deleted and the commune "
+        "will not process it.",
+    },
+    "withdraw.yes": {Language.VI: "Rút hồ sơ", Language.EN: "Withdraw it"},
+    "withdraw.no": {Language.VI: "Không, giữ lại", Language.EN: "No, keep it"},
+    "withdraw.kept": {Language.VI: "Hồ sơ được giữ nguyên.", Language.EN: "Nothing was changed."},
+    "withdraw.done": {
+        Language.VI: "Đã rút hồ sơ {receipt}. Đã xóa {count} giấy tờ.",
+        Language.EN: "Submission {receipt} is withdrawn. {count} document(s) were deleted.",
+    },
+    "withdraw.accepted_kept": {
+        Language.VI: "Hồ sơ {receipt} đã được tiếp nhận vào hệ thống đất đai nên giấy tờ được giữ "
+        "theo quy định. Nếu cần, hãy liên hệ cán bộ địa chính xã.",
+        Language.EN: "Submission {receipt} is already accepted into the land system, so its "
+        "documents are kept as required. Please contact the commune land office if needed.",
+    },
     "button.expired": {
         Language.VI: "Nút này đã cũ. Vui lòng dùng tin nhắn mới nhất.",
         Language.EN: "That button is out of date. Please use the latest message.",
@@ -498,7 +559,8 @@ def render(language: Language | str, key: str, params: Mapping[str, object] | No
     """The text of `key` in `language`, with its placeholders filled.
 
     A parameter named `x_key` holds another catalog key, rendered into `{x}`; one named `x_keys`
-    holds a list of keys, rendered and joined into `{x}`.
+    holds a list of keys, rendered and joined into `{x}` with commas; one named `x_lines` holds
+    (key, params) pairs, rendered and joined into `{x}` line by line.
     """
     texts = CATALOG[key]
     template = texts.get(Language(language), texts[Language.VI])
@@ -506,7 +568,11 @@ def render(language: Language | str, key: str, params: Mapping[str, object] | No
         return template
     values: dict[str, object] = {}
     for name, value in params.items():
-        if name.endswith("_keys") and isinstance(value, list | tuple):
+        if name.endswith("_lines") and isinstance(value, list | tuple):
+            values[name.removesuffix("_lines")] = "\n".join(
+                render(language, item_key, item_params) for item_key, item_params in value
+            )
+        elif name.endswith("_keys") and isinstance(value, list | tuple):
             values[name.removesuffix("_keys")] = ", ".join(render(language, str(k)) for k in value)
         elif name.endswith("_key"):
             values[name.removesuffix("_key")] = render(language, str(value))

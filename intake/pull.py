@@ -163,16 +163,16 @@ async def plan_pull(
             .where(*scope)
             .order_by(Submission.submitted_at, Submission.receipt_code)
         )
-        submissions = list(result.tuples())
+        submissions = list(result)
         documents: dict[uuid.UUID, list[tuple[Document, Blob | None]]] = {}
         document_rows = await session.execute(
             select(Document, Blob)
             .join(Submission, Document.submission_id == Submission.id)
             .outerjoin(Blob, Document.blob_id == Blob.id)
             .where(*scope)
-            .order_by(Document.created_at, Document.id)
+            .order_by(Document.created_at, Document.message_id, Document.id)
         )
-        for document, blob in document_rows.tuples():
+        for document, blob in document_rows:
             if document.submission_id is not None:
                 documents.setdefault(document.submission_id, []).append((document, blob))
     records = tuple(

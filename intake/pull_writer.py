@@ -141,7 +141,7 @@ def submission_json(pulled: PulledSubmission) -> dict[str, Any]:
         "holder_name": record.holder_name,
         "cccd": record.cccd,
         "phone": record.phone,
-        "submitted_at": record.submitted_at.astimezone(VIETNAM_TIME).isoformat(),
+        "submitted_at": record.submitted_at.astimezone(VIETNAM_TIME).isoformat(timespec="seconds"),
         "updated_at": _stamp(record),
         "sealed": pulled.sealed,
         "documents": [
@@ -172,7 +172,7 @@ class PullFolder:
     def prepare(self) -> int:
         """Create the folder, prove it writable, and remove what an interrupted pull left."""
         self.root.mkdir(parents=True, exist_ok=True)
-        probe = self.root / f".probe-{secrets.token_hex(4)}"
+        probe = self.root / f".{_PARTIAL}probe-{secrets.token_hex(4)}"
         probe.write_bytes(b"")
         probe.unlink()
         leftovers = [
@@ -181,7 +181,10 @@ class PullFolder:
             if path.name.startswith(".") and (_PARTIAL in path.name or _OLD in path.name)
         ]
         for path in leftovers:
-            shutil.rmtree(path, ignore_errors=True)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         return len(leftovers)
 
     def is_current(self, record: SubmissionRecord, *, sealed: bool) -> bool:
@@ -229,7 +232,9 @@ class PullFolder:
         saved = []
         for path in sorted(self.root.glob(f"[!.]*/{SUBMISSION_FILE}")):
             with contextlib.suppress(OSError, ValueError):
-                saved.append(json.loads(path.read_text(encoding="utf-8")))
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict):
+                    saved.append(data)
         saved.sort(key=lambda s: (str(s.get("submitted_at")), str(s.get("receipt_code"))))
         target = self.root / CSV_FILE
         partial = self.root / f".{CSV_FILE}{_PARTIAL}{secrets.token_hex(4)}"
@@ -278,8 +283,8 @@ async def pull_into_folder(
     *,
     progress: Callable[[SubmissionRecord], None] | None = None,
 ) -> PullResult:
-    """Pull every planned submission not yet current in `folder`, opened with `identity` or
-    sealed if it is None; the audit event records what left the server even if interrupted."""
+    """Pull every planned submission not yet current in the prepared `folder`, opened with
+    `identity` or sealed if it is None; the audit event records what left, even if interrupted."""
     sealed = identity is None
     receipts: list[str] = []
     skipped = problems = 0

@@ -1,109 +1,340 @@
-"""The resident desk: handles one event from a resident's private chat in one transaction.
+"""The resident desk: handles one event from a resident's chat in one transaction.
 
-The transaction records the update id (a redelivered update is ignored), loads or creates the
-citizen, decides the replies, and saves what changed; the adapter sends the replies after the
-commit. Greeting, help and language choice live here; the submission flow plugs into `respond`.
+In that transaction: record the update id (a redelivered update is ignored), load or create the
+citizen and the draft, run the pure `flow.step`, apply its effects (consent, pending documents,
+the submission with its receipt in the outbox) and save the draft. The adapter sends the replies
+after the commit; the document pipeline and the outbox sender are woken then.
+`/status` and `/withdraw` concern submissions, not the draft, and are answered here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.deps import Deps
-from intake.events import (
-    Button,
-    Command,
-    Event,
-    Keyboard,
-    KeyboardKind,
-    Pressed,
-    Reply,
+from intake.directory import DirectoryCache
+from intake.events import Button, Command, Event, Keyboard, KeyboardKind, Pressed, Reply
+from intake.flow import (
+    CONSENT_VERSION,
+    AcceptUpload,
+    Context,
+    Directory,
+    DiscardDraft,
+    DiscardUpload,
+    Draft,
+    Effect,
+    RecordConsent,
+    SetLanguage,
+    SubmitDraft,
+    Transition,
+    step,
 )
 from intake.messages import Language, language_of
-from storage.models import Citizen
-from storage.repositories import claim_update
-
-__all__ = ["Outcome", "ResidentDesk", "respond"]
-
-LANGUAGE_KEYBOARD = Keyboard(
-    KeyboardKind.INLINE,
-    (
-        (
-            Button("language.button.vi", data="lang:vi"),
-            Button("language.button.en", data="lang:en"),
-        ),
-    ),
+from intake.submissions import (
+    SubmissionView,
+    create_submission,
+    delete_documents,
+    list_submissions,
+    open_submissions,
+    withdraw_submission,
 )
+from storage.models import Citizen, Document, utcnow
+from storage.models import Draft as DraftRow
+from storage.repositories import append_event, claim_update
+from storage.states import ActorKind, DocumentStatus
+
+__all__ = ["Outcome", "ResidentDesk"]
+
+log = logging.getLogger("hoso.residents")
+_DRAFT = ("draft", "payload_enc")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Outcome:
     """What the adapter must do after the commit."""
 
     language: Language
     replies: list[Reply] = field(default_factory=list)
     duplicate: bool = False
+    blobs_to_delete: list[str] = field(default_factory=list)
+    new_documents: bool = False
+    new_outbox: bool = False
+
+
+def _status_replies(views: list[SubmissionView]) -> list[Reply]:
+    if not views:
+        return [Reply("status.none")]
+    items = [
+        (
+            "status.item",
+            {
+                "receipt": v.receipt_code,
+                "place": v.place,
+                "date": f"{v.submitted_at:%d/%m/%Y}",
+                "state_key": f"state.{v.state.value}",
+            },
+        )
+        for v in views
+    ]
+    return [Reply("status.list", {"items_lines": items})]
 
 
 @dataclass(frozen=True)
-class Decision:
-    replies: list[Reply]
-    language: Language
+class _Scope:
+    """What every effect of one event is applied within."""
 
-
-def respond(language: Language, event: Event) -> Decision:
-    """Pure: the replies to an event, and the citizen's language afterwards."""
-    match event:
-        case Command(name="start"):
-            return Decision(
-                [Reply("start.welcome"), Reply("language.choose", keyboard=LANGUAGE_KEYBOARD)],
-                language,
-            )
-        case Command(name="help"):
-            return Decision([Reply("help.resident")], language)
-        case Command(name="language"):
-            return Decision([Reply("language.choose", keyboard=LANGUAGE_KEYBOARD)], language)
-        case Command():
-            return Decision([Reply("unknown.command")], language)
-        case Pressed(data="lang:vi" | "lang:en" as data):
-            chosen = Language(data.removeprefix("lang:"))
-            return Decision([Reply("language.set"), Reply("help.resident")], chosen)
-        case Pressed():
-            return Decision([Reply("button.expired")], language)
-        case _:
-            return Decision([Reply("help.resident")], language)
-
-
-async def _citizen(session: AsyncSession, event: Event) -> Citizen:
-    citizen = await session.scalar(
-        select(Citizen).where(Citizen.telegram_user_id == event.actor.user_id)
-    )
-    if citizen is None:
-        citizen = Citizen(
-            telegram_user_id=event.actor.user_id,
-            language=language_of(event.actor.language_code).value,
-        )
-        session.add(citizen)
-    return citizen
+    session: AsyncSession
+    citizen: Citizen
+    event: Event
+    outcome: Outcome
 
 
 class ResidentDesk:
-    """Entry point of the domain for resident chats."""
+    """Entry point of the domain for residents' private chats."""
 
-    def __init__(self, deps: Deps, *, bot_id: int) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        bot_id: int,
+        directory: DirectoryCache,
+        on_committed: Callable[[Outcome], None] | None = None,
+    ) -> None:
         self._deps = deps
         self._bot_id = bot_id
+        self._directory = directory
+        self._on_committed = on_committed
 
     async def handle(self, event: Event) -> Outcome:
+        directory = await self._directory.get()
         async with self._deps.database.sessions.begin() as session:
             if event.update_id is not None and not await claim_update(
                 session, self._bot_id, event.update_id
             ):
                 return Outcome(language_of(event.actor.language_code), duplicate=True)
-            citizen = await _citizen(session, event)
-            decision = respond(Language(citizen.language), event)
-            citizen.language = decision.language.value
-            return Outcome(decision.language, decision.replies)
+            outcome = await self.handle_in(session, event, directory)
+        self.after_commit(outcome)
+        return outcome
+
+    def after_commit(self, outcome: Outcome) -> None:
+        """Remove deleted blobs and wake the workers, once the transaction has committed."""
+        for name in outcome.blobs_to_delete:
+            try:
+                self._deps.blobs.delete(name)
+            except OSError:
+                log.warning("blob not deleted", extra={"blob": name})
+        if self._on_committed is not None:
+            self._on_committed(outcome)
+
+    async def handle_in(
+        self, session: AsyncSession, event: Event, directory: Directory
+    ) -> Outcome:
+        """Handle `event` inside the caller's transaction (the pipeline uses this too)."""
+        citizen = await self._citizen(session, event)
+        language = Language(citizen.language)
+        special = await self._submission_commands(session, citizen, event, language)
+        if special is not None:
+            return special
+        row = await session.scalar(select(DraftRow).where(DraftRow.chat_id == event.actor.chat_id))
+        draft = self._load(row) if row is not None else None
+        ctx = Context(
+            directory=directory,
+            language=language,
+            consented=citizen.consent_version == CONSENT_VERSION,
+        )
+        transition = step(draft, event, ctx)
+        outcome = Outcome(language, list(transition.replies))
+        await self._save(_Scope(session, citizen, event, outcome), row, transition)
+        return outcome
+
+    # --- drafts ---------------------------------------------------------------------------
+
+    def _load(self, row: DraftRow) -> Draft:
+        text = self._deps.fields.decrypt(
+            row.payload_enc, table=_DRAFT[0], column=_DRAFT[1], row=row.id
+        )
+        return Draft.from_json(json.loads(text))
+
+    def _seal(self, row: DraftRow, draft: Draft) -> None:
+        row.step = draft.step.value
+        row.payload_enc = self._deps.fields.encrypt(
+            json.dumps(draft.to_json(), ensure_ascii=False),
+            table=_DRAFT[0],
+            column=_DRAFT[1],
+            row=row.id,
+        )
+        row.updated_at = utcnow()
+        row.reminded_at = None
+
+    async def _save(
+        self, scope: _Scope, row: DraftRow | None, transition: Transition
+    ) -> DraftRow | None:
+        session = scope.session
+        if transition.draft is not None and row is None:
+            row = DraftRow(
+                id=uuid.uuid4(),  # now, not at flush: the id is bound into the ciphertext
+                chat_id=scope.event.actor.chat_id,
+                citizen_id=scope.citizen.id,
+                step="",
+                payload_enc=b"",
+            )
+            session.add(row)
+        for effect in transition.effects:
+            await self._apply(scope, row, transition.draft, effect)
+        if transition.draft is None:
+            if row is not None:
+                await session.delete(row)
+            return None
+        assert row is not None  # noqa: S101 — created above
+        self._seal(row, transition.draft)
+        return row
+
+    async def _apply(
+        self, scope: _Scope, row: DraftRow | None, draft: Draft | None, effect: Effect
+    ) -> None:
+        session, citizen, event, outcome = scope.session, scope.citizen, scope.event, scope.outcome
+        match effect:
+            case RecordConsent(version=version):
+                citizen.consent_version, citizen.consent_at = version, utcnow()
+                await append_event(
+                    session,
+                    actor_kind=ActorKind.RESIDENT,
+                    actor_id=str(citizen.id),
+                    action="consent_given",
+                    data={"version": version},
+                )
+            case SetLanguage(language=language):
+                citizen.language = language.value
+                outcome.language = language
+            case AcceptUpload(slot=slot, upload=upload) if row is not None and draft is not None:
+                await session.flush()
+                session.add(
+                    Document(
+                        draft_id=row.id,
+                        commune_id=draft.commune.id if draft.commune else None,
+                        slot=slot,
+                        status=DocumentStatus.PENDING,
+                        as_file=upload.kind.value == "file",
+                        telegram_file_id=upload.file_id,
+                        file_unique_id=upload.file_unique_id,
+                        file_size=upload.file_size,
+                        media_group_id=upload.media_group_id,
+                        chat_id=event.actor.chat_id,
+                        message_id=upload.message_id,
+                    )
+                )
+                outcome.new_documents = True
+            case DiscardUpload(file_unique_id=unique) if row is not None:
+                documents = list(
+                    await session.scalars(
+                        select(Document).where(
+                            Document.draft_id == row.id, Document.file_unique_id == unique
+                        )
+                    )
+                )
+                outcome.blobs_to_delete += await delete_documents(session, documents)
+            case DiscardDraft() if row is not None:
+                documents = list(
+                    await session.scalars(
+                        select(Document).where(
+                            Document.draft_id == row.id, Document.submission_id.is_(None)
+                        )
+                    )
+                )
+                outcome.blobs_to_delete += await delete_documents(session, documents)
+            case SubmitDraft(draft=finished) if row is not None:
+                await create_submission(
+                    session,
+                    self._deps,
+                    citizen=citizen,
+                    chat_id=event.actor.chat_id,
+                    draft_id=row.id,
+                    draft=finished,
+                )
+                outcome.new_outbox = True
+
+    async def remember_message(self, chat_id: int, name: str, message_id: int) -> None:
+        """Store the id of a message the flow edits in place (the checklist)."""
+        if name != "checklist":
+            return
+        async with self._deps.database.sessions.begin() as session:
+            row = await session.scalar(select(DraftRow).where(DraftRow.chat_id == chat_id))
+            if row is None:
+                return
+            draft = self._load(row)
+            if draft.checklist_message_id != message_id:
+                self._seal(row, replace(draft, checklist_message_id=message_id))
+
+    # --- citizens and their submissions ---------------------------------------------------
+
+    async def _citizen(self, session: AsyncSession, event: Event) -> Citizen:
+        citizen = await session.scalar(
+            select(Citizen).where(Citizen.telegram_user_id == event.actor.user_id)
+        )
+        if citizen is None:
+            citizen = Citizen(
+                telegram_user_id=event.actor.user_id,
+                language=language_of(event.actor.language_code).value,
+            )
+            session.add(citizen)
+            await session.flush()
+        return citizen
+
+    async def _submission_commands(
+        self, session: AsyncSession, citizen: Citizen, event: Event, language: Language
+    ) -> Outcome | None:
+        match event:
+            case Command(name="status"):
+                return Outcome(
+                    language, _status_replies(await list_submissions(session, citizen.id))
+                )
+            case Command(name="withdraw"):
+                codes = await open_submissions(session, citizen.id)
+                if not codes:
+                    return Outcome(language, [Reply("withdraw.none")])
+                keyboard = Keyboard(
+                    KeyboardKind.INLINE,
+                    tuple((Button("", data=f"wd:{code}", literal=code),) for code in codes),
+                )
+                return Outcome(language, [Reply("withdraw.choose", keyboard=keyboard)])
+            case Pressed(data=data) if data.startswith("wd:"):
+                code = data[3:]
+                if code not in await open_submissions(session, citizen.id):
+                    return Outcome(language, [Reply("button.expired")])
+                keyboard = Keyboard(
+                    KeyboardKind.INLINE,
+                    (
+                        (Button("withdraw.yes", data=f"wdok:{code}"),),
+                        (Button("withdraw.no", data="wdno"),),
+                    ),
+                )
+                return Outcome(language, [Reply("withdraw.confirm", {"receipt": code}, keyboard)])
+            case Pressed(data="wdno"):
+                return Outcome(language, [Reply("withdraw.kept")])
+            case Pressed(data=data) if data.startswith("wdok:"):
+                result = await withdraw_submission(session, citizen, data[5:])
+                if result is None:
+                    return Outcome(language, [Reply("button.expired")])
+                if not result.withdrawn:
+                    return Outcome(
+                        language,
+                        [Reply("withdraw.accepted_kept", {"receipt": result.receipt_code})],
+                    )
+                return Outcome(
+                    language,
+                    [
+                        Reply(
+                            "withdraw.done",
+                            {"receipt": result.receipt_code, "count": result.deleted_documents},
+                        )
+                    ],
+                    blobs_to_delete=result.blob_names,
+                )
+        return None

@@ -27,3 +27,6 @@ from bot.cli.run import run  # noqa: E402
 
 for _command in (demo, run, init, status, units, villages, parcels, targets, keys, pull):
     main.add_command(_command)
+from bot.cli.inspect import inspect_command  # noqa: E402
+
+main.add_command(inspect_command)

@@ -81,7 +81,11 @@ async def demo(data_dir: Path, host: str, port: int, bot_port: int, setup_only: 
             runtime = Runtime(
                 deps,
                 BotOptions(
-                    token=token, api_url=simulator.url, listen_host=host, listen_port=bot_port
+                    token=token,
+                    api_url=simulator.url,
+                    listen_host=host,
+                    listen_port=bot_port,
+                    province=settings.province,
                 ),
             )
             click.echo(f"chat page (simulated Telegram): {simulator.url}/")

@@ -60,7 +60,7 @@ def _show(record: SubmissionRecord | None) -> str | None:
     "--identity",
     "identity_file",
     type=click.Path(path_type=Path),
-    help="the commune's age identity file, plain or passphrase-locked",
+    help="the commune's age identity file, plain or passphrase-locked (not with --sealed)",
 )
 @click.option("--since", help="only submissions from this day on (YYYY-MM-DD, Vietnam time)")
 @click.option("--village", "village_code", help="only this village (its code)")

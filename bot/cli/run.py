@@ -37,6 +37,8 @@ async def run() -> None:
                 webhook_url=settings.webhook_url,
                 listen_host=settings.listen_host,
                 listen_port=settings.listen_port,
+                province=settings.province,
+                delete_resident_photos=settings.delete_resident_photos,
             ),
         )
         await runtime.run_until_signal()

@@ -162,12 +162,14 @@ def prompt(draft: Draft, ctx: Context) -> tuple[Reply, ...]:
     language = ctx.language
     match draft.step:
         case Step.CONSENT:
+            other = "en" if language is Language.VI else "vi"
             return (
                 Reply(
                     "consent.notice",
                     keyboard=_inline(
                         (Button("consent.yes", data="consent:yes"),),
                         (Button("consent.no", data="consent:no"),),
+                        (Button("language.switch", data=f"lang:{other}"),),
                     ),
                 ),
             )

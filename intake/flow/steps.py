@@ -192,8 +192,15 @@ def _explain(draft: Draft, event: Event, ctx: Context) -> Transition:
 def _consent(draft: Draft, event: Event, ctx: Context) -> Transition:
     match event:
         case Pressed(data="consent:yes"):
+            before = []
+            if draft.village is not None and draft.commune is not None:
+                place = {"village": draft.village.name, "commune": draft.commune.name}
+                before.append(Reply("location.from_link", place))
             return advance(
-                draft, replace(ctx, consented=True), effects=(RecordConsent(CONSENT_VERSION),)
+                draft,
+                replace(ctx, consented=True),
+                *before,
+                effects=(RecordConsent(CONSENT_VERSION),),
             )
         case Pressed(data="consent:no"):
             return Transition(None, (Reply("consent.declined"),), (DiscardDraft(),))

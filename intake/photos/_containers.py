@@ -47,7 +47,7 @@ def _check_size(width: int, height: int, limits: Limits, what: str) -> None:
 
 def read_png(data: bytes, limits: Limits) -> ChunkLayout:
     """The chunk layout of a PNG, refused when truncated, animated, oversized or a polyglot."""
-    pos, keep = 8, []
+    pos, keep = 8, list[tuple[int, int]]()
     size: tuple[int, int] | None = None
     orientation, metadata = 1, 0
     while True:
@@ -87,7 +87,7 @@ def read_webp(data: bytes, limits: Limits) -> ChunkLayout:
     riff_end = 8 + int.from_bytes(data[4:8], "little")
     if riff_end > len(data):
         raise DocumentRefused(RefusalReason.TRUNCATED, "WebP shorter than its RIFF size")
-    pos, keep = 12, []
+    pos, keep = 12, list[tuple[int, int]]()
     size: tuple[int, int] | None = None
     orientation, metadata = 1, 0
     while pos + 8 <= riff_end:

@@ -11,7 +11,7 @@ show the photo upright.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from intake.photos._exif import exif_orientation, orientation_block
 from intake.photos._model import DocumentRefused, Limits, RefusalReason
@@ -36,87 +36,116 @@ class JpegLayout:
     keep: tuple[tuple[int, int], ...]  # byte ranges that form the picture, in order
     jfif: bytes | None  # the JFIF header payload, thumbnail removed
     adobe: bytes | None  # the Adobe segment payload (colour transform)
-    metadata_bytes: int
 
 
 def read_jpeg(data: bytes, limits: Limits) -> JpegLayout:
     """The layout of `data`, refused when truncated, malformed, oversized, a bomb or a polyglot."""
-    pos, segments = 2, 0
-    keep: list[tuple[int, int]] = []
+    found = _Found()
+    pos = 2
+    for _ in range(_MAX_SEGMENTS):
+        start, marker, pos = _marker(data, pos)
+        if marker == _EOI:
+            return found.layout(data, pos, limits)
+        if marker in _STANDALONE:
+            continue
+        end = _segment_end(data, pos)
+        if _APP0 <= marker <= _APP0 + 15 or marker == _COM:
+            found.metadata(marker, data[pos + 2 : end], end - start)
+        else:
+            if marker in _SOF:
+                found.size = _frame_size(data[pos + 2 : end], limits)
+            elif marker == _SOS:
+                end = _scan_end(data, end, found)
+            found.keep.append((start, end))
+        pos = end
+    raise DocumentRefused(RefusalReason.METADATA_BOMB, "too many JPEG segments")
+
+
+@dataclass(slots=True)
+class _Found:
+    """What the walk over a JPEG's segments has found so far."""
+
+    keep: list[tuple[int, int]] = field(default_factory=list)
     size: tuple[int, int] | None = None
     exif: bytes | None = None
     jfif: bytes | None = None
     adobe: bytes | None = None
-    metadata = 0
-    while True:
-        segments += 1
-        if segments > _MAX_SEGMENTS:
-            raise DocumentRefused(RefusalReason.METADATA_BOMB, "too many JPEG segments")
-        if pos >= len(data):
-            raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends before its image")
-        if data[pos] != 0xFF:
-            raise DocumentRefused(RefusalReason.CORRUPT, f"no JPEG marker at {pos}")
-        start = pos
-        while pos < len(data) and data[pos] == 0xFF:
-            pos += 1
-        if pos >= len(data):
-            raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends in a marker")
-        marker = data[pos]
+    metadata_bytes: int = 0
+    scans: int = 0
+
+    def metadata(self, marker: int, payload: bytes, length: int) -> None:
+        self.metadata_bytes += length
+        if marker == _APP0 and payload.startswith(b"JFIF\x00") and len(payload) >= 14:
+            self.jfif = self.jfif or payload[:12] + b"\x00\x00"  # without its thumbnail
+        elif marker == _APP0 + 1 and payload.startswith(b"Exif\x00\x00"):
+            self.exif = self.exif or payload[6:]
+        elif marker == _APP14 and payload.startswith(b"Adobe") and len(payload) >= 12:
+            self.adobe = self.adobe or payload[:12]
+        elif marker == _COM and HIDDEN_FORMAT.search(payload):
+            raise DocumentRefused(RefusalReason.POLYGLOT, "another format inside a comment")
+
+    def layout(self, data: bytes, end: int, limits: Limits) -> JpegLayout:
+        if self.size is None or self.scans == 0:
+            raise DocumentRefused(RefusalReason.CORRUPT, "JPEG without image data")
+        if self.metadata_bytes > limits.max_metadata_bytes:
+            detail = f"{self.metadata_bytes} bytes of JPEG metadata"
+            raise DocumentRefused(RefusalReason.METADATA_BOMB, detail)
+        if hidden_after(data, end):
+            raise DocumentRefused(RefusalReason.POLYGLOT, "another format after the JPEG image")
+        orientation = exif_orientation(self.exif, limits) if self.exif else 1
+        width, height = self.size
+        keep = tuple(self.keep)
+        return JpegLayout(width, height, orientation, keep, self.jfif, self.adobe)
+
+
+def _marker(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(where the marker starts, the marker, where its segment starts) at `pos`."""
+    if pos >= len(data):
+        raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends before its image")
+    if data[pos] != 0xFF:
+        raise DocumentRefused(RefusalReason.CORRUPT, f"no JPEG marker at {pos}")
+    start = pos
+    while pos < len(data) and data[pos] == 0xFF:  # fill bytes
         pos += 1
-        if marker == _EOI:
-            break
-        if marker in _STANDALONE:
-            continue
-        if pos + 2 > len(data):
-            raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends in a segment header")
-        end = pos + int.from_bytes(data[pos : pos + 2], "big")
-        if end > len(data):
-            raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends inside a segment")
-        if end < pos + 2:
-            raise DocumentRefused(RefusalReason.CORRUPT, "JPEG segment with a bad length")
-        payload = data[pos + 2 : end]
-        if _APP0 <= marker <= _APP0 + 15 or marker == _COM:
-            metadata += end - start
-            if marker == _APP0 and payload.startswith(b"JFIF\x00") and len(payload) >= 14:
-                jfif = jfif or payload[:12] + b"\x00\x00"
-            elif marker == _APP0 + 1 and payload.startswith(b"Exif\x00\x00") and exif is None:
-                exif = payload[6:]
-            elif marker == _APP14 and payload.startswith(b"Adobe") and len(payload) >= 12:
-                adobe = adobe or payload[:12]
-            elif marker == _COM and HIDDEN_FORMAT.search(payload):
-                raise DocumentRefused(RefusalReason.POLYGLOT, "another format inside a comment")
-            pos = end
-            continue
-        if marker in _SOF:
-            if len(payload) < 6:
-                raise DocumentRefused(RefusalReason.CORRUPT, "short JPEG frame header")
-            size = (int.from_bytes(payload[3:5], "big"), int.from_bytes(payload[1:3], "big"))
-            _check_size(size, limits)
-        if marker == _SOS:
-            if size is None:
-                raise DocumentRefused(RefusalReason.CORRUPT, "JPEG scan before its frame header")
-            found = _NEXT_MARKER.search(data, end)
-            if found is None:
-                raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends inside its image data")
-            end = found.start()
-        keep.append((start, end))
-        pos = end
-    if size is None or not any(data[s + 1] == _SOS for s, _ in keep):
-        raise DocumentRefused(RefusalReason.CORRUPT, "JPEG without image data")
-    if metadata > limits.max_metadata_bytes:
-        raise DocumentRefused(RefusalReason.METADATA_BOMB, f"{metadata} bytes of JPEG metadata")
-    if hidden_after(data, pos):
-        raise DocumentRefused(RefusalReason.POLYGLOT, "another format after the JPEG image")
-    orientation = exif_orientation(exif, limits) if exif else 1
-    return JpegLayout(size[0], size[1], orientation, tuple(keep), jfif, adobe, metadata)
+    if pos >= len(data):
+        raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends in a marker")
+    marker = data[pos]
+    if marker < 0xC0 and marker not in _STANDALONE:
+        raise DocumentRefused(RefusalReason.CORRUPT, f"not a JPEG marker: {marker:#04x}")
+    return start, marker, pos + 1
 
 
-def _check_size(size: tuple[int, int], limits: Limits) -> None:
-    width, height = size
+def _segment_end(data: bytes, pos: int) -> int:
+    if pos + 2 > len(data):
+        raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends in a segment header")
+    end = pos + int.from_bytes(data[pos : pos + 2], "big")
+    if end > len(data):
+        raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends inside a segment")
+    if end < pos + 2:
+        raise DocumentRefused(RefusalReason.CORRUPT, "JPEG segment with a bad length")
+    return end
+
+
+def _frame_size(payload: bytes, limits: Limits) -> tuple[int, int]:
+    if len(payload) < 6:
+        raise DocumentRefused(RefusalReason.CORRUPT, "short JPEG frame header")
+    width, height = int.from_bytes(payload[3:5], "big"), int.from_bytes(payload[1:3], "big")
     if width == 0 or height == 0:
         raise DocumentRefused(RefusalReason.CORRUPT, "JPEG frame without a size")
     if width * height > limits.max_pixels or max(width, height) > limits.max_side:
         raise DocumentRefused(RefusalReason.TOO_MANY_PIXELS, f"{width}x{height}")
+    return width, height
+
+
+def _scan_end(data: bytes, header_end: int, found: _Found) -> int:
+    """Where the entropy-coded data after a scan header ends: at the next marker."""
+    if found.size is None:
+        raise DocumentRefused(RefusalReason.CORRUPT, "JPEG scan before its frame header")
+    following = _NEXT_MARKER.search(data, header_end)
+    if following is None:
+        raise DocumentRefused(RefusalReason.TRUNCATED, "JPEG ends inside its image data")
+    found.scans += 1
+    return following.start()
 
 
 def strip_jpeg(data: bytes, layout: JpegLayout) -> bytes:

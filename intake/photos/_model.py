@@ -84,12 +84,14 @@ class QualityIssue(StrEnum):
 
 
 class Verdict(StrEnum):
+    """Whether a photo that opened can be kept, or the resident should take it again."""
+
     ACCEPTED = "accepted"
     RETAKE = "retake"
 
 
 class DocumentRefused(ValueError):
-    """The file is refused before any quality judgement; `reason` is stable, `detail` is for logs."""
+    """A file refused before any quality judgement; `reason` is stable, `detail` is for logs."""
 
     def __init__(self, reason: RefusalReason, detail: str = "") -> None:
         super().__init__(f"{reason.value}: {detail}" if detail else reason.value)
@@ -129,6 +131,8 @@ class QualityMetrics:
 
 
 class QrStatus(StrEnum):
+    """What the QR scan came to: a parsed CCCD or certificate, nothing, or an unparsed code."""
+
     NOT_SCANNED = "not_scanned"
     NOT_FOUND = "not_found"
     CCCD = "cccd"

@@ -92,8 +92,14 @@ def _open_jpeg(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
     gray = image.convert("L") if image.mode != "L" else _loaded(image)
     qr_image = np.asarray(gray) if want_qr else None
     analysis = _analysis(gray, layout.orientation)
-    return _opened(FileKind.JPEG, (width, height), layout.orientation, clean, FileKind.JPEG,
-                   analysis, qr_image)  # fmt: skip
+    return _opened(
+        FileKind.JPEG,
+        (width, height),
+        layout.orientation,
+        clean=(clean, FileKind.JPEG),
+        analysis=analysis,
+        qr_image=qr_image,
+    )
 
 
 def _open_chunked(data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool) -> Opened:
@@ -104,8 +110,14 @@ def _open_chunked(data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool)
     if layout.orientation != 1:  # no viewer would rotate it: store it upright, as JPEG
         clean, clean_kind = encode_jpeg(_upright(image, layout.orientation)), FileKind.JPEG
     gray = image.convert("L")
-    return _opened(kind, image.size, layout.orientation, clean, clean_kind,
-                   _analysis(gray, layout.orientation), np.asarray(gray) if want_qr else None)  # fmt: skip
+    return _opened(
+        kind,
+        image.size,
+        layout.orientation,
+        clean=(clean, clean_kind),
+        analysis=_analysis(gray, layout.orientation),
+        qr_image=np.asarray(gray) if want_qr else None,
+    )
 
 
 def _open_heif(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
@@ -118,8 +130,14 @@ def _open_heif(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
     image = _flatten(heif.to_pillow())  # libheif applies the rotation and mirroring itself
     image.info.clear()
     gray = image.convert("L")
-    return _opened(FileKind.HEIF, image.size, 1, encode_jpeg(image), FileKind.JPEG,
-                   _analysis(gray, 1), np.asarray(gray) if want_qr else None)  # fmt: skip
+    return _opened(
+        FileKind.HEIF,
+        image.size,
+        1,
+        clean=(encode_jpeg(image), FileKind.JPEG),
+        analysis=_analysis(gray, 1),
+        qr_image=np.asarray(gray) if want_qr else None,
+    )
 
 
 def encode_jpeg(image: Image.Image) -> bytes:
@@ -130,11 +148,18 @@ def encode_jpeg(image: Image.Image) -> bytes:
     return strip_jpeg(encoded, read_jpeg(encoded, Limits()))
 
 
-def _opened(kind: FileKind, size: tuple[int, int], orientation: int, clean: bytes,
-            clean_kind: FileKind, analysis: np.ndarray, qr_image: np.ndarray | None) -> Opened:  # fmt: skip
+def _opened(
+    kind: FileKind,
+    size: tuple[int, int],
+    orientation: int,
+    *,
+    clean: tuple[bytes, FileKind],
+    analysis: np.ndarray,
+    qr_image: np.ndarray | None,
+) -> Opened:
     width, height = size if orientation < 5 else size[::-1]
     scale = max(width, height) / max(analysis.shape)
-    return Opened(kind, width, height, orientation, clean, clean_kind, analysis, scale, qr_image)
+    return Opened(kind, width, height, orientation, *clean, analysis, scale, qr_image)
 
 
 def _loaded(image: Image.Image) -> Image.Image:
@@ -148,10 +173,10 @@ def _fit(width: int, height: int, size: int) -> tuple[int, int]:
 
 
 def _analysis(gray: Image.Image, orientation: int) -> np.ndarray:
-    """The upright grayscale analysis image, long side reduced to ANALYSIS_SIZE by box averaging."""
+    """The upright grayscale analysis image, its long side box-averaged to ANALYSIS_SIZE."""
     target = _fit(*gray.size, thresholds.ANALYSIS_SIZE)
-    if target != gray.size:
-        gray = gray.resize(target, Image.Resampling.BOX)
+    if target != gray.size:  # integer reduction first (fast), then box averaging
+        gray = gray.resize(target, Image.Resampling.BOX, reducing_gap=1.0)
     return np.asarray(_upright(gray, orientation))
 
 

@@ -25,18 +25,23 @@ def read_pdf(data: bytes, limits: Limits, *, strip: bool) -> tuple[int, bytes | 
     """The page count and, if `strip`, the metadata-free copy; refusals are typed."""
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentRefused(RefusalReason.ENCRYPTED, "PDF needs a password")
-        pages = len(reader.pages)
-        if pages == 0:
-            raise DocumentRefused(RefusalReason.CORRUPT, "PDF without pages")
-        if pages > limits.max_pdf_pages:
-            raise DocumentRefused(RefusalReason.TOO_MANY_PAGES, f"{pages} pages")
+        pages = _count_pages(reader, limits)
         return pages, _copy_pages(reader, limits) if strip else None
     except DocumentRefused:
         raise
     except Exception as exc:  # pypdf raises many kinds of error on hostile input
         raise DocumentRefused(RefusalReason.CORRUPT, f"{type(exc).__name__}: {exc}") from None
+
+
+def _count_pages(reader: pypdf.PdfReader, limits: Limits) -> int:
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise DocumentRefused(RefusalReason.ENCRYPTED, "PDF needs a password")
+    pages = len(reader.pages)
+    if pages == 0:
+        raise DocumentRefused(RefusalReason.CORRUPT, "PDF without pages")
+    if pages > limits.max_pdf_pages:
+        raise DocumentRefused(RefusalReason.TOO_MANY_PAGES, f"{pages} pages")
+    return pages
 
 
 def _copy_pages(reader: pypdf.PdfReader, limits: Limits) -> bytes:
@@ -64,7 +69,7 @@ def _strip_images(page: pypdf.PageObject, limits: Limits) -> None:
             ["/DCTDecode"],
         ):
             continue
-        raw = image._data  # noqa: SLF001 — the encoded JPEG bytes, which pypdf cannot re-set
+        raw = image._data  # the encoded JPEG bytes: pypdf's set_data would re-encode them
         try:
             stripped = strip_jpeg(raw, read_jpeg(raw, limits))
         except DocumentRefused:

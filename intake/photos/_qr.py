@@ -28,14 +28,13 @@ CERTIFICATE_FIELDS = {"certificate_code": 0, "serial": 1}
 _SERIAL = re.compile(r"[A-Z]{2} ?\d{6,8}")
 _CODE = re.compile(r"[0-9A-Z][0-9A-Z.\-/]{3,39}")
 _OLD_ID = re.compile(r"(\d{9}|\d{12})?")
+_QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 _GENDERS = {"nam": False, "nữ": True, "nu": True}
 
 
 def scan_qr(gray: np.ndarray) -> list[str]:
     """The texts of the QR codes in a grayscale image (UTF-8, as the cards write them)."""
-    found = zxingcpp.read_barcodes(
-        gray, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=False, try_invert=False
-    )
+    found = zxingcpp.read_barcodes(gray, formats=_QR_ONLY, try_rotate=False, try_invert=False)
     texts = []
     for code in found:
         try:

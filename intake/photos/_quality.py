@@ -16,7 +16,10 @@ described by the brightest and darkest values of its 2×2-averaged pixels (noise
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+from PIL import Image
 
 from intake.photos import thresholds as t
 from intake.photos._model import QualityIssue, QualityMetrics, SlotKind
@@ -24,22 +27,30 @@ from intake.photos._model import QualityIssue, QualityMetrics, SlotKind
 __all__ = ["judge", "measure"]
 
 _CELL = 2 * t.BLOCK
+_DIAGONAL = 0.7071  # a diagonal step spans √2 pixels
+_PRIORITY = (
+    QualityIssue.NO_DOCUMENT,
+    QualityIssue.TOO_DARK,
+    QualityIssue.OVEREXPOSED,
+    QualityIssue.BLURRY,
+    QualityIssue.GLARE,
+    QualityIssue.CUT_OFF,
+    QualityIssue.TOO_SMALL,
+)
 
 
 def measure(gray: np.ndarray, scale: float) -> QualityMetrics:
     """Measure an upright uint8 analysis image; `scale` is photo pixels per analysis pixel."""
     height, width = gray.shape
-    hb, wb = max(1, height // t.BLOCK), max(1, width // t.BLOCK)
-    if height < t.BLOCK or width < t.BLOCK:
-        gray = np.pad(gray, ((0, max(0, t.BLOCK - height)), (0, max(0, t.BLOCK - width))))
-    crop = gray[: hb * t.BLOCK, : wb * t.BLOCK]
-    half = t.BLOCK // 2
-    quads = crop.reshape(hb * half, 2, wb * half, 2).sum(axis=(1, 3), dtype=np.uint16)
-    blocks = quads.reshape(hb, half, wb, half)
-    top = blocks.max(axis=(1, 3)) >> 2  # brightest 2×2 mean of each block, 0-255
-    low = blocks.min(axis=(1, 3)) >> 2
-    mean = blocks.sum(axis=(1, 3), dtype=np.uint32) // (4 * half * half)
-    document = _largest_component(top > _otsu(top))
+    if height < 2 * t.BLOCK or width < 2 * t.BLOCK:
+        gray = np.pad(gray, ((0, max(0, 2 * t.BLOCK - height)), (0, max(0, 2 * t.BLOCK - width))))
+    hb, wb = gray.shape[0] // t.BLOCK, gray.shape[1] // t.BLOCK
+    image = Image.fromarray(np.ascontiguousarray(gray[: hb * t.BLOCK, : wb * t.BLOCK]))
+    quads = np.asarray(image.reduce(2))  # 2×2 means: sensor noise averaged away
+    top = _block_reduce(np.maximum, quads)  # each block's brightest quad: its paper
+    low = _block_reduce(np.minimum, quads)  # each block's darkest quad: its ink, if any
+    mean = np.asarray(image.reduce(t.BLOCK))
+    document = _document(top)
     area = int(document.sum())
     if area == 0:
         return QualityMetrics((width, height), None, float(np.median(top)), 0.0, 0.0, 0, 0.0, 0.0)
@@ -65,30 +76,64 @@ def measure(gray: np.ndarray, scale: float) -> QualityMetrics:
     )
 
 
+def _block_reduce(op: np.ufunc, quads: np.ndarray) -> np.ndarray:
+    """`op` (maximum or minimum) over each block of quads, by strided slices (fast in numpy)."""
+    n = t.BLOCK // 2
+    columns = functools.reduce(op, [quads[:, k::n] for k in range(n)])
+    return functools.reduce(op, [columns[k::n] for k in range(n)])
+
+
 def judge(metrics: QualityMetrics, slot: SlotKind) -> tuple[QualityIssue, ...]:
-    """The issues that the measured values show, most fundamental first."""
-    issues: list[QualityIssue] = []
+    """The issues that the measured values show, the most fundamental first."""
+    issues: set[QualityIssue] = set()
     if metrics.paper_level < t.MIN_PAPER_LEVEL:
-        issues.append(QualityIssue.TOO_DARK)
-    if metrics.blown_share >= t.OVEREXPOSED_BLOWN_SHARE:
-        issues.append(QualityIssue.OVEREXPOSED)
-    exposure_ok = not issues
-    blurry = metrics.sharpness is None or metrics.sharpness < t.MIN_SHARPNESS
-    if exposure_ok and metrics.text_share < t.MIN_TEXT_SHARE:
-        issues.append(QualityIssue.NO_DOCUMENT)
-        if metrics.sharpness is not None and blurry:
-            issues.append(QualityIssue.BLURRY)
-        return tuple(issues)
-    if exposure_ok and blurry:
-        issues.append(QualityIssue.BLURRY)
-    if exposure_ok and metrics.blown_share >= t.GLARE_BLOWN_SHARE:
-        issues.append(QualityIssue.GLARE)
-    if metrics.edge_contact > t.MAX_EDGE_CONTACT:
-        issues.append(QualityIssue.CUT_OFF)
+        issues.add(QualityIssue.TOO_DARK)
+    overexposed = metrics.blown_share >= t.OVEREXPOSED_BLOWN_SHARE
+    if overexposed:
+        issues.add(QualityIssue.OVEREXPOSED)
+    blurry = metrics.sharpness is not None and metrics.sharpness < t.MIN_SHARPNESS
+    if not overexposed and metrics.text_share < t.MIN_TEXT_SHARE:
+        # Nothing that looks like text: whatever else is measured is not about a document.
+        issues.add(QualityIssue.NO_DOCUMENT)
+        if blurry:
+            issues.add(QualityIssue.BLURRY)
+        return _ordered(issues)
+    if not overexposed:  # blown-out paper hides text and edges alike
+        if blurry and not issues:
+            issues.add(QualityIssue.BLURRY)
+        if metrics.blown_share >= t.GLARE_BLOWN_SHARE:
+            issues.add(QualityIssue.GLARE)
+        if metrics.edge_contact > t.MAX_EDGE_CONTACT:
+            issues.add(QualityIssue.CUT_OFF)
     minimum = t.MIN_CARD_PX if slot is SlotKind.ID_CARD else t.MIN_PAGE_PX
     if metrics.document_long_px < minimum:
-        issues.append(QualityIssue.TOO_SMALL)
-    return tuple(issues)
+        issues.add(QualityIssue.TOO_SMALL)
+    return _ordered(issues)
+
+
+def _ordered(issues: set[QualityIssue]) -> tuple[QualityIssue, ...]:
+    return tuple(issue for issue in _PRIORITY if issue in issues)
+
+
+def _document(top: np.ndarray) -> np.ndarray:
+    """The document's blocks: the largest bright core, grown by a block into the bright class.
+
+    The core (brighter than `CORE_FRACTION` of the bright class's median) keeps a light desk or
+    a lamp's reflection on it from joining the paper; growing by one block gives the paper's
+    dimmer rim back.
+    """
+    threshold = _otsu(top)
+    bright = top > threshold
+    if not bright.any():
+        return bright
+    paper = float(np.median(top[bright]))
+    core = _largest_component(top > max(threshold, t.CORE_FRACTION * paper))
+    grown = core.copy()
+    grown[1:] |= core[:-1]
+    grown[:-1] |= core[1:]
+    grown[:, 1:] |= core[:, :-1]
+    grown[:, :-1] |= core[:, 1:]
+    return grown & bright
 
 
 def _otsu(values: np.ndarray) -> int:
@@ -109,7 +154,7 @@ def _erode(mask: np.ndarray) -> np.ndarray:
 
 def _largest_component(mask: np.ndarray) -> np.ndarray:
     """The largest 4-connected component of a small boolean grid (run-length union-find)."""
-    height, width = mask.shape
+    height = mask.shape[0]
     edges = np.diff(np.pad(mask.view(np.int8), ((0, 0), (1, 1))), axis=1)
     run_rows, starts = np.nonzero(edges == 1)
     ends = np.nonzero(edges == -1)[1]
@@ -152,27 +197,28 @@ def _sharpness(gray: np.ndarray, document: np.ndarray, contrast: np.ndarray) -> 
     if hc == 0 or wc == 0:
         return None
     cells = contrast[: 2 * hc, : 2 * wc].reshape(hc, 2, wc, 2).max(axis=(1, 3))
-    inside = document[: 2 * hc, : 2 * wc].reshape(hc, 2, wc, 2).any(axis=(1, 3))
+    inside = np.asarray(document[: 2 * hc, : 2 * wc].reshape(hc, 2, wc, 2).any(axis=(1, 3)))
     inside[-1, :] = False  # the patch below needs one more row and column
     inside[:, -1] = False
     candidates = cells[inside]
     if candidates.size < t.MIN_SHARPNESS_CELLS:
         return None
     floor = max(24.0, 0.5 * float(np.percentile(candidates, 90)))
-    chosen = inside & (cells >= floor)
-    ys, xs = np.nonzero(chosen)
+    ys, xs = np.nonzero(inside & (cells >= floor))
     if len(ys) < t.MIN_SHARPNESS_CELLS:
         return None
+    pick = slice(None, None, -(-len(ys) // t.SHARPNESS_CELLS))  # spread over the document
+    ys, xs = ys[pick], xs[pick]
     offsets = np.arange(_CELL + 1)
     rows = (ys * _CELL)[:, None, None] + offsets[None, :, None]
     cols = (xs * _CELL)[:, None, None] + offsets[None, None, :]
     patch = gray[rows, cols].astype(np.int16)
+    n = len(ys)
     steps = (
-        np.abs(patch[:, :-1, 1:] - patch[:, :-1, :-1]),
-        np.abs(patch[:, 1:, :-1] - patch[:, :-1, :-1]),
-        np.abs(patch[:, 1:, 1:] - patch[:, :-1, :-1]) * 0.7071,
-        np.abs(patch[:, 1:, :-1] - patch[:, :-1, 1:]) * 0.7071,
+        np.abs(patch[:, :-1, 1:] - patch[:, :-1, :-1]).reshape(n, -1).max(axis=1),
+        np.abs(patch[:, 1:, :-1] - patch[:, :-1, :-1]).reshape(n, -1).max(axis=1),
+        np.abs(patch[:, 1:, 1:] - patch[:, :-1, :-1]).reshape(n, -1).max(axis=1) * _DIAGONAL,
+        np.abs(patch[:, 1:, :-1] - patch[:, :-1, 1:]).reshape(n, -1).max(axis=1) * _DIAGONAL,
     )
-    scale = cells[chosen].astype(np.float32)
-    medians = [float(np.median(step.max(axis=(1, 2)) / scale)) for step in steps]
-    return round(min(medians), 4)
+    contrast_of = cells[ys, xs].astype(np.float32)
+    return round(min(float(np.median(step / contrast_of)) for step in steps), 4)

@@ -19,8 +19,14 @@ _HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", 
 _HEIF_BRANDS |= {b"mif1", b"mif2", b"msf1"}
 _AVIF_BRANDS = frozenset({b"avif", b"avis"})
 _VIDEO_BRANDS = frozenset({b"isom", b"iso2", b"mp41", b"mp42", b"qt  ", b"3gp4", b"3gp5", b"M4V "})
-_MARKUP = ((b"<svg", FileKind.SVG), (b"<!doctype html", FileKind.HTML), (b"<html", FileKind.HTML))
-_MARKUP += ((b"<head", FileKind.HTML), (b"<body", FileKind.HTML), (b"<script", FileKind.HTML))
+_MARKUP: tuple[tuple[bytes, FileKind], ...] = (
+    (b"<svg", FileKind.SVG),
+    (b"<!doctype html", FileKind.HTML),
+    (b"<html", FileKind.HTML),
+    (b"<head", FileKind.HTML),
+    (b"<body", FileKind.HTML),
+    (b"<script", FileKind.HTML),
+)
 _MAGIC = (
     (b"\xff\xd8\xff", FileKind.JPEG),
     (b"\x89PNG\r\n\x1a\n", FileKind.PNG),

@@ -23,11 +23,13 @@ async def test_start_language_and_help(running_bot: Runtime, simulator: Simulato
     await resident.send_command("start")
     welcome = await resident.next_message(timeout=10)
     assert "Xin chào" in welcome.text
-    choose = await resident.next_message(timeout=10)
-    assert [b.text for b in choose.buttons] == ["Tiếng Việt", "English"]
-    await resident.press("English")
+    notice = await resident.next_message(timeout=10)
+    assert [b.text for b in notice.buttons] == ["✅ Tôi đồng ý", "Không đồng ý", "🌐 English"]
+    await resident.press("🌐 English")
     assert (await resident.next_message(timeout=10)).text == "English it is."
-    assert "/status" in (await resident.next_message(timeout=10)).text
+    assert "Do you agree?" in (await resident.next_message(timeout=10)).text
+    await resident.press("✅ I agree")
+    assert "Which commune" in (await resident.next_message(timeout=10)).text
     await resident.send_command("nonsense")
     assert "don't know that command" in (await resident.next_message(timeout=10)).text
 
@@ -103,6 +105,7 @@ async def test_webhook_refuses_bad_requests_and_ignores_redelivery(
             assert (await response.json())["ok"] is True
     answer = await resident.next_message(timeout=10)
     assert "How to use" in answer.text
+    assert "Do you agree?" in (await resident.next_message(timeout=10)).text  # the question again
     await asyncio.sleep(0.5)
     assert resident.new_messages() == []
     async with deps.database.sessions() as session:
@@ -121,7 +124,7 @@ async def test_failure_is_logged_without_content_and_resident_gets_apology(
     def explode(*_args: object) -> object:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(intake.residents, "respond", explode)
+    monkeypatch.setattr(intake.residents, "step", explode)
     resident = simulator.add_user("Lê Văn Cường", language_code="vi")
     with caplog.at_level(logging.ERROR, logger="hoso.bot"):
         await resident.send_text("my secret CCCD 066190012345")

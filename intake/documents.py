@@ -1,0 +1,364 @@
+"""The ingest pipeline: pending document → fetch → check → strip → seal → store → verdict.
+
+Durable first, then fast. A pending document row commits with the step that received it; a
+worker claims it with a short lease (so another process, or this one after a crash, takes it up
+again), fetches the bytes, checks and strips them and seals them in a thread pool, writes the
+sealed blob atomically, and then — in one transaction — marks the document stored (unless
+someone else already did: it is sealed exactly once) and feeds the verdict back into the
+resident's conversation as a `DocumentChecked` event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crypto import CommuneRecipients, seal_document
+from intake.deps import Deps
+from intake.directory import DirectoryCache
+from intake.events import Actor, DocumentChecked
+from intake.flow.slots import QR_SLOTS, Slot
+from intake.keys import recipients_for_commune
+from intake.photos import (
+    DocumentRefused,
+    PreparedDocument,
+    QrStatus,
+    SlotKind,
+    prepare_document,
+)
+from intake.residents import Outcome, ResidentDesk
+from storage.models import Blob, Document, utcnow
+from storage.states import DocumentStatus
+
+__all__ = ["DocumentPipeline", "FileSource", "FileUnavailable"]
+
+log = logging.getLogger("hoso.documents")
+
+MAX_ATTEMPTS = 5
+UNAVAILABLE = "unavailable"
+
+
+class FileUnavailable(Exception):
+    """The file could not be fetched; `permanent` when retrying cannot help (too big, gone)."""
+
+    def __init__(self, reason: str, *, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class FileSource(Protocol):
+    """Where uploads come from (Telegram's getFile and download, in `handlers`)."""
+
+    async def fetch(self, file_id: str, *, max_bytes: int) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: Any
+    slot: str
+    file_id: str
+    file_unique_id: str
+    commune_id: int | None
+    chat_id: int
+    message_id: int
+    attempts: int
+
+
+def _slot_kind(slot: str) -> SlotKind:
+    if slot.startswith("cccd"):
+        return SlotKind.ID_CARD
+    if slot.startswith("cert"):
+        return SlotKind.CERTIFICATE
+    return SlotKind.OTHER
+
+
+@dataclass(frozen=True)
+class _Sealed:
+    prepared: PreparedDocument
+    sealed: bytes
+
+
+class DocumentPipeline:
+    """Claims pending documents and carries each through to a verdict."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        files: FileSource,
+        desk: ResidentDesk,
+        directory: DirectoryCache,
+        *,
+        deliver: Callable[[int, Outcome], Awaitable[None]],
+        forget_message: Callable[[int, int], Awaitable[None]] | None = None,
+        executor: Executor | None = None,
+        concurrency: int = 8,
+        lease: timedelta = timedelta(seconds=30),
+        max_bytes: int = 20 * 1024 * 1024,
+    ) -> None:
+        self._deps = deps
+        self._files = files
+        self._desk = desk
+        self._directory = directory
+        self._deliver = deliver
+        self._forget_message = forget_message
+        self._executor = executor
+        self._slots = asyncio.Semaphore(concurrency)
+        self._lease = lease
+        self._max_bytes = max_bytes
+        self._wake = asyncio.Event()
+        self._recipients: dict[int, tuple[float, CommuneRecipients]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def kick(self) -> None:
+        """New pending documents were committed: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event, *, poll: float = 2.0) -> None:
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                await self.process_pending()
+            except Exception:
+                log.exception("document pass failed")
+            waiters = [
+                asyncio.ensure_future(self._wake.wait()),
+                asyncio.ensure_future(stop.wait()),
+            ]
+            await asyncio.wait(waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def process_pending(self, limit: int = 64) -> int:
+        """Claim what is due and process it concurrently; returns how many were claimed."""
+        claimed = await self._claim(limit)
+        for document in claimed:
+            await self._slots.acquire()
+            task = asyncio.create_task(self._process_released(document))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return len(claimed)
+
+    async def drain(self) -> None:
+        """Process until nothing is pending or in flight (for tests and benchmarks)."""
+        while await self.process_pending() or self._tasks:
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _claim(self, limit: int) -> list[_Claimed]:
+        now = utcnow()
+        async with self._deps.database.sessions.begin() as session:
+            query = (
+                select(Document)
+                .where(
+                    Document.status == DocumentStatus.PENDING,
+                    or_(Document.not_before.is_(None), Document.not_before <= now),
+                )
+                .order_by(Document.created_at)
+                .limit(limit)
+            )
+            if self._deps.database.backend == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = list(await session.scalars(query))
+            for row in rows:
+                row.not_before = now + self._lease
+                row.attempts += 1
+            return [
+                _Claimed(
+                    r.id,
+                    r.slot,
+                    r.telegram_file_id,
+                    r.file_unique_id,
+                    r.commune_id,
+                    r.chat_id,
+                    r.message_id,
+                    r.attempts,
+                )
+                for r in rows
+            ]
+
+    async def _process_released(self, document: _Claimed) -> None:
+        try:
+            await self._process(document)
+        except Exception:
+            log.exception("document failed", extra={"document": str(document.id)})
+        finally:
+            self._slots.release()
+
+    async def _recipients_for(self, commune_id: int) -> CommuneRecipients:
+        cached = self._recipients.get(commune_id)
+        if cached is not None and time.monotonic() - cached[0] < 60:
+            return cached[1]
+        recipients = await recipients_for_commune(self._deps, commune_id)
+        self._recipients[commune_id] = (time.monotonic(), recipients)
+        return recipients
+
+    def _prepare_and_seal(
+        self, data: bytes, slot: str, recipients: CommuneRecipients
+    ) -> _Sealed | PreparedDocument:
+        prepared = prepare_document(data, _slot_kind(slot))
+        if not prepared.check.accepted:
+            return prepared
+        return _Sealed(prepared, seal_document(prepared.data, recipients))
+
+    async def _process(self, document: _Claimed) -> None:
+        if document.commune_id is None:
+            await self._refuse(document, (UNAVAILABLE,), "no commune")
+            return
+        try:
+            data = await self._files.fetch(document.file_id, max_bytes=self._max_bytes)
+        except FileUnavailable as exc:
+            if exc.permanent or document.attempts >= MAX_ATTEMPTS:
+                await self._refuse(document, (exc.reason,), exc.reason)
+            else:
+                await self._retry(document, exc.reason)
+            return
+        recipients = await self._recipients_for(document.commune_id)
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(
+                self._executor, self._prepare_and_seal, data, document.slot, recipients
+            )
+        except DocumentRefused as exc:
+            await self._refuse(document, (exc.reason.value,), exc.reason.value)
+            return
+        if isinstance(result, PreparedDocument):
+            issues = tuple(issue.value for issue in result.check.issues)
+            await self._refuse(document, issues, "retake", result)
+            return
+        blob = await loop.run_in_executor(self._executor, self._deps.blobs.write, result.sealed)
+        await self._store(document, result.prepared, blob.name, blob.size, blob.sha256)
+
+    async def _retry(self, document: _Claimed, reason: str) -> None:
+        async with self._deps.database.sessions.begin() as session:
+            row = await session.get(Document, document.id)
+            if row is not None and row.status is DocumentStatus.PENDING:
+                row.not_before = utcnow() + timedelta(seconds=2**document.attempts)
+                row.last_error = reason[:200]
+
+    async def _finish(
+        self,
+        document: _Claimed,
+        update: Callable[[AsyncSession, Document], None],
+        verdict: DocumentChecked,
+    ) -> Outcome | None:
+        directory = await self._directory.get()
+        async with self._deps.database.sessions.begin() as session:
+            query = select(Document).where(Document.id == document.id)
+            if self._deps.database.backend == "postgresql":
+                query = query.with_for_update()
+            row = await session.scalar(query)
+            if row is None or row.status is not DocumentStatus.PENDING:
+                return None  # another worker finished it first, or it was discarded meanwhile
+            update(session, row)
+            if row.draft_id is None:
+                return None
+            return await self._desk.handle_in(session, verdict, directory)
+
+    def _verdict(
+        self,
+        document: _Claimed,
+        accepted: bool,
+        issues: tuple[str, ...] = (),
+        qr: tuple[str | None, str | None] = (None, None),
+    ) -> DocumentChecked:
+        actor = Actor(user_id=document.chat_id, chat_id=document.chat_id)
+        return DocumentChecked(
+            actor,
+            None,
+            slot=document.slot,
+            file_unique_id=document.file_unique_id,
+            accepted=accepted,
+            issues=issues,
+            qr_name=qr[0],
+            qr_cccd=qr[1],
+        )
+
+    async def _refuse(
+        self,
+        document: _Claimed,
+        issues: tuple[str, ...],
+        detail: str,
+        prepared: PreparedDocument | None = None,
+    ) -> None:
+        def update(_session: AsyncSession, row: Document) -> None:
+            row.status = DocumentStatus.REFUSED
+            row.issues = {"issues": list(issues)}
+            row.last_error = detail[:200]
+            if prepared is not None:
+                row.content_type = prepared.check.kind.value
+                row.metrics = _metrics(prepared)
+
+        outcome = await self._finish(document, update, self._verdict(document, False, issues))
+        if outcome is not None:
+            self._desk.after_commit(outcome)
+            await self._deliver(document.chat_id, outcome)
+
+    async def _store(
+        self, document: _Claimed, prepared: PreparedDocument, name: str, size: int, digest: bytes
+    ) -> None:
+        stored = False
+
+        def update(session: AsyncSession, row: Document) -> None:
+            nonlocal stored
+            blob = Blob(id=uuid.uuid4(), name=name, size=size, sha256=digest)
+            row.blob_id = blob.id
+            row.status = DocumentStatus.STORED
+            row.stored_at = utcnow()
+            row.content_type = prepared.kind.value
+            row.metrics = _metrics(prepared)
+            row.issues = {"issues": []}
+            row.last_error = None
+            stored = True
+            session.add(blob)
+
+        qr = prepared.check.qr
+        reading = (
+            (qr.cccd.name, qr.cccd.number)
+            if qr.status is QrStatus.CCCD
+            and qr.cccd is not None
+            and Slot(document.slot) in QR_SLOTS
+            else (None, None)
+        )
+        outcome = await self._finish(document, update, self._verdict(document, True, (), reading))
+        if not stored:
+            self._deps.blobs.delete(name)  # not ours to keep: the document was settled elsewhere
+            return
+        if outcome is not None:
+            self._desk.after_commit(outcome)
+            await self._deliver(document.chat_id, outcome)
+        if self._forget_message is not None:
+            await self._forget_message(document.chat_id, document.message_id)
+
+
+def _metrics(prepared: PreparedDocument) -> dict[str, Any]:
+    check = prepared.check
+    values: dict[str, Any] = {
+        "width": check.width,
+        "height": check.height,
+        "kind": check.kind.value,
+    }
+    if check.metrics is not None:
+        values.update(
+            {
+                k: list(v) if isinstance(v, tuple) else v
+                for k, v in dataclasses.asdict(check.metrics).items()
+            }
+        )
+    if check.page_count is not None:
+        values["pages"] = check.page_count
+    values["qr"] = check.qr.status.value
+    return values

@@ -1,0 +1,153 @@
+"""The outbox: messages that must reach someone, written in the transaction that causes them.
+
+A row holds the message as catalog key, parameters, language and buttons (encrypted: it may name
+people). The sender (in `handlers`) claims due rows, sends them within Telegram's limits and
+marks them sent; a claim is a lease, so a crashed sender's rows are taken up again later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake.deps import Deps
+from intake.events import Button, Keyboard, KeyboardKind
+from storage.models import Outbox, utcnow
+from storage.states import OutboxStatus
+
+__all__ = ["DueMessage", "OutboxMessage", "OutboxService", "enqueue"]
+
+_TABLE, _COLUMN = "outbox", "payload_enc"
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    key: str
+    language: str
+    params: dict[str, Any] = field(default_factory=dict)
+    keyboard: Keyboard | None = None
+
+    def to_json(self) -> str:
+        keyboard = None
+        if self.keyboard is not None:
+            keyboard = {
+                "kind": self.keyboard.kind.value,
+                "rows": [
+                    [{"text_key": b.text_key, "data": b.data, "literal": b.literal} for b in row]
+                    for row in self.keyboard.rows
+                ],
+            }
+        return json.dumps(
+            {
+                "key": self.key,
+                "language": self.language,
+                "params": self.params,
+                "keyboard": keyboard,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> OutboxMessage:
+        data = json.loads(text)
+        keyboard = None
+        if data.get("keyboard"):
+            keyboard = Keyboard(
+                KeyboardKind(data["keyboard"]["kind"]),
+                tuple(
+                    tuple(Button(b["text_key"], b["data"], literal=b["literal"]) for b in row)
+                    for row in data["keyboard"]["rows"]
+                ),
+            )
+        return cls(data["key"], data["language"], data.get("params", {}), keyboard)
+
+
+async def enqueue(
+    session: AsyncSession, deps: Deps, *, chat_id: int, kind: str, message: OutboxMessage
+) -> Outbox:
+    row = Outbox(chat_id=chat_id, kind=kind, payload_enc=b"", status=OutboxStatus.PENDING)
+    session.add(row)
+    await session.flush()  # the row id is part of the ciphertext's associated data
+    row.payload_enc = deps.fields.encrypt(
+        message.to_json(), table=_TABLE, column=_COLUMN, row=row.id
+    )
+    return row
+
+
+@dataclass(frozen=True)
+class DueMessage:
+    id: int
+    chat_id: int
+    kind: str
+    message: OutboxMessage
+    attempts: int
+    created_at: datetime
+
+
+class OutboxService:
+    """Claiming and settling outbox rows; each call is its own short transaction."""
+
+    LEASE = timedelta(seconds=60)
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def claim_due(self, limit: int = 100) -> list[DueMessage]:
+        now = utcnow()
+        async with self._deps.database.sessions.begin() as session:
+            query = (
+                select(Outbox)
+                .where(Outbox.status == OutboxStatus.PENDING, Outbox.not_before <= now)
+                .order_by(Outbox.id)
+                .limit(limit)
+            )
+            if self._deps.database.backend == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = list(await session.scalars(query))
+            for row in rows:
+                row.not_before = now + self.LEASE  # the lease: nobody else takes it meanwhile
+                row.attempts += 1
+            return [
+                DueMessage(
+                    row.id,
+                    row.chat_id,
+                    row.kind,
+                    OutboxMessage.from_json(
+                        self._deps.fields.decrypt(
+                            row.payload_enc, table=_TABLE, column=_COLUMN, row=row.id
+                        )
+                    ),
+                    row.attempts,
+                    row.created_at,
+                )
+                for row in rows
+            ]
+
+    async def mark_sent(self, row_id: int) -> None:
+        async with self._deps.database.sessions.begin() as session:
+            await session.execute(
+                update(Outbox)
+                .where(Outbox.id == row_id)
+                .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
+            )
+
+    async def retry_later(self, row_id: int, delay: float, error: str) -> None:
+        async with self._deps.database.sessions.begin() as session:
+            await session.execute(
+                update(Outbox)
+                .where(Outbox.id == row_id)
+                .values(not_before=utcnow() + timedelta(seconds=delay), last_error=error[:200])
+            )
+
+    async def give_up(self, row_id: int, error: str) -> None:
+        async with self._deps.database.sessions.begin() as session:
+            await session.execute(
+                update(Outbox)
+                .where(Outbox.id == row_id)
+                .values(status=OutboxStatus.FAILED, last_error=error[:200])
+            )

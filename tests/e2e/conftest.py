@@ -1,0 +1,76 @@
+"""A province, a commune with keys, the simulator and the real bot: the world a resident meets."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from bot.runtime import BotOptions, Runtime
+from crypto import Identity, create_identity, lock_identity
+from intake.deps import Deps
+from intake.demo import DEMO_COMMUNE, DEMO_VILLAGES
+from intake.imports import import_villages
+from intake.keys import create_escrow_key
+from intake.units import import_province
+from simulator import SimulatorConfig, SimulatorServer
+from storage.models import Commune, CommuneKey
+from tests.bot.conftest import free_port, new_token
+
+
+@functools.cache
+def commune_identity() -> tuple[Identity, bytes]:
+    """One commune key for the whole run (locking it with a passphrase takes ~1.5 s)."""
+    identity = create_identity()
+    return identity, lock_identity(identity, "a passphrase for tests")
+
+
+@dataclass
+class World:
+    deps: Deps
+    simulator: SimulatorServer
+    runtime: Runtime
+    identity: Identity
+    escrow: Identity
+
+
+async def install_commune(deps: Deps) -> tuple[Identity, Identity]:
+    await import_province(deps, "66")
+    rows = "".join(f"{DEMO_COMMUNE},{name}\n" for name in DEMO_VILLAGES)
+    await import_villages(deps, f"commune_code,village_name\n{rows}".encode(), province_code="66")
+    escrow = (await create_escrow_key(deps, "66")).identity
+    identity, locked = commune_identity()
+    async with deps.database.sessions.begin() as session:
+        commune = await session.scalar(select(Commune).where(Commune.code == DEMO_COMMUNE))
+        assert commune is not None
+        session.add(
+            CommuneKey(commune_id=commune.id, recipient=identity.recipient, identity_locked=locked)
+        )
+    return identity, escrow
+
+
+@pytest.fixture
+async def world(deps: Deps) -> AsyncIterator[World]:
+    identity, escrow = await install_commune(deps)
+    async with SimulatorServer(SimulatorConfig(flood_limits=False)) as simulator:
+        token = new_token()
+        simulator.register_bot(token, first_name="hoso", username="hoso_test_bot")
+        runtime = Runtime(
+            deps,
+            BotOptions(
+                token=token,
+                api_url=simulator.url,
+                listen_port=free_port(),
+                poll_timeout=1,
+                province="66",
+                document_lease_seconds=3,
+            ),
+        )
+        await runtime.start()
+        try:
+            yield World(deps, simulator, runtime, identity, escrow)
+        finally:
+            await runtime.stop()

@@ -1,0 +1,250 @@
+"""A resident's whole submission through the simulator and the real bot (PTB), as on a phone."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from crypto import open_document
+from intake.photos import SlotKind, prepare_document
+from simulator import ChatMessage, UserSession
+from storage.models import Blob, Document, Submission
+from storage.states import DocumentStatus, Route, SubmissionState
+from tests.e2e.conftest import World
+from tests.intake.photos.builders import document_photo
+
+TIMEOUT = 20
+
+
+async def until(resident: UserSession, *fragments: str, timeout: float = TIMEOUT) -> ChatMessage:
+    """Read the bot's messages until one contains every fragment."""
+    while True:
+        message = await resident.next_message(timeout=timeout)
+        if all(fragment in message.text for fragment in fragments):
+            return message
+
+
+def photos() -> dict[str, bytes]:
+    return {
+        "front": document_photo("clean", 0, "card_front", 1),
+        "back": document_photo("clean", 0, "card_back", 2),
+        "page1": document_photo("clean", 0, "page", 3),
+        "page2": document_photo("clean", 0, "page", 4),
+    }
+
+
+async def answer_questions(resident: UserSession, *, held: bool = True) -> None:
+    await until(resident, "đứng tên ai")
+    await resident.press("Tên tôi")
+    await until(resident, "Họ và tên")
+    await resident.send_text("Nguyễn Văn An")
+    await until(resident, "Số căn cước")
+    await resident.send_text("066 090 012 345")
+    await until(resident, "Số điện thoại")
+    await resident.share_contact("+84912345678")
+    await until(resident, "Giấy chứng nhận")
+    if held:
+        await resident.press("Tôi đang giữ sổ")
+        await until(resident, "Số phát hành")
+        await resident.send_text("aa 01234567")
+    else:
+        await resident.press("Sổ đang thế chấp ở ngân hàng")
+    await until(resident, "tờ bản đồ")
+    await resident.send_text("12")
+    await until(resident, "Số thửa")
+    await resident.send_text("345")
+    await until(resident, "MẶT TRƯỚC")
+
+
+async def submit(resident: UserSession) -> str:
+    await until(resident, "Xem lại hồ sơ")
+    await resident.press("📨 Gửi hồ sơ")
+    receipt = await until(resident, "Mã biên nhận")
+    return receipt.text.split("Mã biên nhận: ")[1].split("\n")[0]
+
+
+async def test_deep_link_to_receipt_and_sealed_documents(world: World) -> None:
+    resident = world.simulator.add_user("Nguyễn Văn An", language_code="vi")
+    await resident.send_command("start", "v24175-01")
+    await until(resident, "Xin chào")
+    await until(resident, "Bạn có đồng ý")
+    await resident.press("✅ Tôi đồng ý")
+    await until(resident, "Thửa đất ở Thôn 1")
+    await answer_questions(resident)
+    files = photos()
+    sent = {}
+    for name, prompt in (
+        ("front", "MẶT SAU"),
+        ("back", "TRANG 1"),
+        ("page1", "TRANG 2–3"),
+        ("page2", "trang ghi thay đổi"),
+    ):
+        sent[name] = await resident.send_document(
+            files[name], f"{name}.jpg", mime_type="image/jpeg"
+        )
+        await until(resident, prompt)
+    await resident.press("Bỏ qua")
+    code = await submit(resident)
+    assert code.startswith("HP-")
+    assert len(code) == 8
+
+    async with world.deps.database.sessions() as session:
+        submission = await session.scalar(
+            select(Submission).where(Submission.receipt_code == code)
+        )
+        assert submission is not None
+        assert (submission.state, submission.route) == (SubmissionState.SUBMITTED, Route.CHOSEN)
+        documents = list(
+            await session.scalars(select(Document).where(Document.submission_id == submission.id))
+        )
+        blobs = {b.id: b for b in await session.scalars(select(Blob))}
+    by_slot = {d.slot: d for d in documents}
+    assert set(by_slot) == {"cccd_front", "cccd_back", "cert_cover", "cert_owner"}
+    for slot, name in (
+        ("cccd_front", "front"),
+        ("cccd_back", "back"),
+        ("cert_cover", "page1"),
+        ("cert_owner", "page2"),
+    ):
+        document = by_slot[slot]
+        assert document.status is DocumentStatus.STORED
+        sealed = world.deps.blobs.read(blobs[document.blob_id].name)  # type: ignore[index]
+        opened = open_document(sealed, world.identity)
+        kind = SlotKind.ID_CARD if slot.startswith("cccd") else SlotKind.CERTIFICATE
+        assert opened == prepare_document(files[name], kind).data  # stripped, byte for byte
+        assert open_document(sealed, world.escrow) == opened
+    fields = world.deps.fields
+    name = fields.decrypt(
+        submission.holder_name_enc, table="submission", column="holder_name_enc", row=submission.id
+    )
+    assert name == "Nguyễn Văn An"
+    # the resident's own photo messages are gone from the chat once sealed
+    remaining = {m.message_id for m in resident.history()}
+    assert not set(sent.values()) & remaining
+
+
+async def test_triage_and_bank_path_with_status_and_withdraw(world: World) -> None:
+    resident = world.simulator.add_user("Trần Thị Bình", language_code="vi")
+    await resident.send_command("start")
+    await until(resident, "Bạn có đồng ý")
+    await resident.press("✅ Tôi đồng ý")
+    await until(resident, "xã (phường) nào")
+    await resident.send_text("hoa phu")  # typed without accents
+    await until(resident, "thôn (buôn", "Xã Hòa Phú")
+    await resident.press("Tôi không biết thôn")
+    await answer_questions(resident, held=False)
+    files = photos()
+    await resident.send_document(files["front"], "a.jpg")
+    await until(resident, "MẶT SAU")
+    await resident.send_document(files["back"], "b.jpg")
+    await until(resident, "biên nhận của ngân hàng")
+    await resident.press("Bỏ qua")
+    code = await submit(resident)
+    async with world.deps.database.sessions() as session:
+        submission = await session.scalar(
+            select(Submission).where(Submission.receipt_code == code)
+        )
+    assert submission is not None
+    assert (submission.route, submission.village_id) == (Route.TRIAGE, None)
+    await resident.send_command("status")
+    status = await until(resident, code)
+    assert "đã nộp, chờ xem xét" in status.text
+    await resident.send_command("withdraw")
+    await until(resident, "rút hồ sơ nào")
+    await resident.press(code)
+    await until(resident, "Giấy tờ đã gửi sẽ bị xóa")
+    await resident.press("Rút hồ sơ")
+    done = await until(resident, "Đã rút hồ sơ")
+    assert "Đã xóa 2 giấy tờ" in done.text
+    async with world.deps.database.sessions() as session:
+        states = set(
+            await session.scalars(
+                select(Document.status).where(Document.submission_id == submission.id)
+            )
+        )
+    assert states == {DocumentStatus.DELETED}
+
+
+async def test_blurry_photo_retaken_album_and_same_photo_twice(world: World) -> None:
+    resident = world.simulator.add_user("Lê Văn Cường", language_code="vi")
+    await resident.send_command("start", "v24175-02")
+    await until(resident, "Bạn có đồng ý")
+    await resident.press("✅ Tôi đồng ý")
+    await answer_questions(resident)
+    blurry = document_photo("gauss_blur", 4.5, "card_front", 5)
+    await resident.send_document(blurry, "blurry.jpg")
+    retake = await until(resident, "chưa dùng được")
+    assert "mờ" in retake.text
+    files = photos()
+    await resident.send_document(files["front"], "front.jpg")
+    await until(resident, "MẶT SAU")
+    await resident.send_document(files["front"], "front.jpg")  # the very same file again
+    await until(resident, "đã gửi rồi")
+    await resident.send_album([files["back"], files["page1"], files["page2"]])
+    await until(resident, "trang ghi thay đổi")
+    await resident.press("Bỏ qua")
+    code = await submit(resident)
+    async with world.deps.database.sessions() as session:
+        submission = await session.scalar(
+            select(Submission).where(Submission.receipt_code == code)
+        )
+        assert submission is not None
+        rows = list(
+            await session.scalars(select(Document).where(Document.submission_id == submission.id))
+        )
+    stored = [d for d in rows if d.status is DocumentStatus.STORED]
+    assert sorted(d.slot for d in stored) == [
+        "cccd_back",
+        "cccd_front",
+        "cert_cover",
+        "cert_owner",
+    ]
+    assert len({d.file_unique_id for d in stored}) == 4
+    assert sum(d.media_group_id is not None for d in stored) == 3
+
+
+async def test_file_over_20_mb_is_refused_politely(world: World) -> None:
+    resident = world.simulator.add_user("Phạm Văn Dũng", language_code="vi")
+    await resident.send_command("start", "v24175-03")
+    await until(resident, "Bạn có đồng ý")
+    await resident.press("✅ Tôi đồng ý")
+    await answer_questions(resident)
+    huge = document_photo("clean", 0, "card_front", 6) + bytes(25 * 1024 * 1024)
+    await resident.send_document(huge, "huge.jpg")
+    await until(resident, "lớn hơn 20 MB")
+    await until(resident, "MẶT TRƯỚC")  # asked again for the same slot
+    async with world.deps.database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Document)) == 0
+
+
+async def test_two_residents_at_once_in_one_village(world: World) -> None:
+    async def one(name: str) -> str:
+        resident = world.simulator.add_user(name, language_code="vi")
+        await resident.send_command("start", "v24175-04")
+        await until(resident, "Bạn có đồng ý")
+        await resident.press("✅ Tôi đồng ý")
+        await answer_questions(resident, held=False)
+        files = photos()
+        await resident.send_document(files["front"], "a.jpg")
+        await until(resident, "MẶT SAU")
+        await resident.send_document(files["back"], "b.jpg")
+        await until(resident, "biên nhận của ngân hàng")
+        await resident.press("Bỏ qua")
+        return await submit(resident)
+
+    codes = await asyncio.gather(one("Hộ Một"), one("Hộ Hai"))
+    assert len(set(codes)) == 2
+
+
+@pytest.mark.parametrize("what", ["sticker", "voice"])
+async def test_things_that_are_not_photos_get_an_explanation(world: World, what: str) -> None:
+    resident = world.simulator.add_user("Đỗ Thị Em", language_code="vi")
+    await resident.send_command("start", "v24175-05")
+    await until(resident, "Bạn có đồng ý")
+    await resident.press("✅ Tôi đồng ý")
+    await until(resident, "đứng tên ai")
+    await (resident.send_sticker() if what == "sticker" else resident.send_voice())
+    explained = await until(resident, "không dùng được")
+    assert ("nhãn dán" if what == "sticker" else "tin nhắn thoại") in explained.text

@@ -1,0 +1,134 @@
+"""The quality verdict: each defect on a representative photo, clean photos accepted, and the
+rules table by table."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+
+import pytest
+from PIL import Image
+
+from intake.photos import (
+    QualityIssue,
+    QualityMetrics,
+    SlotKind,
+    Verdict,
+    check_photo,
+)
+from intake.photos import thresholds as t
+from intake.photos._quality import judge
+from tests.intake.photos import builders
+
+CLEAN = [
+    ("card_front", SlotKind.ID_CARD),
+    ("card_back", SlotKind.ID_CARD),
+    ("page", SlotKind.CERTIFICATE),
+]
+DEFECTS = [
+    ("gauss_blur", 3.0, "card_front", QualityIssue.BLURRY),
+    ("gauss_blur", 2.2, "page", QualityIssue.BLURRY),
+    ("motion_blur", 9, "page", QualityIssue.BLURRY),
+    ("dark", 0.2, "card_back", QualityIssue.TOO_DARK),
+    ("overexposed", 2.4, "page", QualityIssue.OVEREXPOSED),
+    ("glare", 0.14, "card_front", QualityIssue.GLARE),
+    ("cut_corner", 0.12, "page", QualityIssue.CUT_OFF),
+    ("cut_edge", 0.10, "card_front", QualityIssue.CUT_OFF),
+    ("tiny", 260, "card_front", QualityIssue.TOO_SMALL),
+    ("tiny", 380, "page", QualityIssue.TOO_SMALL),
+    ("no_document", "objects", "none", QualityIssue.NO_DOCUMENT),
+    ("no_document", "background", "none", QualityIssue.NO_DOCUMENT),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("document", "slot"), CLEAN, ids=[c[0] for c in CLEAN])
+def test_clean_photo_is_accepted(document: str, slot: SlotKind) -> None:
+    check = check_photo(builders.document_photo("clean", 0, document), slot)
+    assert check.verdict is Verdict.ACCEPTED, check.metrics
+    assert check.issues == ()
+
+
+@pytest.mark.parametrize(
+    ("defect", "strength", "document", "issue"),
+    DEFECTS,
+    ids=[f"{d[0]}-{d[1]}-{d[2]}" for d in DEFECTS],
+)
+def test_defect_is_named(
+    defect: str, strength: float | str, document: str, issue: QualityIssue
+) -> None:
+    slot = SlotKind.ID_CARD if document.startswith("card") else SlotKind.CERTIFICATE
+    check = check_photo(builders.document_photo(defect, strength, document), slot)
+    assert check.verdict is Verdict.RETAKE
+    assert issue in check.issues, check.metrics
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_exif_orientation_is_applied_before_judging(orientation: int) -> None:
+    upright = builders.document_photo("clean", 0, "card_front")
+    image = Image.open(io.BytesIO(upright))
+    turn = {
+        3: Image.Transpose.ROTATE_180,
+        6: Image.Transpose.ROTATE_90,
+        8: Image.Transpose.ROTATE_270,
+    }
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    sideways = builders.encode(image.transpose(turn[orientation]), "JPEG", quality=92, exif=exif)
+    reference, check = check_photo(upright), check_photo(sideways)
+    assert (check.width, check.height, check.orientation) == (
+        image.width,
+        image.height,
+        orientation,
+    )
+    assert check.metrics is not None and reference.metrics is not None
+    assert check.metrics.analysis_size == reference.metrics.analysis_size
+    assert check.metrics.edge_contact == reference.metrics.edge_contact == 0
+    assert check.issues == reference.issues == ()
+
+
+# --- the rules, on measured values -------------------------------------------------------------
+
+GOOD = QualityMetrics(
+    analysis_size=(640, 480),
+    sharpness=0.75,
+    paper_level=215.0,
+    blown_share=0.0,
+    document_share=0.5,
+    document_long_px=1000,
+    edge_contact=0.0,
+    text_share=0.35,
+)
+RULES = [
+    ("good", {}, SlotKind.ID_CARD, ()),
+    ("blurry", {"sharpness": t.MIN_SHARPNESS - 0.01}, SlotKind.ID_CARD, (QualityIssue.BLURRY,)),
+    ("just-sharp", {"sharpness": t.MIN_SHARPNESS}, SlotKind.ID_CARD, ()),
+    ("unmeasurable-sharpness", {"sharpness": None}, SlotKind.ID_CARD, ()),
+    ("dark", {"paper_level": t.MIN_PAPER_LEVEL - 1}, SlotKind.ID_CARD, (QualityIssue.TOO_DARK,)),
+    ("dark-and-soft", {"paper_level": 40.0, "sharpness": 0.2}, SlotKind.ID_CARD, (QualityIssue.TOO_DARK,)),
+    ("glare", {"blown_share": t.GLARE_BLOWN_SHARE}, SlotKind.ID_CARD, (QualityIssue.GLARE,)),
+    ("overexposed", {"blown_share": t.OVEREXPOSED_BLOWN_SHARE, "edge_contact": 0.3},
+     SlotKind.ID_CARD, (QualityIssue.OVEREXPOSED,)),
+    ("cut-off", {"edge_contact": t.MAX_EDGE_CONTACT + 0.001}, SlotKind.ID_CARD, (QualityIssue.CUT_OFF,)),
+    ("touching-nothing", {"edge_contact": t.MAX_EDGE_CONTACT}, SlotKind.ID_CARD, ()),
+    ("small-card", {"document_long_px": t.MIN_CARD_PX - 1}, SlotKind.ID_CARD, (QualityIssue.TOO_SMALL,)),
+    ("card-size-page", {"document_long_px": t.MIN_CARD_PX}, SlotKind.CERTIFICATE, (QualityIssue.TOO_SMALL,)),
+    ("page", {"document_long_px": t.MIN_PAGE_PX}, SlotKind.CERTIFICATE, ()),
+    ("no-text", {"text_share": t.MIN_TEXT_SHARE - 0.001, "edge_contact": 0.5}, SlotKind.OTHER,
+     (QualityIssue.NO_DOCUMENT,)),
+    ("no-text-soft", {"text_share": 0.0, "sharpness": 0.1}, SlotKind.OTHER,
+     (QualityIssue.NO_DOCUMENT, QualityIssue.BLURRY)),
+    ("no-text-dark", {"text_share": 0.0, "paper_level": 30.0}, SlotKind.OTHER,
+     (QualityIssue.NO_DOCUMENT, QualityIssue.TOO_DARK)),
+    ("blown-text", {"text_share": 0.0, "blown_share": 0.9}, SlotKind.OTHER, (QualityIssue.OVEREXPOSED,)),
+    ("several", {"sharpness": 0.3, "edge_contact": 0.2, "document_long_px": 300}, SlotKind.ID_CARD,
+     (QualityIssue.BLURRY, QualityIssue.CUT_OFF, QualityIssue.TOO_SMALL)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "slot", "issues"), [r[1:] for r in RULES], ids=[r[0] for r in RULES]
+)
+def test_rules(
+    changes: dict[str, object], slot: SlotKind, issues: tuple[QualityIssue, ...]
+) -> None:
+    assert judge(dataclasses.replace(GOOD, **changes), slot) == issues  # type: ignore[arg-type]
