@@ -35,6 +35,7 @@ from handlers.resident import ResidentHandlers
 from intake.deps import Deps
 from intake.directory import DirectoryCache
 from intake.documents import DocumentPipeline
+from intake.janitor import DraftJanitor
 from intake.messages import Language, language_of, render
 from intake.outbox import OutboxService
 from intake.residents import Outcome, ResidentDesk
@@ -209,7 +210,8 @@ class Runtime:
             executor=self._executor,
             lease=timedelta(seconds=options.document_lease_seconds),
         )
-        self._workers = [*self._workers, self.pipeline.run, self.outbox.run]
+        janitor = DraftJanitor(self._deps)
+        self._workers = [*self._workers, self.pipeline.run, self.outbox.run, janitor.run]
 
     async def _set_commands(self) -> None:
         for language in Language:

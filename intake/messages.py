@@ -543,6 +543,17 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Submission {receipt} is already accepted into the land system, so its "
         "documents are kept as required. Please contact the commune land office if needed.",
     },
+    "draft.reminder": {
+        Language.VI: "Bạn còn một hồ sơ nộp dở. Bấm /start để làm tiếp — những gì đã gửi vẫn được "
+        "giữ.",
+        Language.EN: "You have an unfinished submission. Press /start to continue — what you "
+        "sent is kept.",
+    },
+    "draft.expired": {
+        Language.VI: "Hồ sơ nộp dở đã quá 30 ngày nên đã được xóa. Bấm /start để nộp lại.",
+        Language.EN: "Your unfinished submission was over 30 days old and has been deleted. "
+        "Press /start to begin again.",
+    },
     "button.expired": {
         Language.VI: "Nút này đã cũ. Vui lòng dùng tin nhắn mới nhất.",
         Language.EN: "That button is out of date. Please use the latest message.",

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.runtime import BotOptions, Runtime
 from crypto import Identity, create_identity, lock_identity
-from intake.deps import Deps
 from intake.demo import DEMO_COMMUNE, DEMO_VILLAGES
+from intake.deps import Deps
 from intake.imports import import_villages
 from intake.keys import create_escrow_key
 from intake.units import import_province
@@ -70,7 +70,8 @@ async def world(deps: Deps) -> AsyncIterator[World]:
             ),
         )
         await runtime.start()
+        here = World(deps, simulator, runtime, identity, escrow)
         try:
-            yield World(deps, simulator, runtime, identity, escrow)
+            yield here
         finally:
-            await runtime.stop()
+            await here.runtime.stop()  # a test may have replaced it (restart)

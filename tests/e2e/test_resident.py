@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from crypto import open_document
 from intake.photos import SlotKind, prepare_document
+from intake.pull import plan_pull
+from intake.pull_writer import PullFolder, pull_into_folder
 from simulator import ChatMessage, UserSession
 from storage.models import Blob, Document, Submission
 from storage.states import DocumentStatus, Route, SubmissionState
@@ -18,10 +22,10 @@ from tests.intake.photos.builders import document_photo
 TIMEOUT = 20
 
 
-async def until(resident: UserSession, *fragments: str, timeout: float = TIMEOUT) -> ChatMessage:
+async def until(resident: UserSession, *fragments: str, wait: float = TIMEOUT) -> ChatMessage:
     """Read the bot's messages until one contains every fragment."""
     while True:
-        message = await resident.next_message(timeout=timeout)
+        message = await resident.next_message(timeout=wait)
         if all(fragment in message.text for fragment in fragments):
             return message
 
@@ -65,7 +69,7 @@ async def submit(resident: UserSession) -> str:
     return receipt.text.split("Mã biên nhận: ")[1].split("\n")[0]
 
 
-async def test_deep_link_to_receipt_and_sealed_documents(world: World) -> None:
+async def test_deep_link_to_receipt_and_sealed_documents(world: World, tmp_path: Path) -> None:
     resident = world.simulator.add_user("Nguyễn Văn An", language_code="vi")
     await resident.send_command("start", "v24175-01")
     await until(resident, "Xin chào")
@@ -123,6 +127,21 @@ async def test_deep_link_to_receipt_and_sealed_documents(world: World) -> None:
     # the resident's own photo messages are gone from the chat once sealed
     remaining = {m.message_id for m in resident.history()}
     assert not set(sent.values()) & remaining
+    # the officer takes it home: exactly what was sent (stripped), fields right
+    folder = PullFolder(tmp_path / "pull")
+    folder.prepare()
+    plan = await plan_pull(world.deps, "24175")
+    await pull_into_folder(world.deps, plan, folder, world.identity)
+    pulled = folder.root / code
+    saved = json.loads((pulled / "submission.json").read_text(encoding="utf-8"))
+    assert (saved["holder_name"], saved["cccd"], saved["certificate_serial"]) == (
+        "Nguyễn Văn An",
+        "066090012345",
+        "AA 01234567",
+    )
+    for slot, name in (("cccd_front", "front"), ("cert_owner", "page2")):
+        kind = SlotKind.ID_CARD if slot.startswith("cccd") else SlotKind.CERTIFICATE
+        assert (pulled / f"{slot}.jpg").read_bytes() == prepare_document(files[name], kind).data
 
 
 async def test_triage_and_bank_path_with_status_and_withdraw(world: World) -> None:
@@ -248,3 +267,60 @@ async def test_things_that_are_not_photos_get_an_explanation(world: World, what:
     await (resident.send_sticker() if what == "sticker" else resident.send_voice())
     explained = await until(resident, "không dùng được")
     assert ("nhãn dán" if what == "sticker" else "tin nhắn thoại") in explained.text
+
+
+async def test_restart_between_arrival_and_sealing_seals_once(world: World) -> None:
+    resident = world.simulator.add_user("Võ Thị Giang", language_code="vi")
+    await resident.send_command("start", "v24175-06")
+    await until(resident, "Bạn có đồng ý")
+    await resident.press("✅ Tôi đồng ý")
+    await answer_questions(resident)
+    # the bot goes down the moment the photo's step has committed, before the pipeline runs
+    pipeline = world.runtime.pipeline
+    pipeline.kick = lambda: None  # type: ignore[method-assign]
+
+    async def not_now(limit: int = 64) -> int:
+        return 0
+
+    pipeline.process_pending = not_now  # type: ignore[method-assign]
+    await resident.send_document(photos()["front"], "front.jpg")
+    async with asyncio.timeout(10):
+        while True:
+            async with world.deps.database.sessions() as session:
+                pending = await session.scalar(select(func.count()).select_from(Document))
+            if pending:
+                break
+            await asyncio.sleep(0.05)
+    await world.runtime.stop()
+    async with world.deps.database.sessions() as session:
+        document = await session.scalar(select(Document))
+    assert document is not None
+    assert document.status is DocumentStatus.PENDING
+
+    from bot.runtime import BotOptions, Runtime
+    from tests.bot.conftest import free_port
+
+    token = next(iter(world.simulator.simulator.bots.values())).token
+    restarted = Runtime(
+        world.deps,
+        BotOptions(
+            token=token,
+            api_url=world.simulator.url,
+            listen_port=free_port(),
+            poll_timeout=1,
+            province="66",
+            document_lease_seconds=1,
+        ),
+    )
+    await restarted.start()
+    try:
+        await until(resident, "MẶT SAU")  # the verdict comes from the restarted bot
+        async with world.deps.database.sessions() as session:
+            documents = list(await session.scalars(select(Document)))
+            blobs = await session.scalar(select(func.count()).select_from(Blob))
+        assert [d.status for d in documents] == [DocumentStatus.STORED]
+        assert blobs == 1
+        files = [p for p in world.deps.blobs.root.rglob("*") if p.is_file()]
+        assert len(files) == 1
+    finally:
+        world.runtime = restarted
