@@ -27,14 +27,130 @@ PLACES = ("Xã Hòa Phú", "Xã Tân Lập", "Phường Bến Nghé", "Xã Quả
 PLACES += ("Xã Nghĩa Hưng", "Xã Đồng Tâm", "Phường Hải Châu", "Xã Yên Thế", "Xã Thạch Hà")
 PROVINCES = ("Hà Nội", "Hải Phòng", "Thanh Hóa", "Nghệ An", "Huế", "Đà Nẵng", "Quảng Ngãi")
 PROVINCES += ("Đắk Lắk", "Lâm Đồng", "TP Hồ Chí Minh", "Cần Thơ", "An Giang", "Cà Mau")
-WORDS = (
-    "thửa đất số tờ bản đồ diện tích hình thức sử dụng riêng chung mục đích đất ở tại nông thôn "
-    "thời hạn lâu dài nguồn gốc Nhà nước giao đất có thu tiền công nhận quyền tài sản gắn liền "
-    "với nhà ở công trình xây dựng rừng sản xuất cây lâu năm ghi chú địa chỉ thôn xóm ấp bản "
-    "người sử dụng chủ sở hữu năm sinh số định danh cá nhân thường trú những thay đổi sau khi cấp "
-    "nội dung cơ sở pháp lý xác nhận của cơ quan có thẩm quyền chuyển nhượng thế chấp tặng cho "
-    "thừa kế đăng ký biến động văn phòng chi nhánh Ủy ban nhân dân cấp huyện tỉnh thành phố"
-).split()
+WORDS = [
+    "thửa",
+    "đất",
+    "số",
+    "tờ",
+    "bản",
+    "đồ",
+    "diện",
+    "tích",
+    "hình",
+    "thức",
+    "sử",
+    "dụng",
+    "riêng",
+    "chung",
+    "mục",
+    "đích",
+    "đất",
+    "ở",
+    "tại",
+    "nông",
+    "thôn",
+    "thời",
+    "hạn",
+    "lâu",
+    "dài",
+    "nguồn",
+    "gốc",
+    "Nhà",
+    "nước",
+    "giao",
+    "đất",
+    "có",
+    "thu",
+    "tiền",
+    "công",
+    "nhận",
+    "quyền",
+    "tài",
+    "sản",
+    "gắn",
+    "liền",
+    "với",
+    "nhà",
+    "ở",
+    "công",
+    "trình",
+    "xây",
+    "dựng",
+    "rừng",
+    "sản",
+    "xuất",
+    "cây",
+    "lâu",
+    "năm",
+    "ghi",
+    "chú",
+    "địa",
+    "chỉ",
+    "thôn",
+    "xóm",
+    "ấp",
+    "bản",
+    "người",
+    "sử",
+    "dụng",
+    "chủ",
+    "sở",
+    "hữu",
+    "năm",
+    "sinh",
+    "số",
+    "định",
+    "danh",
+    "cá",
+    "nhân",
+    "thường",
+    "trú",
+    "những",
+    "thay",
+    "đổi",
+    "sau",
+    "khi",
+    "cấp",
+    "nội",
+    "dung",
+    "cơ",
+    "sở",
+    "pháp",
+    "lý",
+    "xác",
+    "nhận",
+    "của",
+    "cơ",
+    "quan",
+    "có",
+    "thẩm",
+    "quyền",
+    "chuyển",
+    "nhượng",
+    "thế",
+    "chấp",
+    "tặng",
+    "cho",
+    "thừa",
+    "kế",
+    "đăng",
+    "ký",
+    "biến",
+    "động",
+    "văn",
+    "phòng",
+    "chi",
+    "nhánh",
+    "Ủy",
+    "ban",
+    "nhân",
+    "dân",
+    "cấp",
+    "huyện",
+    "tỉnh",
+    "thành",
+    "phố",
+]
 # Province codes used for generated CCCD numbers (a subset of the 63 valid ones).
 CCCD_PROVINCES = ("001", "031", "038", "040", "046", "048", "051", "066", "079", "092", "096")
 
@@ -112,10 +228,12 @@ def _emblem(draw: ImageDraw.ImageDraw, centre: tuple[int, int], radius: int) -> 
     draw.ellipse((x - radius, y - radius, x + radius, y + radius), outline=(230, 190, 40), width=6)
     r = radius * 0.55
     star = [
-        (x + r * np.sin(k * np.pi / 5) * (1 if k % 2 == 0 else 0.4),
-         y - r * np.cos(k * np.pi / 5) * (1 if k % 2 == 0 else 0.4))
+        (
+            x + r * np.sin(k * np.pi / 5) * (1 if k % 2 == 0 else 0.4),
+            y - r * np.cos(k * np.pi / 5) * (1 if k % 2 == 0 else 0.4),
+        )
         for k in range(10)
-    ]  # fmt: skip
+    ]
     draw.polygon(star, fill=(250, 215, 60))
 
 
@@ -194,14 +312,19 @@ def render_card_back(rng: np.random.Generator, person: Person) -> Image.Image:
         f"IDVNM{person.number[3:]}{person.number}<<{rng.integers(10)}",
         f"{person.birth[6:]}{person.birth[2:4]}{person.birth[:2]}{rng.integers(10)}M2060{rng.integers(10)}VNM<<<<<<<<<<<{rng.integers(10)}",
         person.name.upper().replace(" ", "<<", 1).replace(" ", "<") + "<" * 12,
-    )  # fmt: skip
+    )
     for k, line in enumerate(mrz):
         draw.text((60, 780 + k * 90), line[:30], fill=dark, font=font(60, mono=True))
     return img
 
 
-def _centred(draw: ImageDraw.ImageDraw, y: int, text: str, fill: tuple[int, int, int],
-             face: ImageFont.FreeTypeFont) -> None:  # fmt: skip
+def _centred(
+    draw: ImageDraw.ImageDraw,
+    y: int,
+    text: str,
+    fill: tuple[int, int, int],
+    face: ImageFont.FreeTypeFont,
+) -> None:
     draw.text(
         ((PAGE_SIZE[0] - draw.textlength(text, font=face)) / 2, y), text, fill=fill, font=face
     )

@@ -14,17 +14,20 @@ compression at 75-93. Strengths are given for a 1280-px frame and scaled with th
 Target strengths — those that make the document hard to read — are the ones the ≥ 90 % catch
 rate applies to; the mild strength of each defect is generated and reported but not targeted:
 
-| defect      | card (mild → strong)               | page (mild → strong)            | why target  |
-|-------------|------------------------------------|---------------------------------|-------------|
-| gauss_blur  | σ 1.0 · 2.0 · 3.0 · 4.5 px         | σ 0.8 · 1.5 · 2.2 · 3.2 px      | σ ≥ 15 % of the text cap height |
-| motion_blur | 4 · 8 · 12 · 18 px                 | 3 · 6 · 9 · 14 px               | streaks ≥ half a letter         |
-| dark        | gain 0.45 · 0.30 · 0.20 · 0.12     | same                            | paper below ~70 of 255          |
-| overexposed | gain 1.3 · 1.8 · 2.4 · 3.0         | same                            | ink lifted to ≥ 110 of 255      |
-| glare       | spot σ 4 · 7 · 10 · 14 % of doc    | same                            | ≥ 4 % of the document washed out |
-| cut_corner  | corner 3 · 7 · 12 · 20 % outside   | same                            | text/QR of the corner lost      |
-| cut_edge    | side 3 · 6 · 10 · 18 % outside     | same                            | a line or column of text lost   |
-| tiny        | card 340 · 260 · 200 · 150 px long | page 640 · 500 · 380 · 280 px   | text below ~6 px                |
-| no_document | background · objects · scene      | —                               | all                             |
+| defect      | card (mild → strong)         | page (mild → strong)     | why target       |
+|-------------|------------------------------|--------------------------|------------------|
+| gauss_blur  | σ 1.0 · 2.0 · 3.0 · 4.5      | σ 0.8 · 1.5 · 2.2 · 3.2  | σ ≥ 15 % of caps |
+| motion_blur | 4 · 8 · 12 · 18 px           | 3 · 6 · 9 · 14 px        | ≥ half a letter  |
+| dark        | gain 0.45 · 0.3 · 0.2 · 0.12 | same                     | paper ≤ 70/255   |
+| overexposed | gain 1.3 · 1.8 · 2.4 · 3.0   | same                     | ink ≥ 110/255    |
+| glare       | spot σ 4 · 7 · 10 · 14 %     | same                     | ≥ 4 % washed out |
+| cut_corner  | 3 · 7 · 12 · 20 % outside    | same                     | corner text lost |
+| cut_edge    | 3 · 6 · 10 · 18 % outside    | same                     | a line lost      |
+| tiny        | 340 · 260 · 200 · 150 px     | 640 · 500 · 380 · 280 px | text below 6 px  |
+| no_document | background · objects · scene | —                        | all              |
+
+Blur and motion lengths are pixels of a 1280-px frame; glare σ and cut-offs are shares of the
+document's size; tiny is the document's long side in the photo.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _evaldocs import (  # noqa: E402 — the sibling module lives next to this script
+from _evaldocs import (
     CARD_SIZE,
     qr_image,
     random_person,
@@ -148,8 +151,13 @@ def _coeffs(src: np.ndarray, dst: np.ndarray) -> list[float]:
     return np.linalg.solve(np.array(rows, float), np.array(rhs, float)).tolist()
 
 
-def place(rng: np.random.Generator, frame: tuple[int, int], doc: tuple[int, int], spec: Spec,
-          width: float | None = None) -> np.ndarray:  # fmt: skip
+def place(
+    rng: np.random.Generator,
+    frame: tuple[int, int],
+    doc: tuple[int, int],
+    spec: Spec,
+    width: float | None = None,
+) -> np.ndarray:
     """Corners (TL, TR, BR, BL) of the document in the frame for this spec's defect."""
     fw, fh = frame
     fill = rng.uniform(0.66, 0.86)
@@ -176,13 +184,13 @@ def place(rng: np.random.Generator, frame: tuple[int, int], doc: tuple[int, int]
         if fh - margin - hi[1] > margin - lo[1]
         else fh / 2
     )
-    corners = corners + [cx, cy]
+    corners = corners + np.array([cx, cy])
     if spec.defect == "cut_corner":
         k = int(rng.integers(4))
         out = float(spec.strength) * min(dw, dh)
         sx = -corners[k, 0] - out if k in (0, 3) else fw - corners[k, 0] + out
         sy = -corners[k, 1] - out if k in (0, 1) else fh - corners[k, 1] + out
-        corners = corners + [sx, sy]
+        corners = corners + np.array([sx, sy])
     elif spec.defect == "cut_edge":
         side = int(rng.integers(4))  # 0 left, 1 top, 2 right, 3 bottom
         extent = dw if side in (0, 2) else dh
@@ -207,8 +215,13 @@ def warp_document(doc: Image.Image, frame: tuple[int, int], corners: np.ndarray)
         [[0, 0], [small.width, 0], [small.width, small.height], [0, small.height]], float
     )
     layer = small.convert("RGBA")
-    return layer.transform(frame, Image.Transform.PERSPECTIVE, _coeffs(src, corners),
-                           Image.Resampling.BICUBIC, fillcolor=(0, 0, 0, 0))  # fmt: skip
+    return layer.transform(
+        frame,
+        Image.Transform.PERSPECTIVE,
+        _coeffs(src, corners),
+        Image.Resampling.BICUBIC,
+        fillcolor=(0, 0, 0, 0),
+    )
 
 
 def _upscale(field: np.ndarray, w: int, h: int) -> np.ndarray:
@@ -283,7 +296,8 @@ def render(spec: Spec, seed: int, long_side: int | None = None) -> tuple[bytes, 
         elif spec.document == "card_back":
             doc = render_card_back(rng, person)
         else:
-            serial = f"{chr(65 + rng.integers(26))}{chr(65 + rng.integers(26))} {rng.integers(10**8):08d}"
+            letters = chr(65 + rng.integers(26)) + chr(65 + rng.integers(26))
+            serial = f"{letters} {rng.integers(10**8):08d}"
             doc = render_page(rng, serial, f"{rng.integers(10**7):07d}", bool(rng.random() < 0.5))
         corners = place(rng, frame, doc.size, spec, card_width)
         if spec.document == "card_front":  # the symbol's width in the photo, quiet zone excluded
@@ -338,8 +352,11 @@ def render(spec: Spec, seed: int, long_side: int | None = None) -> tuple[bytes, 
     exif = Image.Exif()
     if rng.random() < 0.1:  # stored sideways with an EXIF orientation, as phones do
         orientation = int(rng.choice([3, 6, 8]))
-        inverse = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90,
-                   8: Image.Transpose.ROTATE_270}[orientation]  # fmt: skip
+        inverse = {
+            3: Image.Transpose.ROTATE_180,
+            6: Image.Transpose.ROTATE_90,
+            8: Image.Transpose.ROTATE_270,
+        }[orientation]
         photo = photo.transpose(inverse)
         exif[0x0112] = orientation
     out = io.BytesIO()
@@ -369,8 +386,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-cell", type=int, default=24, help="photos per defect and strength")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    lines = [json.dumps(info, ensure_ascii=False) for info in generate(
-        args.out, args.seed, args.per_cell, args.workers)]  # fmt: skip
+    lines = [
+        json.dumps(info, ensure_ascii=False)
+        for info in generate(args.out, args.seed, args.per_cell, args.workers)
+    ]
     (args.out / "manifest.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} photos in {args.out}", file=sys.stderr)
 

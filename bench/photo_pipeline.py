@@ -45,7 +45,8 @@ def photos(long_side: int, count: int) -> list[bytes]:
     """Clean card and page photos, `long_side` pixels long."""
     documents = ("card_front", "page", "card_back")
     specs = [
-        make_evalset.Spec(7000 + k, documents[k % 3], "id", "clean", 0, False) for k in range(count)
+        make_evalset.Spec(7000 + k, documents[k % 3], "id", "clean", 0, False)
+        for k in range(count)
     ]
     return [make_evalset.render(spec, 11, long_side)[0] for spec in specs]
 
@@ -115,7 +116,10 @@ def main(argv: list[str] | None = None) -> None:
         images = photos(size, args.photos)
         figures: dict[str, object] = per_photo(images, to, args.rounds)
         figures["kb_per_photo"] = round(sum(map(len, images)) / len(images) / 1024, 1)
-        for slot, name in ((SlotKind.OTHER, "photos_per_s"), (SlotKind.ID_CARD, "photos_per_s_qr")):
+        for slot, name in (
+            (SlotKind.OTHER, "photos_per_s"),
+            (SlotKind.ID_CARD, "photos_per_s_qr"),
+        ):
             figures[name] = {f"{n}_thread": throughput(images, to, slot, n) for n in (1, 2)}
         report[f"{size}px"] = figures
         print(f"{size} px: {figures}", file=sys.stderr)

@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import make_evalset  # noqa: E402 — the sibling script
+import make_evalset
 
-from intake.photos import (  # noqa: E402
+from intake.photos import (
     DocumentRefused,
     QrStatus,
     QualityIssue,
@@ -91,10 +91,17 @@ def report(rows: list[dict[str, object]]) -> dict[str, object]:
     print(
         f"{'class':<14}{'strength':>10}{'target':>8}{'n':>6}{'caught':>8}{'rate':>8}{'refused':>9}"
     )
-    summary: dict[str, object] = {"clean": {"n": len(clean), "accepted": accepted,
-                                           "rate": round(accepted / max(1, len(clean)), 4)}}  # fmt: skip
-    print(f"{'clean':<14}{'':>10}{'':>8}{len(clean):>6}{accepted:>8}"
-          f"{accepted / max(1, len(clean)):>8.1%}{'(accepted)':>11}")  # fmt: skip
+    summary: dict[str, object] = {
+        "clean": {
+            "n": len(clean),
+            "accepted": accepted,
+            "rate": round(accepted / max(1, len(clean)), 4),
+        }
+    }
+    print(
+        f"{'clean':<14}{'':>10}{'':>8}{len(clean):>6}{accepted:>8}"
+        f"{accepted / max(1, len(clean)):>8.1%}{'(accepted)':>11}"
+    )
     targets: dict[str, list[bool]] = defaultdict(list)
     for (defect, strength), members in sorted(groups.items()):
         if defect == "qr":
@@ -104,24 +111,30 @@ def report(rows: list[dict[str, object]]) -> dict[str, object]:
         is_target = bool(members[0]["target"])
         if is_target:
             targets[defect] += [caught(r) for r in members]
-        print(f"{defect:<14}{strength:>10}{'yes' if is_target else 'mild':>8}{len(members):>6}"
-              f"{hits:>8}{hits / len(members):>8.1%}{refused:>9}")  # fmt: skip
+        print(
+            f"{defect:<14}{strength:>10}{'yes' if is_target else 'mild':>8}{len(members):>6}"
+            f"{hits:>8}{hits / len(members):>8.1%}{refused:>9}"
+        )
     summary["defects_at_target"] = {
         d: {"n": len(v), "caught": sum(v), "rate": round(sum(v) / len(v), 4)}
         for d, v in sorted(targets.items())
     }
-    qr_rows = [r for r in rows if r["qr_px"] is not None]
+    qr_rows = [r for r in rows if r["qr_px"] is not None and r["defect"] in ("clean", "qr")]
     readable = [r for r in qr_rows if int(str(r["qr_px"])) >= QR_MIN_PX]
     read = sum(bool(r.get("qr_ok")) for r in readable)
-    print(f"\nQR (card fronts, QR ≥ {QR_MIN_PX} px): {read}/{len(readable)} read")
+    print(f"\nQR (clean card fronts, QR ≥ {QR_MIN_PX} px): {read}/{len(readable)} read")
     by_width: dict[int, list[bool]] = defaultdict(list)
     for r in rows:
         if r["defect"] == "qr":
             by_width[int(str(r["strength"]))].append(bool(r.get("qr_ok")))
     for width, oks in sorted(by_width.items()):
         print(f"  QR {width:>4} px: {sum(oks)}/{len(oks)} read")
-    summary["qr"] = {"n": len(readable), "read": read, "rate": round(read / max(1, len(readable)), 4),
-                     "by_width": {w: round(sum(v) / len(v), 4) for w, v in sorted(by_width.items())}}  # fmt: skip
+    summary["qr"] = {
+        "n": len(readable),
+        "read": read,
+        "rate": round(read / max(1, len(readable)), 4),
+        "by_width": {w: round(sum(v) / len(v), 4) for w, v in sorted(by_width.items())},
+    }
     times = sorted(float(str(r["ms"])) for r in rows if not r["refused"])
     summary["check_ms_median"] = times[len(times) // 2] if times else None
     false_alarms: dict[str, int] = defaultdict(int)

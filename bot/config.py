@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     blind_index_key: SecretStr | None = Field(
         default=None, description="blind-index key (base64) instead of a file"
     )
+    rate_limit: bool = Field(
+        default=True, description="pace outgoing messages at Telegram's limits (off: benchmarks)"
+    )
     retention_days: int = Field(default=90, ge=1, le=3650)
     delete_resident_photos: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -60,6 +60,7 @@ class BotOptions:
     province: str | None = None  # scopes the commune search
     delete_resident_photos: bool = True
     document_lease_seconds: float = 30.0
+    rate_limit: bool = True  # PTB's limiter at Telegram's ~30 messages/s (off: benchmarks)
 
 
 def _update_kind(update: object) -> str:
@@ -119,8 +120,11 @@ class Runtime:
             ApplicationBuilder()
             .token(self._options.token)
             .concurrent_updates(ChatOrderedProcessor())
-            .rate_limiter(AIORateLimiter(max_retries=3))
+            .connection_pool_size(64)
+            .get_updates_connection_pool_size(2)
         )
+        if self._options.rate_limit:
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
         if self._options.api_url:
             base = self._options.api_url.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")

@@ -6,6 +6,7 @@ instead of querying it on every message; a new import shows up within that minut
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict
 
@@ -53,13 +54,16 @@ class DirectoryCache:
         self._ttl = ttl
         self._snapshot: Directory | None = None
         self._loaded_at = 0.0
+        self._loading = asyncio.Lock()
 
     async def get(self) -> Directory:
-        now = time.monotonic()
-        if self._snapshot is None or now - self._loaded_at > self._ttl:
-            self._snapshot = await load_directory(self._deps, self._province)
-            self._loaded_at = now
-        return self._snapshot
+        if self._snapshot is not None and time.monotonic() - self._loaded_at <= self._ttl:
+            return self._snapshot
+        async with self._loading:  # one load, however many chats ask at once
+            if self._snapshot is None or time.monotonic() - self._loaded_at > self._ttl:
+                self._snapshot = await load_directory(self._deps, self._province)
+                self._loaded_at = time.monotonic()
+            return self._snapshot
 
     def invalidate(self) -> None:
         self._snapshot = None

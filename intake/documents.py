@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from crypto import CommuneRecipients, seal_document
 from intake.deps import Deps
@@ -256,17 +257,23 @@ class DocumentPipeline:
         verdict: DocumentChecked,
     ) -> Outcome | None:
         directory = await self._directory.get()
-        async with self._deps.database.sessions.begin() as session:
-            query = select(Document).where(Document.id == document.id)
-            if self._deps.database.backend == "postgresql":
-                query = query.with_for_update()
-            row = await session.scalar(query)
-            if row is None or row.status is not DocumentStatus.PENDING:
-                return None  # another worker finished it first, or it was discarded meanwhile
-            update(session, row)
-            if row.draft_id is None:
-                return None
-            return await self._desk.handle_in(session, verdict, directory)
+        for attempt in range(1, 4):
+            try:
+                async with self._deps.database.sessions.begin() as session:
+                    query = select(Document).where(Document.id == document.id)
+                    if self._deps.database.backend == "postgresql":
+                        query = query.with_for_update()
+                    row = await session.scalar(query)
+                    if row is None or row.status is not DocumentStatus.PENDING:
+                        return None  # settled by another worker, or discarded meanwhile
+                    update(session, row)
+                    if row.draft_id is None:
+                        return None
+                    return await self._desk.handle_in(session, verdict, directory)
+            except StaleDataError:
+                if attempt == 3:
+                    raise
+        return None
 
     def _verdict(
         self,

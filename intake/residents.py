@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from intake.deps import Deps
 from intake.directory import DirectoryCache
@@ -54,6 +55,7 @@ __all__ = ["Outcome", "ResidentDesk"]
 
 log = logging.getLogger("hoso.residents")
 _DRAFT = ("draft", "payload_enc")
+_ATTEMPTS = 3
 
 
 @dataclass
@@ -114,12 +116,20 @@ class ResidentDesk:
 
     async def handle(self, event: Event) -> Outcome:
         directory = await self._directory.get()
-        async with self._deps.database.sessions.begin() as session:
-            if event.update_id is not None and not await claim_update(
-                session, self._bot_id, event.update_id
-            ):
-                return Outcome(language_of(event.actor.language_code), duplicate=True)
-            outcome = await self.handle_in(session, event, directory)
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                async with self._deps.database.sessions.begin() as session:
+                    if event.update_id is not None and not await claim_update(
+                        session, self._bot_id, event.update_id
+                    ):
+                        return Outcome(language_of(event.actor.language_code), duplicate=True)
+                    outcome = await self.handle_in(session, event, directory)
+                break
+            except StaleDataError:
+                # the document pipeline changed this draft meanwhile (another process, or a
+                # verdict): the whole event is handled again on the fresh draft
+                if attempt == _ATTEMPTS:
+                    raise
         self.after_commit(outcome)
         return outcome
 

@@ -82,7 +82,11 @@ class Database:
         if backend == "sqlite":
             if parsed.drivername != "sqlite+aiosqlite":
                 parsed = parsed.set(drivername="sqlite+aiosqlite")
-            engine = create_async_engine(parsed, echo=echo)
+            # One connection: SQLite has one writer anyway, and queueing in the pool (FIFO,
+            # no polling) beats connections sleeping in SQLite's busy handler under load.
+            engine = create_async_engine(
+                parsed, echo=echo, pool_size=1, max_overflow=0, pool_timeout=120
+            )
             _tune_sqlite(engine)
         elif backend == "postgresql":
             if parsed.drivername != "postgresql+asyncpg":

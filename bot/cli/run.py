@@ -39,6 +39,7 @@ async def run() -> None:
                 listen_port=settings.listen_port,
                 province=settings.province,
                 delete_resident_photos=settings.delete_resident_photos,
+                rate_limit=settings.rate_limit,
             ),
         )
         await runtime.run_until_signal()

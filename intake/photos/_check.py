@@ -12,11 +12,12 @@ from intake.photos._model import (
     Limits,
     PhotoCheck,
     PreparedDocument,
+    QualityIssue,
     RefusalReason,
     SlotKind,
     Verdict,
 )
-from intake.photos._opening import open_image, refuse_unsupported
+from intake.photos._opening import open_image, refuse_unsupported, stored_region
 from intake.photos._pdf import read_pdf
 from intake.photos._qr import read_qr
 from intake.photos._quality import judge, measure
@@ -25,6 +26,7 @@ from intake.photos._sniff import sniff_type
 __all__ = ["check_photo", "prepare_document", "strip_metadata"]
 
 _QR_SLOTS = frozenset({SlotKind.ID_CARD, SlotKind.CERTIFICATE})
+_QR_MARGIN = 0.03  # of the photo's long side around the document, for the QR scan
 
 
 def check_photo(
@@ -88,7 +90,14 @@ def _run(
     opened = open_image(data, kind, limits, want_qr=want_qr)
     metrics = measure(opened.analysis, opened.scale)
     issues = judge(metrics, slot)
-    qr = read_qr(opened.qr_image, slot) if opened.qr_image is not None else QR_NOT_SCANNED
+    qr = QR_NOT_SCANNED
+    if opened.qr_image is not None:
+        box = metrics.document_box
+        found = issues and QualityIssue.NO_DOCUMENT in issues
+        region = (
+            opened.qr_image if box is None or found else stored_region(opened, box, _QR_MARGIN)
+        )
+        qr = read_qr(region, slot)
     check = PhotoCheck(
         kind=kind,
         verdict=Verdict.RETAKE if issues else Verdict.ACCEPTED,

@@ -128,6 +128,7 @@ class QualityMetrics:
     document_long_px: int  # the document's long side in the photo's own pixels
     edge_contact: float  # share of the frame's border that the document touches
     text_share: float  # share of the document's interior that shows text strokes
+    document_box: tuple[int, int, int, int] | None = None  # left, top, right, bottom; photo px
 
 
 class QrStatus(StrEnum):

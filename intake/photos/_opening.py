@@ -21,7 +21,7 @@ from intake.photos._containers import gif_is_animated, read_png, read_webp, stri
 from intake.photos._jpeg import read_jpeg, strip_jpeg
 from intake.photos._model import DocumentRefused, FileKind, Limits, RefusalReason
 
-__all__ = ["Opened", "encode_jpeg", "open_image", "refuse_unsupported"]
+__all__ = ["Opened", "encode_jpeg", "open_image", "refuse_unsupported", "stored_region"]
 
 _HEIF_SEQUENCES = frozenset({b"hevc", b"hevx", b"hevm", b"hevs", b"msf1"})
 _TRANSPOSE = {  # EXIF orientation → the transposition that shows the photo upright
@@ -194,3 +194,28 @@ def _flatten(image: Image.Image) -> Image.Image:
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     return image.convert("RGB")
+
+
+def stored_region(opened: Opened, box: tuple[int, int, int, int], margin: float) -> np.ndarray:
+    """The part of the QR image under an upright photo-pixel box (grown by `margin` × long side).
+
+    Mirrored orientations (2, 4, 5, 7; rare) get the whole image.
+    """
+    image = opened.qr_image
+    assert image is not None  # noqa: S101 — only called when the QR image was decoded
+    grow = margin * max(opened.width, opened.height)
+    left, top = max(0.0, box[0] - grow), max(0.0, box[1] - grow)
+    right, bottom = min(opened.width, box[2] + grow), min(opened.height, box[3] + grow)
+    w, h = opened.width, opened.height  # upright
+    corners = {
+        1: (left, top, right, bottom),
+        3: (w - right, h - bottom, w - left, h - top),
+        6: (top, w - right, bottom, w - left),
+        8: (h - bottom, left, h - top, right),
+    }.get(opened.orientation)
+    if corners is None:
+        return image
+    stored_w = w if opened.orientation < 5 else h
+    factor = image.shape[1] / stored_w  # the QR image may be a half-size draft
+    x0, y0, x1, y1 = (round(v * factor) for v in corners)
+    return image[y0:y1, x0:x1]

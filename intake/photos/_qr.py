@@ -34,7 +34,9 @@ _GENDERS = {"nam": False, "nữ": True, "nu": True}
 
 def scan_qr(gray: np.ndarray) -> list[str]:
     """The texts of the QR codes in a grayscale image (UTF-8, as the cards write them)."""
-    found = zxingcpp.read_barcodes(gray, formats=_QR_ONLY, try_rotate=False, try_invert=False)
+    found = zxingcpp.read_barcodes(
+        gray, formats=_QR_ONLY, try_rotate=False, try_invert=False, try_downscale=False
+    )
     texts = []
     for code in found:
         try:

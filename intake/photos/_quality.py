@@ -60,7 +60,9 @@ def measure(gray: np.ndarray, scale: float) -> QualityMetrics:
     interior = _erode(_erode(document))
     rows = np.flatnonzero(document.any(axis=1))
     cols = np.flatnonzero(document.any(axis=0))
-    long_side = max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) * t.BLOCK * scale
+    box = (cols[0], rows[0], cols[-1] + 1, rows[-1] + 1)
+    x0, y0, x1, y1 = (round(float(v) * t.BLOCK * scale) for v in box)
+    long_side = max(x1 - x0, y1 - y0)
     touching = document & ~blown
     border = int(touching[0].sum() + touching[-1].sum() + touching[1:-1, 0].sum())
     border += int(touching[1:-1, -1].sum())
@@ -70,9 +72,10 @@ def measure(gray: np.ndarray, scale: float) -> QualityMetrics:
         paper_level=float(np.median(top[document])),
         blown_share=round(float((blown & document).sum()) / area, 4),
         document_share=round(area / document.size, 4),
-        document_long_px=round(float(long_side)),
+        document_long_px=long_side,
         edge_contact=round(border / max(1, 2 * (hb + wb) - 4), 4),
         text_share=round(float((text & interior).sum()) / max(1, int(interior.sum())), 4),
+        document_box=(x0, y0, x1, y1),
     )
 
 

@@ -31,7 +31,7 @@ async def run_demo_once(data_dir: Path) -> str:
         stderr=asyncio.subprocess.STDOUT,
     )
     try:
-        await wait_healthy(bot_port, timeout=60)
+        await wait_healthy(bot_port, limit=60)
         async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/") as page:
             assert page.status == 200
             assert '<meta charset="utf-8">' in await page.text()

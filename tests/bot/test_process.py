@@ -14,8 +14,8 @@ from simulator import SimulatorServer
 from tests.bot.conftest import free_port
 
 
-async def wait_healthy(port: int, timeout: float = 20) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_healthy(port: int, limit: float = 20) -> None:
+    deadline = asyncio.get_running_loop().time() + limit
     async with aiohttp.ClientSession() as http:
         while asyncio.get_running_loop().time() < deadline:
             try:

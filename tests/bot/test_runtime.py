@@ -97,7 +97,9 @@ async def test_webhook_refuses_bad_requests_and_ignores_redelivery(
         # The same update delivered twice: one answer only.
         for _ in range(2):
             async with http.post(
-                url + WEBHOOK_PATH, json=update_json(900_500, resident.user_id, "/help"), headers=good
+                url + WEBHOOK_PATH,
+                json=update_json(900_500, resident.user_id, "/help"),
+                headers=good,
             ) as response:
                 assert response.status == 200
         async with http.get(url + "/healthz") as response:

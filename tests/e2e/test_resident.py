@@ -17,7 +17,7 @@ from simulator import ChatMessage, UserSession
 from storage.models import Blob, Document, Submission
 from storage.states import DocumentStatus, Route, SubmissionState
 from tests.e2e.conftest import World
-from tests.intake.photos.builders import document_photo
+from tests.e2e.photos import document_photo
 
 TIMEOUT = 20
 
@@ -32,10 +32,10 @@ async def until(resident: UserSession, *fragments: str, wait: float = TIMEOUT) -
 
 def photos() -> dict[str, bytes]:
     return {
-        "front": document_photo("clean", 0, "card_front", 1),
-        "back": document_photo("clean", 0, "card_back", 2),
-        "page1": document_photo("clean", 0, "page", 3),
-        "page2": document_photo("clean", 0, "page", 4),
+        "front": document_photo(1, card=True),
+        "back": document_photo(2, card=True),
+        "page1": document_photo(3, card=False),
+        "page2": document_photo(4, card=False),
     }
 
 
@@ -192,7 +192,7 @@ async def test_blurry_photo_retaken_album_and_same_photo_twice(world: World) -> 
     await until(resident, "Bạn có đồng ý")
     await resident.press("✅ Tôi đồng ý")
     await answer_questions(resident)
-    blurry = document_photo("gauss_blur", 4.5, "card_front", 5)
+    blurry = document_photo(5, card=True, blur=6.0)
     await resident.send_document(blurry, "blurry.jpg")
     retake = await until(resident, "chưa dùng được")
     assert "mờ" in retake.text
@@ -230,7 +230,7 @@ async def test_file_over_20_mb_is_refused_politely(world: World) -> None:
     await until(resident, "Bạn có đồng ý")
     await resident.press("✅ Tôi đồng ý")
     await answer_questions(resident)
-    huge = document_photo("clean", 0, "card_front", 6) + bytes(25 * 1024 * 1024)
+    huge = document_photo(6, card=True) + bytes(25 * 1024 * 1024)
     await resident.send_document(huge, "huge.jpg")
     await until(resident, "lớn hơn 20 MB")
     await until(resident, "MẶT TRƯỚC")  # asked again for the same slot

@@ -69,7 +69,7 @@ async def test_villages_semicolon_and_nfd_are_normalised(dak_lak: Deps) -> None:
     ("data", "expected"),
     [
         (b"", ["the file is empty"]),
-        ("commune_code,village_name\n".encode(), ["no rows"]),
+        (b"commune_code,village_name\n", ["no rows"]),
         (
             "commune,name\n24175,Thôn 1\n".encode(),
             ["line 1: missing column(s) commune_code, village_name"],

@@ -28,7 +28,8 @@ def evalset() -> ModuleType:
     """bench/make_evalset.py as a module."""
     path = ROOT / "bench" / "make_evalset.py"
     spec = importlib.util.spec_from_file_location("make_evalset", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["make_evalset"] = module
     spec.loader.exec_module(module)
@@ -142,6 +143,7 @@ def zip_bytes() -> bytes:
     return out.getvalue()
 
 
-def animated_gif() -> bytes:
-    frames = [noise_image(64, 48, seed=k, mode="P") for k in range(3)]
-    return encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100)
+def animated(fmt: str) -> bytes:
+    """A three-frame animation: GIF, PNG (APNG) or WEBP."""
+    frames = [noise_image(64, 48, seed=k, mode="P" if fmt == "GIF" else "RGB") for k in range(3)]
+    return encode(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100)

@@ -53,7 +53,8 @@ def test_prepared_document_is_what_the_check_saw() -> None:
     prepared = prepare_document(data, SlotKind.ID_CARD)
     assert prepared.check == check_photo(data, SlotKind.ID_CARD)
     assert prepared.media_type == "image/jpeg"
-    assert prepared.data.startswith(b"\xff\xd8") and len(prepared.data) < len(data)
+    assert prepared.data.startswith(b"\xff\xd8")
+    assert len(prepared.data) < len(data)
 
 
 def test_same_answers_from_many_threads() -> None:

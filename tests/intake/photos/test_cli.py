@@ -95,4 +95,5 @@ def test_progress_bar_on_long_runs(tmp_path: Path) -> None:
 def test_help_shows_an_example() -> None:
     result = CliRunner().invoke(main, ["inspect", "--help"])
     assert result.exit_code == 0
-    assert "hoso inspect" in result.output and "--json" in result.output
+    assert "hoso inspect" in result.output
+    assert "--json" in result.output

@@ -23,23 +23,68 @@ CCCD_CASES = [
     ("newer-card-extra-fields", VALID + "|Kinh|Không|extra", QrStatus.CCCD, None),
     ("empty-old-id", VALID.replace("|025123456|", "||"), QrStatus.CCCD, None),
     ("empty-address-and-issue", "079090001234||Nguyễn Văn An|01011990|Nam||", QrStatus.CCCD, None),
-    ("female-2000s", f"001305000123||Trần Thị Mai|02022005|Nữ|{ADDRESS}|01012022", QrStatus.CCCD, None),
+    (
+        "female-2000s",
+        f"001305000123||Trần Thị Mai|02022005|Nữ|{ADDRESS}|01012022",
+        QrStatus.CCCD,
+        None,
+    ),
     ("decomposed-unicode", VALID.replace("ễ", "e\u0302\u0303"), QrStatus.CCCD, None),
     ("six-fields", VALID.rsplit("|", 1)[0], QrStatus.UNPARSED, QrProblem.FIELD_COUNT),
-    ("unknown-province", VALID.replace("079090", "003090"), QrStatus.UNPARSED, QrProblem.CCCD_NUMBER),
-    ("eleven-digits", VALID.replace("079090001234", "07909000123"), QrStatus.UNPARSED, QrProblem.CCCD_NUMBER),
-    ("spaced-number", VALID.replace("079090001234", "079 090 001234"), QrStatus.UNPARSED, QrProblem.CCCD_NUMBER),
+    (
+        "unknown-province",
+        VALID.replace("079090", "003090"),
+        QrStatus.UNPARSED,
+        QrProblem.CCCD_NUMBER,
+    ),
+    (
+        "eleven-digits",
+        VALID.replace("079090001234", "07909000123"),
+        QrStatus.UNPARSED,
+        QrProblem.CCCD_NUMBER,
+    ),
+    (
+        "spaced-number",
+        VALID.replace("079090001234", "079 090 001234"),
+        QrStatus.UNPARSED,
+        QrProblem.CCCD_NUMBER,
+    ),
     ("bad-old-id", VALID.replace("025123456", "12ab"), QrStatus.UNPARSED, QrProblem.OLD_ID),
     ("no-name", VALID.replace("Nguyễn Văn An", ""), QrStatus.UNPARSED, QrProblem.NAME),
-    ("impossible-birth-date", VALID.replace("01011990", "31021990"), QrStatus.UNPARSED, QrProblem.BIRTH_DATE),
-    ("bad-issue-date", VALID.replace("15082021", "2021-08-15"), QrStatus.UNPARSED, QrProblem.ISSUE_DATE),
+    (
+        "impossible-birth-date",
+        VALID.replace("01011990", "31021990"),
+        QrStatus.UNPARSED,
+        QrProblem.BIRTH_DATE,
+    ),
+    (
+        "bad-issue-date",
+        VALID.replace("15082021", "2021-08-15"),
+        QrStatus.UNPARSED,
+        QrProblem.ISSUE_DATE,
+    ),
     ("unknown-gender", VALID.replace("|Nam|", "|M|"), QrStatus.UNPARSED, QrProblem.GENDER),
-    ("birth-year-disagrees", VALID.replace("01011990", "01011991"), QrStatus.UNPARSED, QrProblem.INCONSISTENT),
-    ("gender-disagrees", VALID.replace("|Nam|", "|Nữ|"), QrStatus.UNPARSED, QrProblem.INCONSISTENT),
-    ("issued-before-birth", VALID.replace("15082021", "15081980"), QrStatus.UNPARSED, QrProblem.INCONSISTENT),
+    (
+        "birth-year-disagrees",
+        VALID.replace("01011990", "01011991"),
+        QrStatus.UNPARSED,
+        QrProblem.INCONSISTENT,
+    ),
+    (
+        "gender-disagrees",
+        VALID.replace("|Nam|", "|Nữ|"),
+        QrStatus.UNPARSED,
+        QrProblem.INCONSISTENT,
+    ),
+    (
+        "issued-before-birth",
+        VALID.replace("15082021", "15081980"),
+        QrStatus.UNPARSED,
+        QrProblem.INCONSISTENT,
+    ),
     ("url", "https://example.com/?q=1", QrStatus.UNPARSED, QrProblem.FIELD_COUNT),
     ("garbage-pipes", "|||||||", QrStatus.UNPARSED, QrProblem.CCCD_NUMBER),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -97,7 +142,8 @@ def test_card_photo_qr_is_read() -> None:
     photo = builders.document_photo("qr", 150, "card_front")
     check = check_photo(photo, SlotKind.ID_CARD)
     assert check.qr.status is QrStatus.CCCD
-    assert check.qr.cccd is not None and len(check.qr.cccd.number) == 12
+    assert check.qr.cccd is not None
+    assert len(check.qr.cccd.number) == 12
 
 
 def test_qr_is_scanned_only_for_id_and_certificate_slots() -> None:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import dataclasses
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from intake.photos import (
+    DEFAULT_LIMITS,
+    FileKind,
     QualityIssue,
     QualityMetrics,
     SlotKind,
@@ -17,6 +20,7 @@ from intake.photos import (
     check_photo,
 )
 from intake.photos import thresholds as t
+from intake.photos._opening import open_image, stored_region
 from intake.photos._quality import judge
 from tests.intake.photos import builders
 
@@ -38,7 +42,7 @@ DEFECTS = [
     ("tiny", 380, "page", QualityIssue.TOO_SMALL),
     ("no_document", "objects", "none", QualityIssue.NO_DOCUMENT),
     ("no_document", "background", "none", QualityIssue.NO_DOCUMENT),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("document", "slot"), CLEAN, ids=[c[0] for c in CLEAN])
@@ -80,7 +84,8 @@ def test_exif_orientation_is_applied_before_judging(orientation: int) -> None:
         image.height,
         orientation,
     )
-    assert check.metrics is not None and reference.metrics is not None
+    assert check.metrics is not None
+    assert reference.metrics is not None
     assert check.metrics.analysis_size == reference.metrics.analysis_size
     assert check.metrics.edge_contact == reference.metrics.edge_contact == 0
     assert check.issues == reference.issues == ()
@@ -104,25 +109,70 @@ RULES = [
     ("just-sharp", {"sharpness": t.MIN_SHARPNESS}, SlotKind.ID_CARD, ()),
     ("unmeasurable-sharpness", {"sharpness": None}, SlotKind.ID_CARD, ()),
     ("dark", {"paper_level": t.MIN_PAPER_LEVEL - 1}, SlotKind.ID_CARD, (QualityIssue.TOO_DARK,)),
-    ("dark-and-soft", {"paper_level": 40.0, "sharpness": 0.2}, SlotKind.ID_CARD, (QualityIssue.TOO_DARK,)),
+    (
+        "dark-and-soft",
+        {"paper_level": 40.0, "sharpness": 0.2},
+        SlotKind.ID_CARD,
+        (QualityIssue.TOO_DARK,),
+    ),
     ("glare", {"blown_share": t.GLARE_BLOWN_SHARE}, SlotKind.ID_CARD, (QualityIssue.GLARE,)),
-    ("overexposed", {"blown_share": t.OVEREXPOSED_BLOWN_SHARE, "edge_contact": 0.3},
-     SlotKind.ID_CARD, (QualityIssue.OVEREXPOSED,)),
-    ("cut-off", {"edge_contact": t.MAX_EDGE_CONTACT + 0.001}, SlotKind.ID_CARD, (QualityIssue.CUT_OFF,)),
+    (
+        "overexposed",
+        {"blown_share": t.OVEREXPOSED_BLOWN_SHARE, "edge_contact": 0.3},
+        SlotKind.ID_CARD,
+        (QualityIssue.OVEREXPOSED,),
+    ),
+    (
+        "cut-off",
+        {"edge_contact": t.MAX_EDGE_CONTACT + 0.001},
+        SlotKind.ID_CARD,
+        (QualityIssue.CUT_OFF,),
+    ),
     ("touching-nothing", {"edge_contact": t.MAX_EDGE_CONTACT}, SlotKind.ID_CARD, ()),
-    ("small-card", {"document_long_px": t.MIN_CARD_PX - 1}, SlotKind.ID_CARD, (QualityIssue.TOO_SMALL,)),
-    ("card-size-page", {"document_long_px": t.MIN_CARD_PX}, SlotKind.CERTIFICATE, (QualityIssue.TOO_SMALL,)),
+    (
+        "small-card",
+        {"document_long_px": t.MIN_CARD_PX - 1},
+        SlotKind.ID_CARD,
+        (QualityIssue.TOO_SMALL,),
+    ),
+    (
+        "card-size-page",
+        {"document_long_px": t.MIN_CARD_PX},
+        SlotKind.CERTIFICATE,
+        (QualityIssue.TOO_SMALL,),
+    ),
     ("page", {"document_long_px": t.MIN_PAGE_PX}, SlotKind.CERTIFICATE, ()),
-    ("no-text", {"text_share": t.MIN_TEXT_SHARE - 0.001, "edge_contact": 0.5}, SlotKind.OTHER,
-     (QualityIssue.NO_DOCUMENT,)),
-    ("no-text-soft", {"text_share": 0.0, "sharpness": 0.1}, SlotKind.OTHER,
-     (QualityIssue.NO_DOCUMENT, QualityIssue.BLURRY)),
-    ("no-text-dark", {"text_share": 0.0, "paper_level": 30.0}, SlotKind.OTHER,
-     (QualityIssue.NO_DOCUMENT, QualityIssue.TOO_DARK)),
-    ("blown-text", {"text_share": 0.0, "blown_share": 0.9}, SlotKind.OTHER, (QualityIssue.OVEREXPOSED,)),
-    ("several", {"sharpness": 0.3, "edge_contact": 0.2, "document_long_px": 300}, SlotKind.ID_CARD,
-     (QualityIssue.BLURRY, QualityIssue.CUT_OFF, QualityIssue.TOO_SMALL)),
-]  # fmt: skip
+    (
+        "no-text",
+        {"text_share": t.MIN_TEXT_SHARE - 0.001, "edge_contact": 0.5},
+        SlotKind.OTHER,
+        (QualityIssue.NO_DOCUMENT,),
+    ),
+    (
+        "no-text-soft",
+        {"text_share": 0.0, "sharpness": 0.1},
+        SlotKind.OTHER,
+        (QualityIssue.NO_DOCUMENT, QualityIssue.BLURRY),
+    ),
+    (
+        "no-text-dark",
+        {"text_share": 0.0, "paper_level": 30.0},
+        SlotKind.OTHER,
+        (QualityIssue.NO_DOCUMENT, QualityIssue.TOO_DARK),
+    ),
+    (
+        "blown-text",
+        {"text_share": 0.0, "blown_share": 0.9},
+        SlotKind.OTHER,
+        (QualityIssue.OVEREXPOSED,),
+    ),
+    (
+        "several",
+        {"sharpness": 0.3, "edge_contact": 0.2, "document_long_px": 300},
+        SlotKind.ID_CARD,
+        (QualityIssue.BLURRY, QualityIssue.CUT_OFF, QualityIssue.TOO_SMALL),
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -132,3 +182,28 @@ def test_rules(
     changes: dict[str, object], slot: SlotKind, issues: tuple[QualityIssue, ...]
 ) -> None:
     assert judge(dataclasses.replace(GOOD, **changes), slot) == issues  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_qr_region_maps_back_to_the_stored_pixels(orientation: int) -> None:
+    upright = Image.open(io.BytesIO(builders.document_photo("qr", 150, "card_front"))).convert("L")
+    turn = {
+        3: Image.Transpose.ROTATE_180,
+        6: Image.Transpose.ROTATE_90,
+        8: Image.Transpose.ROTATE_270,
+    }
+    back = {
+        3: Image.Transpose.ROTATE_180,
+        6: Image.Transpose.ROTATE_270,
+        8: Image.Transpose.ROTATE_90,
+    }
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    stored = upright.transpose(turn[orientation]) if orientation in turn else upright
+    data = builders.encode(stored, "PNG", exif=exif)  # lossless: pixels can be compared
+    opened = open_image(data, FileKind.PNG, DEFAULT_LIMITS, want_qr=True)
+    box = (100, 60, 700, 500)
+    region = Image.fromarray(stored_region(opened, box, 0.0))
+    if orientation in back:
+        region = region.transpose(back[orientation])
+    assert np.array_equal(np.asarray(region), np.asarray(upright.crop(box)))

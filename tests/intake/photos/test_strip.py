@@ -97,7 +97,8 @@ def test_png_text_exif_and_time_chunks_are_dropped_losslessly() -> None:
     planted += builders.png_chunk(b"IEND", b"")
     stripped = strip_metadata(planted)
     assert_no_metadata(stripped)
-    assert b"tIME" not in stripped and b"eXIf" not in stripped
+    assert b"tIME" not in stripped
+    assert b"eXIf" not in stripped
     assert np.array_equal(pixels(stripped), pixels(planted))
     start = planted.index(b"IDAT") - 4
     idat = planted[start : start + 12 + int.from_bytes(planted[start : start + 4], "big")]
@@ -108,10 +109,12 @@ def test_webp_exif_and_xmp_chunks_are_dropped_losslessly() -> None:
     image = builders.noise_image(120, 80)
     xmp = b"<x:xmpmeta>GPS 21N</x:xmpmeta>"
     planted = builders.encode(image, "WEBP", quality=80, exif=builders.gps_exif(), xmp=xmp)
-    assert b"EXIF" in planted and b"XMP " in planted
+    assert b"EXIF" in planted
+    assert b"XMP " in planted
     stripped = strip_metadata(planted)
     assert_no_metadata(stripped)
-    assert b"EXIF" not in stripped and b"XMP " not in stripped
+    assert b"EXIF" not in stripped
+    assert b"XMP " not in stripped
     assert np.array_equal(pixels(stripped), pixels(planted))
 
 
@@ -147,23 +150,25 @@ def _pdf_with_photo(photo: bytes) -> bytes:
     page = writer.add_blank_page(400, 300)
     width, height = Image.open(io.BytesIO(photo)).size
     image = StreamObject()
-    image.update({
-        NameObject("/Type"): NameObject("/XObject"),
-        NameObject("/Subtype"): NameObject("/Image"),
-        NameObject("/Filter"): NameObject("/DCTDecode"),
-        NameObject("/Width"): NumberObject(width),
-        NameObject("/Height"): NumberObject(height),
-        NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
-        NameObject("/BitsPerComponent"): NumberObject(8),
-    })  # fmt: skip
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+            NameObject("/Width"): NumberObject(width),
+            NameObject("/Height"): NumberObject(height),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+        }
+    )
     image.set_data(photo)
-    ref = writer._add_object(image)  # noqa: SLF001 — pypdf has no public way to add a raw stream
+    ref = writer._add_object(image)
     page[NameObject("/Resources")] = pypdf.generic.DictionaryObject(
         {NameObject("/XObject"): pypdf.generic.DictionaryObject({NameObject("/Im0"): ref})}
     )
     content = DecodedStreamObject()
     content.set_data(b"q 400 0 0 300 0 0 cm /Im0 Do Q")
-    page[NameObject("/Contents")] = writer._add_object(content)  # noqa: SLF001
+    page[NameObject("/Contents")] = writer._add_object(content)
     page[NameObject("/Annots")] = ArrayObject()
     writer.add_metadata({"/Author": "Nguyen Van A", "/Title": "secret note"})
     out = io.BytesIO()
@@ -173,7 +178,8 @@ def _pdf_with_photo(photo: bytes) -> bytes:
 
 def test_pdf_keeps_pages_and_loses_info_and_photo_metadata() -> None:
     planted = _pdf_with_photo(builders.planted_jpeg())
-    assert b"Nguyen Van A" in planted and b"PhoneMaker" in planted
+    assert b"Nguyen Van A" in planted
+    assert b"PhoneMaker" in planted
     prepared = prepare_document(planted, SlotKind.CERTIFICATE)
     assert prepared.check.page_count == 1
     assert prepared.kind is FileKind.PDF

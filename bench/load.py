@@ -1,0 +1,237 @@
+"""Load benchmark: N residents complete whole submissions at once through the simulator.
+
+The bot runs as its own process (`hoso run`, SQLite in a temporary data directory) against an
+in-process simulator; every resident answers each question, sends four 1280-px photos as files
+and submits. Reported: submissions/min, photos/s, p50/p99 latency of a text step (message sent →
+the bot's next question) and of a photo verdict (photo sent → the next question), the bot's peak
+RSS, 429s the bot received, and lost or duplicated documents (must be 0).
+
+    .venv/bin/python bench/load.py --residents 200            # flood limits off
+    .venv/bin/python bench/load.py --residents 50 --flood     # Telegram's limits on
+    .venv/bin/python bench/load.py --quick                    # < 1 min; JSON on the last line
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import load_settings  # noqa: E402
+from bot.wiring import open_deps  # noqa: E402
+from simulator import ApiExchange, SimulatorConfig, SimulatorServer, UserSession  # noqa: E402
+from storage.models import Blob, Document, Submission  # noqa: E402
+from storage.states import DocumentStatus  # noqa: E402
+from tests.e2e.photos import document_photo  # noqa: E402
+
+STEP_TIMEOUT = 120.0
+SLOWEST: list[tuple[float, str]] = []
+
+
+def photos_1280() -> list[bytes]:
+    """Four document photos as a phone sends them as files: two ID card sides, two pages."""
+    return [document_photo(n, card=n < 2) for n in range(4)]
+
+
+class Resident:
+    def __init__(self, session: UserSession, text_ms: list[float], photo_ms: list[float]) -> None:
+        self.session = session
+        self.text_ms = text_ms
+        self.photo_ms = photo_ms
+
+    async def until(self, fragment: str) -> None:
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while True:
+            message = await self.session.next_message(
+                timeout=max(0.1, deadline - time.monotonic())
+            )
+            if fragment in message.text:
+                return
+
+    async def answer(self, action: object, expect: str, *, photo: bool = False) -> None:
+        started = time.perf_counter()
+        await action  # type: ignore[misc]
+        await self.until(expect)
+        elapsed = (time.perf_counter() - started) * 1000
+        (self.photo_ms if photo else self.text_ms).append(elapsed)
+        SLOWEST.append((elapsed, expect))
+
+    async def submit(self, village: str, number: int, files: list[bytes]) -> None:
+        s = self.session
+        await self.answer(s.send_command("start", f"v{village}"), "Bạn có đồng ý")
+        await self.answer(s.press("✅ Tôi đồng ý"), "đứng tên ai")
+        await self.answer(s.press("Tên tôi"), "Họ và tên")
+        await self.answer(s.send_text(f"Nguyễn Văn Số {chr(65 + number % 26)}"), "Số căn cước")
+        await self.answer(s.send_text(f"066090{number:06d}"), "Số điện thoại")
+        await self.answer(s.share_contact(f"+8491{number:07d}"), "Giấy chứng nhận")
+        await self.answer(s.press("Tôi đang giữ sổ"), "Số phát hành")
+        await self.answer(s.send_text(f"AA {number:08d}"), "tờ bản đồ")
+        await self.answer(s.send_text("12"), "Số thửa")
+        await self.answer(s.send_text(str(100 + number)), "MẶT TRƯỚC")
+        for data, expect in zip(
+            files, ("MẶT SAU", "TRANG 1", "TRANG 2–3", "trang ghi"), strict=True
+        ):
+            await self.answer(
+                s.send_document(data, "photo.jpg", mime_type="image/jpeg"), expect, photo=True
+            )
+        await self.answer(s.press("Bỏ qua"), "Xem lại hồ sơ")
+        await self.answer(s.press("📨 Gửi hồ sơ"), "Mã biên nhận")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def run(residents: int, flood: bool) -> dict[str, object]:
+    data_dir = Path(tempfile.mkdtemp(prefix="hoso-load-"))
+    hoso = Path(sys.executable).with_name("hoso")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOSO_")}
+    env.update(
+        {"HOSO_DATA_DIR": str(data_dir), "HOSO_PROVINCE": "66", "HOSO_LOG_LEVEL": "WARNING"}
+    )
+    setup = await asyncio.create_subprocess_exec(
+        hoso,
+        "demo",
+        "--setup-only",
+        "--data-dir",
+        str(data_dir),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    await setup.wait()
+    files = photos_1280()
+    statuses: list[int] = []
+
+    def record(exchange: ApiExchange) -> None:
+        statuses.append(exchange.status)
+
+    config = SimulatorConfig(flood_limits=flood)
+    async with SimulatorServer(config, recorder=record) as simulator:
+        token = f"{1234567890}:{'x' * 35}"
+        simulator.register_bot(token, first_name="hoso")
+        env.update(
+            {
+                "HOSO_TELEGRAM_TOKEN": token,
+                "HOSO_TELEGRAM_API_URL": simulator.url,
+                "HOSO_LISTEN_PORT": "0",
+                # capacity is measured without Telegram's pacing unless the limits are on
+                "HOSO_RATE_LIMIT": "true" if flood else "false",
+            }
+        )
+        bot = await asyncio.create_subprocess_exec(
+            hoso,
+            "run",
+            env=env,
+            cwd=data_dir,
+            stderr=open(data_dir / "bot.log", "wb"),  # noqa: SIM115, ASYNC230
+        )
+        if os.environ.get("HOSO_BENCH_PROFILE"):  # e.g. /tmp/profile.json (needs py-spy)
+            await asyncio.create_subprocess_exec(
+                "py-spy",
+                "record",
+                "-p",
+                str(bot.pid),
+                "-o",
+                os.environ["HOSO_BENCH_PROFILE"],
+                "-d",
+                "25",
+                "-f",
+                "speedscope",
+                "--nonblocking",
+            )
+        try:
+            text_ms: list[float] = []
+            photo_ms: list[float] = []
+            warm = Resident(simulator.add_user("Khởi động", language_code="vi"), [], [])
+            await warm.answer(warm.session.send_command("help"), "/start")  # the bot is up
+            people = [
+                Resident(simulator.add_user(f"Cư dân {n}", language_code="vi"), text_ms, photo_ms)
+                for n in range(residents)
+            ]
+            villages = [f"24175-{(n % 12) + 1:02d}" for n in range(residents)]
+            started = time.perf_counter()
+            results = await asyncio.gather(
+                *(
+                    p.submit(v, n, files)
+                    for n, (p, v) in enumerate(zip(people, villages, strict=True))
+                ),
+                return_exceptions=True,
+            )
+            elapsed = time.perf_counter() - started
+            rss = peak_rss_mb(bot.pid)
+        finally:
+            bot.terminate()
+            await bot.wait()
+    failures = [r for r in results if isinstance(r, BaseException)]
+    settings = load_settings(data_dir=data_dir, province="66")
+    async with open_deps(settings) as deps, deps.database.sessions() as session:
+        submissions = await session.scalar(select(func.count()).select_from(Submission))
+        stored = await session.scalar(
+            select(func.count())
+            .select_from(Document)
+            .where(Document.status == DocumentStatus.STORED)
+        )
+        blobs = await session.scalar(select(func.count()).select_from(Blob))
+        duplicated = await session.scalar(
+            select(func.count()).select_from(
+                select(Document.submission_id, Document.slot)
+                .where(Document.status == DocumentStatus.STORED)
+                .group_by(Document.submission_id, Document.slot)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        )
+    done = residents - len(failures)
+    photos = done * 4
+    return {
+        "residents": residents,
+        "flood_limits": flood,
+        "finished": done,
+        "failures": [repr(f)[:200] for f in failures[:3]],
+        "seconds": round(elapsed, 2),
+        "submissions_per_min": round(60 * (submissions or 0) / elapsed, 1),
+        "photos_per_s": round(photos / elapsed, 1),
+        "text_step_ms_p50": round(statistics.median(text_ms), 1) if text_ms else None,
+        "text_step_ms_p99": round(percentile(text_ms, 0.99), 1),
+        "photo_verdict_ms_p50": round(statistics.median(photo_ms), 1) if photo_ms else None,
+        "photo_verdict_ms_p99": round(percentile(photo_ms, 0.99), 1),
+        "bot_peak_rss_mb": round(rss, 1),
+        "http_429": statuses.count(429),
+        "slowest_steps": [(round(ms), step) for ms, step in sorted(SLOWEST, reverse=True)[:5]],
+        "lost_documents": 4 * (submissions or 0) - (stored or 0),
+        "duplicated_documents": (duplicated or 0) + max(0, (blobs or 0) - (stored or 0)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=200)
+    parser.add_argument("--flood", action="store_true", help="simulator flood limits on")
+    parser.add_argument("--quick", action="store_true", help="20 residents, under a minute")
+    args = parser.parse_args()
+    residents = 20 if args.quick else args.residents
+    result = asyncio.run(run(residents, args.flood))
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
