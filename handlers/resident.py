@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from handlers.adapter import event_from_update
@@ -34,9 +36,12 @@ class ResidentHandlers:
         event = event_from_update(update)
         if event is None or not event.actor.private:
             return
-        outcome = await self._desk.handle(event)
         if isinstance(event, Pressed) and update.callback_query is not None:
-            await update.callback_query.answer()
+            with contextlib.suppress(
+                BadRequest
+            ):  # a redelivered or stale query cannot be answered
+                await update.callback_query.answer()  # first: the button stops spinning at once
+        outcome = await self._desk.handle(event)
         if outcome.duplicate:
             return
         await self.deliver(event.actor.chat_id, outcome)

@@ -149,7 +149,7 @@ async def create_submission(
     await session.flush()
     await session.execute(
         update(Document)
-        .where(Document.draft_id == draft_id, Document.status != DocumentStatus.DELETED)
+        .where(Document.draft_id == draft_id, Document.status == DocumentStatus.STORED)
         .values(submission_id=sid)
     )
     await append_event(
