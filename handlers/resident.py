@@ -37,10 +37,9 @@ class ResidentHandlers:
         if event is None or not event.actor.private:
             return
         if isinstance(event, Pressed) and update.callback_query is not None:
-            with contextlib.suppress(
-                BadRequest
-            ):  # a redelivered or stale query cannot be answered
-                await update.callback_query.answer()  # first: the button stops spinning at once
+            # answered first, so the button stops spinning at once; a stale query is no matter
+            with contextlib.suppress(BadRequest):
+                await update.callback_query.answer()
         outcome = await self._desk.handle(event)
         if outcome.duplicate:
             return
