@@ -10,6 +10,7 @@ import functools
 import io
 
 import numpy as np
+import zxingcpp
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 __all__ = ["document_photo"]
@@ -17,8 +18,20 @@ __all__ = ["document_photo"]
 _WORDS = ["CỘNG", "HÒA", "XÃ", "HỘI", "CHỦ", "NGHĨA", "VIỆT", "NAM", "GIẤY", "CHỨNG", "NHẬN"]
 
 
+def _qr(text: str, module_px: int) -> Image.Image:
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    modules = np.pad(
+        np.asarray(code.to_image(scale=1, add_quiet_zones=False)), 2, constant_values=255
+    )
+    return Image.fromarray(np.repeat(np.repeat(modules, module_px, 0), module_px, 1)).convert(
+        "RGB"
+    )
+
+
 @functools.cache
-def document_photo(seed: int, *, card: bool, long_side: int = 1280, blur: float = 0.0) -> bytes:
+def document_photo(
+    seed: int, *, card: bool, long_side: int = 1280, blur: float = 0.0, qr: str | None = None
+) -> bytes:
     """JPEG bytes of one document photo; the seed varies the text (and so the bytes)."""
     rng = np.random.default_rng(seed)
     width, height = long_side, int(long_side * 0.75)
@@ -37,6 +50,9 @@ def document_photo(seed: int, *, card: bool, long_side: int = 1280, blur: float 
         line = " ".join(str(word) for word in rng.choice(_WORDS, 6))
         draw.text((left + doc_w // 14, y), line, fill=(25, 25, 30), font=font)
         y += doc_h // 11
+    if qr is not None:  # top right, as on the chip CCCD's front
+        code = _qr(qr, module_px=max(3, doc_h // 110))
+        image.paste(code, (left + doc_w - code.width - doc_w // 30, top + doc_h // 30))
     if blur:
         image = image.filter(ImageFilter.GaussianBlur(blur))
     out = io.BytesIO()
