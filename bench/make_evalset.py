@@ -88,8 +88,13 @@ class Spec:
         return f"{self.index:05d}_{self.defect}_{self.document}.jpg"
 
 
-def build_specs(per_cell: int = 24, clean: int = 240, qr_per_width: int = 30) -> list[Spec]:
-    """The whole set: clean photos, every defect at every strength, no-document, QR cards."""
+def build_specs(per_cell: int = 24) -> list[Spec]:
+    """The whole set: clean photos, every defect at every strength, no-document, QR cards.
+
+    `per_cell` photos per defect and strength; ten times as many clean photos and one and a
+    quarter times as many QR cards per QR width (240 and 30 by default).
+    """
+    clean, qr_per_width = 10 * per_cell, -(-5 * per_cell // 4)
     rows: list[tuple[str, str, str, float | str, bool]] = []
     for k in range(clean):
         document = ("card_front", "card_back", "page", "page")[k % 4]

@@ -91,14 +91,17 @@ def per_photo(images: list[bytes], to: CommuneRecipients, rounds: int) -> dict[s
 
 
 def throughput(images: list[bytes], to: CommuneRecipients, slot: SlotKind, threads: int) -> float:
-    """Photos per second through a pool of `threads` threads, over about a second of work."""
-    batch = images * max(1, 120 // len(images))
+    """Photos per second through a pool of `threads` threads: best of three half-second runs
+    (other processes on the machine only ever slow a run down)."""
+    batch = images * max(1, 60 // len(images))
+    best = 0.0
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(lambda d: path(d, to, slot), images))  # start the threads
-        started = time.perf_counter()
-        list(pool.map(lambda d: path(d, to, slot), batch))
-        elapsed = time.perf_counter() - started
-    return round(len(batch) / elapsed, 1)
+        for _ in range(3):
+            started = time.perf_counter()
+            list(pool.map(lambda d: path(d, to, slot), batch))
+            best = max(best, len(batch) / (time.perf_counter() - started))
+    return round(best, 1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -67,7 +67,9 @@ def strip_metadata(
         return clean
     if not kind.accepted:
         raise refuse_unsupported(kind, data)
-    return open_image(data, kind, limits, want_qr=False).clean
+    clean = open_image(data, kind, limits, want_qr=False).clean
+    assert clean is not None  # noqa: S101 — `store=True` always yields the bytes
+    return clean
 
 
 def _check_bytes(data: bytes, limits: Limits) -> None:
@@ -87,17 +89,16 @@ def _run(
         check = PhotoCheck(kind=kind, verdict=Verdict.ACCEPTED, page_count=pages)
         return check, clean, FileKind.PDF
     want_qr = slot in _QR_SLOTS
-    opened = open_image(data, kind, limits, want_qr=want_qr)
+    opened = open_image(data, kind, limits, want_qr=want_qr, store=store)
     metrics = measure(opened.analysis, opened.scale)
     issues = judge(metrics, slot)
     qr = QR_NOT_SCANNED
     if opened.qr_image is not None:
         box = metrics.document_box
-        found = issues and QualityIssue.NO_DOCUMENT in issues
-        region = (
-            opened.qr_image if box is None or found else stored_region(opened, box, _QR_MARGIN)
-        )
-        qr = read_qr(region, slot)
+        if box is None or QualityIssue.NO_DOCUMENT in issues:
+            qr = read_qr(opened.qr_image, slot)
+        else:  # only where the document is: a quarter to a half of the pixels
+            qr = read_qr(stored_region(opened, box, _QR_MARGIN), slot)
     check = PhotoCheck(
         kind=kind,
         verdict=Verdict.RETAKE if issues else Verdict.ACCEPTED,

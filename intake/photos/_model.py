@@ -107,7 +107,7 @@ class Limits:
     max_pixels: int = 50_000_000  # 48-50 MP phone sensors; a full RGB decode stays ≤ 150 MB
     max_side: int = 16_384
     max_pdf_pages: int = 50
-    max_metadata_bytes: int = 4 * 1024 * 1024  # APPn / chunks; extended XMP with a depth map
+    max_metadata_bytes: int = 8 * 1024 * 1024  # APPn / chunks; extended XMP with a depth map
     max_ifds: int = 32  # IFD0, Exif, GPS, Interop, IFD1 and a margin
     max_ifd_entries: int = 4096
     max_ifd_depth: int = 4

@@ -44,7 +44,7 @@ class Opened:
     width: int  # upright, after the orientation
     height: int
     orientation: int
-    clean: bytes  # the stored form: no metadata
+    clean: bytes | None  # the stored form, no metadata (None when not asked to store)
     clean_kind: FileKind
     analysis: np.ndarray  # uint8 grayscale, upright, long side ≤ thresholds.ANALYSIS_SIZE
     scale: float  # photo pixels per analysis pixel
@@ -60,20 +60,25 @@ def refuse_unsupported(kind: FileKind, data: bytes) -> DocumentRefused:
     return DocumentRefused(RefusalReason.UNSUPPORTED_TYPE, kind.value)
 
 
-def open_image(data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool) -> Opened:
-    """Check, strip and decode an image file; every failure is a `DocumentRefused`."""
+def open_image(
+    data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool, store: bool = True
+) -> Opened:
+    """Check, strip and decode an image file; every failure is a `DocumentRefused`.
+
+    `store=False` skips the re-encoding that a HEIF file or a rotated PNG/WebP would need.
+    """
     try:
         if kind is FileKind.JPEG:
             return _open_jpeg(data, limits, want_qr=want_qr)
         if kind is FileKind.HEIF:
-            return _open_heif(data, limits, want_qr=want_qr)
+            return _open_heif(data, limits, want_qr=want_qr, store=store)
         if kind in (FileKind.PNG, FileKind.WEBP):
-            return _open_chunked(data, kind, limits, want_qr=want_qr)
+            return _open_chunked(data, kind, limits, want_qr=want_qr, store=store)
     except DocumentRefused:
         raise
     except Image.DecompressionBombError as exc:
         raise DocumentRefused(RefusalReason.TOO_MANY_PIXELS, str(exc)) from None
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError, RuntimeError, struct.error) as exc:
         reason = RefusalReason.TRUNCATED if "truncat" in str(exc) else RefusalReason.CORRUPT
         raise DocumentRefused(reason, f"{type(exc).__name__}: {exc}") from None
     raise refuse_unsupported(kind, data)
@@ -102,13 +107,17 @@ def _open_jpeg(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
     )
 
 
-def _open_chunked(data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool) -> Opened:
+def _open_chunked(
+    data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool, store: bool
+) -> Opened:
     layout = read_png(data, limits) if kind is FileKind.PNG else read_webp(data, limits)
-    clean = strip_chunks(data, layout)
-    image = _flatten(_loaded(Image.open(io.BytesIO(clean), formats=[kind.name])))
+    stripped = strip_chunks(data, layout)
+    image = _flatten(_loaded(Image.open(io.BytesIO(stripped), formats=[kind.name])))
+    clean: bytes | None = stripped
     clean_kind = kind
     if layout.orientation != 1:  # no viewer would rotate it: store it upright, as JPEG
-        clean, clean_kind = encode_jpeg(_upright(image, layout.orientation)), FileKind.JPEG
+        upright = _upright(image, layout.orientation)
+        clean, clean_kind = (encode_jpeg(upright) if store else None), FileKind.JPEG
     gray = image.convert("L")
     return _opened(
         kind,
@@ -120,7 +129,7 @@ def _open_chunked(data: bytes, kind: FileKind, limits: Limits, *, want_qr: bool)
     )
 
 
-def _open_heif(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
+def _open_heif(data: bytes, limits: Limits, *, want_qr: bool, store: bool) -> Opened:
     if data[8:12] in _HEIF_SEQUENCES:
         raise DocumentRefused(RefusalReason.ANIMATED, "HEIF image sequence")
     heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
@@ -134,7 +143,7 @@ def _open_heif(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
         FileKind.HEIF,
         image.size,
         1,
-        clean=(encode_jpeg(image), FileKind.JPEG),
+        clean=(encode_jpeg(image) if store else None, FileKind.JPEG),
         analysis=_analysis(gray, 1),
         qr_image=np.asarray(gray) if want_qr else None,
     )
@@ -153,7 +162,7 @@ def _opened(
     size: tuple[int, int],
     orientation: int,
     *,
-    clean: tuple[bytes, FileKind],
+    clean: tuple[bytes | None, FileKind],
     analysis: np.ndarray,
     qr_image: np.ndarray | None,
 ) -> Opened:
@@ -175,7 +184,10 @@ def _fit(width: int, height: int, size: int) -> tuple[int, int]:
 def _analysis(gray: Image.Image, orientation: int) -> np.ndarray:
     """The upright grayscale analysis image, its long side box-averaged to ANALYSIS_SIZE."""
     target = _fit(*gray.size, thresholds.ANALYSIS_SIZE)
-    if target != gray.size:  # integer reduction first (fast), then box averaging
+    factor = gray.width // target[0]
+    if (target[0] * factor, target[1] * factor) == gray.size:
+        gray = gray.reduce(factor) if factor > 1 else gray
+    else:  # integer reduction first (fast), then box averaging
         gray = gray.resize(target, Image.Resampling.BOX, reducing_gap=1.0)
     return np.asarray(_upright(gray, orientation))
 

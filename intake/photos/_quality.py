@@ -4,14 +4,18 @@ The analysis image has a fixed long side (`thresholds.ANALYSIS_SIZE`), so a thre
 same for a 1280-px Telegram photo and a 4000-px file. It is cut into 8-px blocks, each
 described by the brightest and darkest values of its 2×2-averaged pixels (noise averaged away):
 
-* the document is the largest connected set of blocks brighter than an Otsu threshold on the
-  blocks' brightest values (paper is the bright thing in the frame; text inside a block does
-  not lower its brightest value);
+* the document is the bright part of the frame: the blocks above an Otsu threshold on the
+  blocks' brightest values (text inside a block does not lower its brightest value), limited
+  to the largest connected core that is nearly as bright as the paper, plus one block around;
 * text is a block of the document's interior whose darkest value is well below its brightest;
+* a blown block has a mean of `BLOWN_LEVEL` or more (glare when a few, overexposure when many);
+* edge contact is the share of the frame's border blocks that belong to the document;
 * sharpness is measured on the document's highest-contrast 16-px cells: the steepest step
   between neighbouring pixels divided by the cell's contrast — 1/px, independent of exposure
   and contrast, about 0.4/σ for a Gaussian blur σ — in four directions; the smallest of the
-  four medians catches motion blur, which leaves edges along the motion sharp.
+  four medians catches motion blur, which leaves edges along the motion sharp. (Not the
+  variance of the Laplacian that DESIGN.md names: that grows with contrast, so a dim photo
+  would read as blurry and a contrasty blurred one as sharp.)
 """
 
 from __future__ import annotations
@@ -156,57 +160,61 @@ def _erode(mask: np.ndarray) -> np.ndarray:
 
 
 def _largest_component(mask: np.ndarray) -> np.ndarray:
-    """The largest 4-connected component of a small boolean grid (run-length union-find)."""
-    height = mask.shape[0]
+    """The largest 4-connected component of a small boolean grid (runs joined by union-find)."""
+    width = mask.shape[1] + 1
     edges = np.diff(np.pad(mask.view(np.int8), ((0, 0), (1, 1))), axis=1)
-    run_rows, starts = np.nonzero(edges == 1)
+    rows, starts = np.nonzero(edges == 1)
     ends = np.nonzero(edges == -1)[1]
     if len(starts) == 0:
         return np.zeros_like(mask)
+    base = rows * width  # runs are in row-major order, so these keys are sorted
+    below = base + width
+    first = np.searchsorted(base + ends, below + starts, side="right")
+    last = np.searchsorted(base + starts, below + ends, side="left")
+    counts = np.maximum(last - first, 0)  # runs of the next row that overlap each run
+    upper = np.repeat(np.arange(len(starts)), counts)
+    lower = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
     parent = list(range(len(starts)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    first = np.searchsorted(run_rows, np.arange(height + 1)).tolist()
-    s, e = starts.tolist(), ends.tolist()
-    for row in range(1, height):
-        i, i_end, j, j_end = first[row - 1], first[row], first[row], first[row + 1]
-        while i < i_end and j < j_end:
-            if s[i] < e[j] and s[j] < e[i]:
-                a, b = root(i), root(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-            if e[i] < e[j]:
-                i += 1
-            else:
-                j += 1
-    roots = np.fromiter((root(k) for k in range(len(s))), np.int64, len(s))
-    sizes = np.bincount(roots, weights=ends - starts)
-    keep = np.flatnonzero(roots == int(np.argmax(sizes))).tolist()
+    for a, b in zip(upper.tolist(), lower.tolist(), strict=True):
+        ra, rb = _root(parent, a), _root(parent, b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = np.array([_root(parent, k) for k in range(len(parent))])
+    lengths = ends - starts
+    keep = roots == np.argmax(np.bincount(roots, weights=lengths))
+    lengths = lengths[keep]
+    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     out = np.zeros_like(mask)
-    rows = run_rows.tolist()
-    for k in keep:
-        out[rows[k], s[k] : e[k]] = True
+    out[np.repeat(rows[keep], lengths), np.repeat(starts[keep], lengths) + offsets] = True
     return out
+
+
+def _root(parent: list[int], k: int) -> int:
+    while parent[k] != k:
+        parent[k] = parent[parent[k]]
+        k = parent[k]
+    return k
 
 
 def _sharpness(gray: np.ndarray, document: np.ndarray, contrast: np.ndarray) -> float | None:
     """Median steepest-step / contrast over the document's high-contrast cells; min of 4 ways."""
     hc, wc = document.shape[0] // 2, document.shape[1] // 2
-    if hc == 0 or wc == 0:
+    if hc < 2 or wc < 2:
         return None
-    cells = contrast[: 2 * hc, : 2 * wc].reshape(hc, 2, wc, 2).max(axis=(1, 3))
-    inside = np.asarray(document[: 2 * hc, : 2 * wc].reshape(hc, 2, wc, 2).any(axis=(1, 3)))
-    inside[-1, :] = False  # the patch below needs one more row and column
+    quarters = [(dy, dx) for dy in (0, 1) for dx in (0, 1)]
+    cells = functools.reduce(
+        np.maximum, [contrast[dy : 2 * hc : 2, dx : 2 * wc : 2] for dy, dx in quarters]
+    )
+    inside = functools.reduce(
+        np.logical_or, [document[dy : 2 * hc : 2, dx : 2 * wc : 2] for dy, dx in quarters]
+    )
+    inside[-1, :] = False  # each patch below reaches one pixel into the next cell
     inside[:, -1] = False
     candidates = cells[inside]
     if candidates.size < t.MIN_SHARPNESS_CELLS:
         return None
-    floor = max(24.0, 0.5 * float(np.percentile(candidates, 90)))
+    k = (candidates.size - 1) * 9 // 10
+    floor = max(24.0, 0.5 * float(np.partition(candidates, k)[k]))  # half the 90th percentile
     ys, xs = np.nonzero(inside & (cells >= floor))
     if len(ys) < t.MIN_SHARPNESS_CELLS:
         return None
@@ -216,12 +224,14 @@ def _sharpness(gray: np.ndarray, document: np.ndarray, contrast: np.ndarray) -> 
     rows = (ys * _CELL)[:, None, None] + offsets[None, :, None]
     cols = (xs * _CELL)[:, None, None] + offsets[None, None, :]
     patch = gray[rows, cols].astype(np.int16)
-    n = len(ys)
-    steps = (
-        np.abs(patch[:, :-1, 1:] - patch[:, :-1, :-1]).reshape(n, -1).max(axis=1),
-        np.abs(patch[:, 1:, :-1] - patch[:, :-1, :-1]).reshape(n, -1).max(axis=1),
-        np.abs(patch[:, 1:, 1:] - patch[:, :-1, :-1]).reshape(n, -1).max(axis=1) * _DIAGONAL,
-        np.abs(patch[:, 1:, :-1] - patch[:, :-1, 1:]).reshape(n, -1).max(axis=1) * _DIAGONAL,
-    )
     contrast_of = cells[ys, xs].astype(np.float32)
-    return round(min(float(np.median(step / contrast_of)) for step in steps), 4)
+    medians = []
+    for step, weight in (
+        (patch[:, :-1, 1:] - patch[:, :-1, :-1], 1.0),
+        (patch[:, 1:, :-1] - patch[:, :-1, :-1], 1.0),
+        (patch[:, 1:, 1:] - patch[:, :-1, :-1], _DIAGONAL),
+        (patch[:, 1:, :-1] - patch[:, :-1, 1:], _DIAGONAL),
+    ):
+        steepest = np.abs(step, out=step).reshape(len(ys), -1).max(axis=1)
+        medians.append(float(np.median(steepest / contrast_of)) * weight)
+    return round(min(medians), 4)
