@@ -233,8 +233,8 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "The serial number on page 1 of the certificate, e.g. AA 01234567?",
     },
     "serial.invalid": {
-        Language.VI: "Số seri chưa đúng. Hãy gõ chữ và số như trên sổ, ví dụ: CS 012345.",
-        Language.EN: "That serial looks wrong. Type its letters and digits, e.g. CS 012345.",
+        Language.VI: "Số seri chưa đúng. Hãy gõ chữ và số như trên sổ, ví dụ: AA 01234567.",
+        Language.EN: "That serial looks wrong. Type its letters and digits, e.g. AA 01234567.",
     },
     "map_sheet.ask": {
         Language.VI: "Thửa đất thuộc tờ bản đồ số mấy?",
@@ -262,8 +262,20 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Documents to send:\n{lines}",
     },
     "docs.wait": {
-        Language.VI: "Đang kiểm tra ảnh, xin chờ một chút…",
-        Language.EN: "Checking your photos, one moment…",
+        Language.VI: "Tôi đang kiểm tra các ảnh (⏳ trong danh sách); sẽ báo ngay khi xong.",
+        Language.EN: "I am checking the photos (⏳ in the list) and will tell you at once.",
+    },
+    "docs.send_photo": {
+        Language.VI: "Ở bước này tôi cần một ảnh. Hãy bấm 📎 và chọn ảnh.",
+        Language.EN: "At this step I need a photo. Press 📎 and choose it.",
+    },
+    "docs.spare": {
+        Language.VI: "Có ảnh thừa, tôi không dùng đến. Hãy gửi đúng ảnh được hỏi.",
+        Language.EN: "Some photos were not needed and are not used. Send only what is asked.",
+    },
+    "location.link_unknown": {
+        Language.VI: "Mã thôn trong đường dẫn không đúng. Hãy chọn nơi có đất bên dưới.",
+        Language.EN: "The village code in the link is unknown. Please choose the place below.",
     },
     "docs.all_in": {
         Language.VI: "Đã đủ ảnh. Hãy xem lại và bấm “Gửi hồ sơ”.",
@@ -419,7 +431,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     "what.dice": {Language.VI: "xúc xắc", Language.EN: "dice"},
     "what.game": {Language.VI: "trò chơi", Language.EN: "games"},
     "what.venue": {Language.VI: "địa điểm", Language.EN: "venues"},
-    "what.story": {Language.VI: "tin (story)", Language.EN: "stories"},
+    "what.story": {Language.VI: "tin đăng", Language.EN: "stories"},
     "what.other": {Language.VI: "loại tin nhắn này", Language.EN: "this kind of message"},
     "location.not_needed": {
         Language.VI: "Không cần gửi vị trí; tôi chỉ cần câu trả lời bên dưới.",
@@ -455,7 +467,12 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.VI: "thôn chưa rõ (xã sẽ xác định)",
         Language.EN: "village unknown (the commune will find it)",
     },
-    "review.not_given": {Language.VI: "—", Language.EN: "—"},
+    "review.not_given": {Language.VI: "chưa biết", Language.EN: "not known"},
+    "review.whose.self": {Language.VI: "bản thân tôi", Language.EN: "myself"},
+    "review.whose.family": {
+        Language.VI: "người thân trong gia đình",
+        Language.EN: "a family member",
+    },
     "review.submit": {Language.VI: "📨 Gửi hồ sơ", Language.EN: "📨 Send"},
     "review.edit_person": {Language.VI: "Sửa người đứng tên", Language.EN: "Edit the land user"},
     "review.edit_certificate": {Language.VI: "Sửa thông tin sổ", Language.EN: "Edit certificate"},
@@ -484,10 +501,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         "begin again.",
     },
     "submit.receipt": {
-        Language.VI: "✅ Đã nhận hồ sơ.\nMã biên nhận: {receipt}\nNơi nhận: {place}\n"
+        Language.VI: "✅ Đã nhận hồ sơ.\nMã biên nhận: {receipt}\nNơi có đất: {place}\n"
         "Cán bộ địa chính xã sẽ xem hồ sơ; bạn sẽ được báo khi có kết quả hoặc khi cần bổ sung. "
         "Xem tình trạng bằng lệnh /status.",
-        Language.EN: "✅ Submission received.\nReceipt code: {receipt}\nSent to: {place}\n"
+        Language.EN: "✅ Submission received.\nReceipt code: {receipt}\nLand in: {place}\n"
         "The commune land office will review it; you will be told of the result or if anything "
         "is missing. See its status with /status.",
     },

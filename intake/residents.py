@@ -35,6 +35,7 @@ from intake.flow import (
     SetLanguage,
     SubmitDraft,
     Transition,
+    prompt,
     step,
 )
 from intake.messages import Language, language_of
@@ -79,7 +80,7 @@ def _status_replies(views: list[SubmissionView]) -> list[Reply]:
             {
                 "receipt": v.receipt_code,
                 "place": v.place,
-                "date": f"{v.submitted_at:%d/%m/%Y}",
+                "date": f"{v.local_date:%d/%m/%Y}",
                 "state_key": f"state.{v.state.value}",
             },
         )
@@ -149,9 +150,6 @@ class ResidentDesk:
         """Handle `event` inside the caller's transaction (the pipeline uses this too)."""
         citizen = await self._citizen(session, event)
         language = Language(citizen.language)
-        special = await self._submission_commands(session, citizen, event, language)
-        if special is not None:
-            return special
         row = await session.scalar(select(DraftRow).where(DraftRow.chat_id == event.actor.chat_id))
         draft = self._load(row) if row is not None else None
         ctx = Context(
@@ -159,6 +157,11 @@ class ResidentDesk:
             language=language,
             consented=citizen.consent_version == CONSENT_VERSION,
         )
+        special = await self._submission_commands(session, citizen, event, language)
+        if special is not None:
+            if draft is not None:  # then the question the resident was answering, again
+                special.replies.extend(prompt(draft, ctx))
+            return special
         transition = step(draft, event, ctx)
         outcome = Outcome(language, list(transition.replies))
         await self._save(_Scope(session, citizen, event, outcome), row, transition)
@@ -306,12 +309,26 @@ class ResidentDesk:
                     language, _status_replies(await list_submissions(session, citizen.id))
                 )
             case Command(name="withdraw"):
-                codes = await open_submissions(session, citizen.id)
-                if not codes:
+                codes = set(await open_submissions(session, citizen.id))
+                views = [
+                    v
+                    for v in await list_submissions(session, citizen.id)
+                    if v.receipt_code in codes
+                ]
+                if not views:
                     return Outcome(language, [Reply("withdraw.none")])
                 keyboard = Keyboard(
                     KeyboardKind.INLINE,
-                    tuple((Button("", data=f"wd:{code}", literal=code),) for code in codes),
+                    tuple(
+                        (
+                            Button(
+                                "",
+                                data=f"wd:{v.receipt_code}",
+                                literal=f"{v.receipt_code} — {v.place} — {v.local_date:%d/%m}",
+                            ),
+                        )
+                        for v in views
+                    ),
                 )
                 return Outcome(language, [Reply("withdraw.choose", keyboard=keyboard)])
             case Pressed(data=data) if data.startswith("wd:"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,7 @@ from storage.states import ActorKind, DocumentStatus, Route, SubmissionState
 
 __all__ = [
     "RECEIPT_ALPHABET",
+    "VIETNAM",
     "SubmissionView",
     "Withdrawal",
     "create_submission",
@@ -43,6 +44,7 @@ __all__ = [
     "withdraw_submission",
 ]
 
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # dates shown to people are Vietnam's
 # No 0/O, 1/I/L: a receipt code is read aloud and copied by hand.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _RECEIPT_LENGTH = 5
@@ -170,7 +172,10 @@ async def create_submission(
         message=OutboxMessage(
             "submit.receipt",
             citizen.language,
-            {"receipt": code, "place": village.name if village else commune.name},
+            {
+                "receipt": code,
+                "place": f"{village.name}, {commune.name}" if village else commune.name,
+            },
         ),
     )
     return submission
@@ -182,6 +187,11 @@ class SubmissionView:
     state: SubmissionState
     submitted_at: datetime
     place: str
+
+    @property
+    def local_date(self) -> datetime:
+        """When it was submitted, in Vietnam's time (for people to read)."""
+        return self.submitted_at.astimezone(VIETNAM)
 
 
 async def list_submissions(session: AsyncSession, citizen_id: uuid.UUID) -> list[SubmissionView]:

@@ -97,6 +97,13 @@ class Directory:
     def village(self, commune_id: int, village_id: int) -> Place | None:
         return next((v for v in self.villages.get(commune_id, ()) if v.id == village_id), None)
 
+    def search_villages(self, commune_id: int, query: str) -> list[Place]:
+        """A commune's villages whose name matches a typed answer, accent-insensitively."""
+        wanted = search_key(query)
+        villages = self.villages.get(commune_id, ())
+        exact = [v for v in villages if search_key(v.name) == wanted]
+        return exact or [v for v in villages if wanted and wanted in search_key(v.name)]
+
     def village_by_code(self, code: str) -> tuple[Place, Place] | None:
         for commune_id, villages in self.villages.items():
             for village in villages:
@@ -154,6 +161,7 @@ class Draft:
     checklist_message_id: int | None = None
     resume_step: Step | None = None  # where RESTART_CONFIRM returns to
     sealed_for: int | None = None  # the commune the uploaded documents are sealed for
+    spare_group: str | None = None  # an album with more photos than slots: told once
 
     def to_json(self) -> dict[str, Any]:
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
@@ -194,6 +202,7 @@ class Draft:
             checklist_message_id=data.get("checklist_message_id"),
             resume_step=Step(data["resume_step"]) if data.get("resume_step") else None,
             sealed_for=data.get("sealed_for"),
+            spare_group=data.get("spare_group"),
         )
 
 

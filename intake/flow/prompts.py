@@ -137,7 +137,7 @@ def _summary(draft: Draft, language: Language) -> Reply:
     params = {
         "commune": draft.commune.name if draft.commune else "",
         "village": location,
-        "whose": render(language, WHOSE_KEYS[draft.whose]) if draft.whose else "",
+        "whose": render(language, f"review.whose.{draft.whose.value}") if draft.whose else "",
         "name": draft.holder_name or "",
         "cccd": draft.cccd or "",
         "phone": draft.phone or skipped,

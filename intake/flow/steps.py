@@ -47,6 +47,7 @@ from intake.flow.model import (
 from intake.flow.prompts import (
     CERT_STATUS_KEYS,
     LANGUAGE_KEYBOARD,
+    REMOVE_KEYBOARD,
     WHOSE_KEYS,
     checklist,
     next_open_slot,
@@ -113,16 +114,22 @@ def advance(
     return _with(replace(draft, step=target), ctx, *before, effects=effects)
 
 
+def _from_link(draft: Draft, payload: str, ctx: Context) -> tuple[Draft, tuple[Reply, ...]]:
+    """Apply a poster's deep link (`v<village code>`); an unknown code is said, not ignored."""
+    if not payload.startswith("v"):
+        return draft, ()
+    found = ctx.directory.village_by_code(payload[1:])
+    if found is None:
+        return draft, (Reply("location.link_unknown"),)
+    return replace(draft, commune=found[0], village=found[1], triage=False), ()
+
+
 def _new_draft(event: Command, ctx: Context) -> Transition:
-    draft = Draft(step=Step.CONSENT)
-    if event.payload.startswith("v"):
-        found = ctx.directory.village_by_code(event.payload[1:])
-        if found is not None:
-            draft = replace(draft, commune=found[0], village=found[1])
-    welcome = Reply("start.welcome")
+    draft, notes = _from_link(Draft(step=Step.CONSENT), event.payload, ctx)
+    welcome = Reply("start.welcome", keyboard=REMOVE_KEYBOARD)
     if not ctx.consented:
-        return _with(draft, ctx, welcome)
-    before = [welcome]
+        return _with(draft, ctx, welcome, *notes)
+    before = [welcome, *notes]
     if draft.village is not None and draft.commune is not None:
         before.append(
             Reply(
@@ -136,7 +143,10 @@ def _new_draft(event: Command, ctx: Context) -> Transition:
 def _start(draft: Draft | None, event: Command, ctx: Context) -> Transition:
     if draft is None:
         return _new_draft(event, ctx)
-    if draft.step in (Step.RESTART_CONFIRM, Step.CONSENT):
+    if draft.step is Step.CONSENT:  # e.g. the resident scans the poster after a plain /start
+        linked, notes = _from_link(draft, event.payload, ctx)
+        return _with(linked, ctx, *notes)
+    if draft.step is Step.RESTART_CONFIRM:
         return _with(draft, ctx)
     return _with(replace(draft, step=Step.RESTART_CONFIRM, resume_step=draft.step), ctx)
 
@@ -149,7 +159,9 @@ def _global(draft: Draft | None, event: Event, ctx: Context) -> Transition | Non
         case Command(name="cancel"):
             if draft is None:
                 return Transition(None, (Reply("cancel.nothing"),))
-            return Transition(None, (Reply("cancel.done"),), (DiscardDraft(),))
+            return Transition(
+                None, (Reply("cancel.done", keyboard=REMOVE_KEYBOARD),), (DiscardDraft(),)
+            )
         case Command(name="help"):
             replies = (Reply("help.resident"),)
             return Transition(draft, replies + (prompt(draft, ctx) if draft else ()))
@@ -182,6 +194,8 @@ def _explain(draft: Draft, event: Event, ctx: Context) -> Transition:
             return _with(draft, ctx, Reply("location.not_needed"))
         case ContactShared():
             return _with(draft, ctx, Reply("contact.not_now"))
+        case Text() if draft.step is Step.DOCUMENTS:
+            return _with(draft, ctx, Reply("docs.send_photo"))
         case _:
             return _with(draft, ctx, Reply("answer.use_buttons"))
 
@@ -203,7 +217,8 @@ def _consent(draft: Draft, event: Event, ctx: Context) -> Transition:
                 effects=(RecordConsent(CONSENT_VERSION),),
             )
         case Pressed(data="consent:no"):
-            return Transition(None, (Reply("consent.declined"),), (DiscardDraft(),))
+            declined = Reply("consent.declined", keyboard=REMOVE_KEYBOARD)
+            return Transition(None, (declined,), (DiscardDraft(),))
     return _explain(draft, event, ctx)
 
 
@@ -255,6 +270,12 @@ def _village(draft: Draft, event: Event, ctx: Context) -> Transition:
             village = ctx.directory.village(draft.commune.id, int(data[2:]))
             if village is not None:
                 return advance(replace(draft, village=village, triage=False), ctx)
+        case Text(text=text) if draft.commune is not None:  # typed instead of pressed
+            if _answer_is(text, "village.unknown"):
+                return advance(replace(draft, triage=True), ctx, Reply("village.triage"))
+            found = ctx.directory.search_villages(draft.commune.id, text)
+            if len(found) == 1:
+                return advance(replace(draft, village=found[0], triage=False), ctx)
     return _explain(draft, event, ctx)
 
 
@@ -267,8 +288,17 @@ def _whose(draft: Draft, event: Event, ctx: Context) -> Transition:
 
 
 def _id_photo(draft: Draft, event: Upload, ctx: Context) -> Transition:
-    """A photo at the name/number questions is taken as the ID card's front (its QR helps)."""
-    return _upload(draft, event, ctx, slot=Slot.CCCD_FRONT, before=(Reply("cccd.photo_checking"),))
+    """A photo at the name/number questions is taken as the ID card's front (its QR helps);
+    the next photo of the same album as its back."""
+    front = draft.slots.get(Slot.CCCD_FRONT, SlotState())
+    slot = Slot.CCCD_FRONT
+    if event.media_group_id is not None and front.status is not SlotStatus.EMPTY:
+        back = draft.slots.get(Slot.CCCD_BACK, SlotState())
+        if back.status is not SlotStatus.EMPTY:
+            return _spare(draft, event, ctx)
+        slot = Slot.CCCD_BACK
+    before = (Reply("cccd.photo_checking"),) if slot is Slot.CCCD_FRONT else ()
+    return _upload(draft, event, ctx, slot=slot, before=before)
 
 
 def _name(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -398,9 +428,7 @@ def _upload(
         return _with(draft, ctx, Reply("photo.duplicate"))
     target = slot or next_open_slot(draft)
     if target is None:
-        return _with(
-            draft, ctx, Reply("docs.wait" if not slots_complete(draft) else "docs.all_in")
-        )
+        return _spare(draft, event, ctx)
     previous = draft.slots.get(target)
     effects: list[Effect] = [AcceptUpload(target.value, event)]
     if previous is not None and previous.file_unique_id:
@@ -414,10 +442,22 @@ def _upload(
     return Transition(updated, (checklist(updated, ctx.language),), tuple(effects))
 
 
+def _spare(draft: Draft, event: Upload, ctx: Context) -> Transition:
+    """A photo with no slot left for it; an album is answered once, not once per photo."""
+    key = "docs.all_in" if slots_complete(draft) else "docs.spare"
+    if event.media_group_id is None:
+        return _with(draft, ctx, Reply(key))
+    if event.media_group_id == draft.spare_group:
+        return Transition(draft)
+    return Transition(replace(draft, spare_group=event.media_group_id), (Reply(key),))
+
+
 def _documents(draft: Draft, event: Event, ctx: Context) -> Transition:
     match event:
         case Upload():
             return _upload(draft, event, ctx)
+        case Text(text=text) if _answer_is(text, "docs.skip") and next_open_slot(draft):
+            return _documents(draft, replace_press(event, f"skip:{next_open_slot(draft)}"), ctx)
         case Pressed(data=data) if data.startswith("skip:"):
             slot = data[5:]
             rules = {
@@ -432,10 +472,16 @@ def _documents(draft: Draft, event: Event, ctx: Context) -> Transition:
     return _explain(draft, event, ctx)
 
 
+def replace_press(event: Text, data: str) -> Pressed:
+    """A typed button label, treated as the press of that button."""
+    return Pressed(event.actor, event.update_id, data=data, message_id=None, callback_id="")
+
+
 def _review(draft: Draft, event: Event, ctx: Context) -> Transition:
     match event:
         case Pressed(data="submit"):
-            return Transition(None, (Reply("submit.sending"),), (SubmitDraft(draft),))
+            # the receipt (through the outbox) is the answer; no "sending…" that would linger
+            return Transition(None, (), (SubmitDraft(draft),))
         case Pressed(data="edit:person"):
             cleared = replace(draft, whose=None, holder_name=None, cccd=None, phone=None)
             return advance(cleared, ctx)
@@ -458,7 +504,7 @@ def _review(draft: Draft, event: Event, ctx: Context) -> Transition:
         case Pressed(data="edit:location"):
             return advance(replace(draft, commune=None, village=None, triage=False), ctx)
         case Upload():
-            return _with(draft, ctx, Reply("docs.all_in"))
+            return _spare(draft, event, ctx)
     return _explain(draft, event, ctx)
 
 
@@ -498,6 +544,8 @@ def _checked(draft: Draft, event: DocumentChecked, ctx: Context) -> Transition:
     if event.qr_cccd and draft.step in (Step.NAME, Step.CCCD) and draft.cccd is None:
         return advance(replace(updated, qr_name=event.qr_name, qr_cccd=event.qr_cccd), ctx)
     if draft.step in (Step.NAME, Step.CCCD):
+        if event.slot != Slot.CCCD_FRONT:
+            return Transition(updated)  # the back of the card, from the same album
         return _with(updated, ctx, Reply("cccd.photo_ok_no_qr"))
     if draft.step is Step.DOCUMENTS:
         if slots_complete(updated):
@@ -533,5 +581,8 @@ def step(draft: Draft | None, event: Event, ctx: Context) -> Transition:
     if handled is not None:
         return handled
     if draft is None:
+        if isinstance(event, Pressed):
+            # a second press of "Send" while the receipt is on its way needs no answer
+            return Transition(None, () if event.data == "submit" else (Reply("button.expired"),))
         return Transition(None, (Reply("start.hint"),))
     return _STEPS[draft.step](draft, event, ctx)

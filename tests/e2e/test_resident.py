@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from crypto import open_document
 from intake.photos import SlotKind, prepare_document
 from intake.pull import plan_pull
 from intake.pull_writer import PullFolder, pull_into_folder
+from intake.submissions import VIETNAM
 from simulator import ChatMessage, UserSession
 from storage.models import Blob, Document, Submission
 from storage.states import DocumentStatus, Route, SubmissionState
@@ -172,7 +174,7 @@ async def test_triage_and_bank_path_with_status_and_withdraw(world: World) -> No
     assert "đã nộp, chờ xem xét" in status.text
     await resident.send_command("withdraw")
     await until(resident, "rút hồ sơ nào")
-    await resident.press(code)
+    await resident.press(f"{code} — Xã Hòa Phú — {datetime.now(VIETNAM):%d/%m}")
     await until(resident, "Giấy tờ đã gửi sẽ bị xóa")
     await resident.press("Rút hồ sơ")
     done = await until(resident, "Đã rút hồ sơ")

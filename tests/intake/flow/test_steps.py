@@ -188,11 +188,69 @@ def test_deep_link_skips_location() -> None:
     assert replies == ["start.welcome", "location.from_link", "whose.ask"]
 
 
-@pytest.mark.parametrize("payload", ["v99999-99", "vx", "garbage", "v" + "9" * 60])
-def test_unknown_deep_link_falls_back_to_asking(payload: str) -> None:
+@pytest.mark.parametrize("payload", ["v99999-99", "vx", "v" + "9" * 60])
+def test_unknown_deep_link_is_said_and_falls_back_to_asking(payload: str) -> None:
     draft, replies, _ = run(None, command("start", payload))
     assert draft is not None
     assert draft.step is Step.COMMUNE
+    assert replies == ["start.welcome", "location.link_unknown", "commune.ask"]
+
+
+def test_deep_link_scanned_while_the_notice_is_open() -> None:
+    open_notice = Draft(Step.CONSENT)
+    linked, replies, _ = run(
+        open_notice, command("start", "v24175-01"), replace(CTX, consented=False)
+    )
+    assert linked is not None
+    assert linked.village == VILLAGES[0]
+    agreed, replies, _ = run(linked, press("consent:yes"))
+    assert replies == ["location.from_link", "whose.ask"]
+
+
+def test_typed_village_name_and_typed_skip() -> None:
+    draft, replies, _ = run(at(Step.VILLAGE), text("thon 10"))
+    assert draft is not None
+    assert draft.village == VILLAGES[9]
+    ambiguous, replies, _ = run(at(Step.VILLAGE), text("thôn"))
+    assert replies[0] == "answer.use_buttons"
+    filled = {
+        s: SlotState(SlotStatus.OK, s)
+        for s in ("cccd_front", "cccd_back", "cert_cover", "cert_owner")
+    }
+    skipped, replies, _ = run(docs_with(filled), text("bỏ qua"))
+    assert skipped is not None
+    assert skipped.step is Step.REVIEW
+
+
+def test_album_of_both_id_sides_at_the_name_question() -> None:
+    first = step(at(Step.NAME), upload("f", group="g"), CTX)
+    second = step(first.draft, upload("b", group="g"), CTX)
+    assert second.effects == (AcceptUpload("cccd_back", upload("b", group="g")),)
+    assert second.draft is not None
+    assert second.draft.slots["cccd_front"].file_unique_id == "f"
+    back_ok = step(second.draft, checked("cccd_back", "b"), CTX)
+    assert back_ok.replies == ()
+
+
+def test_spare_album_photos_are_answered_once() -> None:
+    filled = {
+        s: SlotState(SlotStatus.OK, s)
+        for s in ("cccd_front", "cccd_back", "cert_cover", "cert_owner")
+    }
+    filled["cert_changes"] = SlotState(SlotStatus.CHECKING, "x")
+    draft = docs_with(filled)
+    once = step(draft, upload("s1", group="g9"), CTX)
+    assert keys(once.replies) == ["docs.spare"]
+    again = step(once.draft, upload("s2", group="g9"), CTX)
+    assert again.replies == ()
+
+
+def test_text_at_a_photo_step_asks_for_a_photo() -> None:
+    assert run(docs(), text("ảnh đây"))[1] == [
+        "docs.send_photo",
+        "docs.checklist",
+        "docs.ask.cccd_front",
+    ]
 
 
 @pytest.mark.parametrize("middle", [Step.NAME, Step.DOCUMENTS, Step.REVIEW, Step.VILLAGE])
@@ -239,13 +297,10 @@ def test_help_and_language_keep_the_step(middle: Step) -> None:
 
 
 def test_no_draft_gets_a_hint() -> None:
-    for event in (
-        text("xin chào"),
-        upload(),
-        press("submit"),
-        Unsupported(ACTOR, 1, what="voice"),
-    ):
+    for event in (text("xin chào"), upload(), Unsupported(ACTOR, 1, what="voice")):
         assert run(None, event)[1] == ["start.hint"]
+    assert run(None, press("v:101"))[1] == ["button.expired"]
+    assert run(None, press("submit"))[1] == []  # pressed twice: the receipt is on its way
 
 
 def test_unknown_command_repeats_question() -> None:
@@ -470,6 +525,10 @@ def test_serial_and_numbers() -> None:
 # --- documents ---------------------------------------------------------------------------------
 
 
+def docs_with(slots: dict[str, SlotState]) -> Draft:
+    return replace(docs(), slots=slots)
+
+
 def docs(status: CertificateStatus = CertificateStatus.HELD) -> Draft:
     return at(
         Step.DOCUMENTS,
@@ -551,7 +610,6 @@ def test_bank_and_lost_need_no_certificate_photos(
 @pytest.mark.parametrize(
     "event",
     [
-        text("đây là ảnh"),
         LocationShared(ACTOR, 1, latitude=12.7, longitude=108.1),
         Unsupported(ACTOR, 1, what="voice"),
         ContactShared(ACTOR, 1, phone="0912345678", contact_user_id=42),
@@ -580,7 +638,7 @@ def complete() -> Draft:
 def test_submit() -> None:
     draft, replies, effects = run(complete(), press("submit"))
     assert draft is None
-    assert replies == ["submit.sending"]
+    assert replies == []  # the receipt comes through the outbox
     assert effects == (SubmitDraft(complete()),)
 
 
