@@ -60,6 +60,14 @@ def markup_for(language: Language, keyboard: Keyboard | None) -> Markup | None:
     )
 
 
+def _joinable(reply: Reply) -> bool:
+    return reply.keyboard is None and reply.edit_message_id is None and reply.remember_as is None
+
+
+def _joinable_into(reply: Reply) -> bool:
+    return reply.edit_message_id is None and reply.remember_as is None
+
+
 class ReplySender:
     """Sends replies in order; edits are coalesced per message."""
 
@@ -71,8 +79,16 @@ class ReplySender:
         self._edit_tasks: set[asyncio.Task[None]] = set()
 
     async def send(self, chat_id: int, language: Language, replies: list[Reply]) -> None:
-        for reply in replies:
+        carried = ""  # text-only replies travel with the next message: fewer bubbles, and
+        # Telegram allows only about one message per second in a chat
+        for index, reply in enumerate(replies):
             text = render(language, reply.key, reply.params)
+            following = replies[index + 1] if index + 1 < len(replies) else None
+            if _joinable(reply) and following is not None and _joinable_into(following):
+                carried += text + "\n\n"
+                continue
+            if reply.edit_message_id is None:
+                text, carried = carried + text, ""
             markup = markup_for(language, reply.keyboard)
             if reply.edit_message_id is not None:
                 inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
