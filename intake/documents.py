@@ -104,7 +104,7 @@ class DocumentPipeline:
         deliver: Callable[[int, Outcome], Awaitable[None]],
         forget_message: Callable[[int, int], Awaitable[None]] | None = None,
         executor: Executor | None = None,
-        concurrency: int = 8,
+        concurrency: int = 32,
         lease: timedelta = timedelta(seconds=30),
         max_bytes: int = 20 * 1024 * 1024,
     ) -> None:
