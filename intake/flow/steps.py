@@ -17,15 +17,12 @@ from intake.events import (
     ContactShared,
     DocumentChecked,
     Event,
-    LocationShared,
     Pressed,
     Reply,
     Text,
-    Unsupported,
     Upload,
 )
 from intake.flow.effects import (
-    AcceptUpload,
     DiscardDraft,
     DiscardUpload,
     Effect,
@@ -39,79 +36,30 @@ from intake.flow.model import (
     Context,
     Draft,
     Place,
-    SlotState,
-    SlotStatus,
     Step,
     Whose,
 )
+from intake.flow.moves import advance, answer_is, ask, explain
 from intake.flow.prompts import (
     CERT_STATUS_KEYS,
     LANGUAGE_KEYBOARD,
     REMOVE_KEYBOARD,
     WHOSE_KEYS,
-    checklist,
-    next_open_slot,
     prompt,
-    slots_complete,
 )
 from intake.flow.slots import Slot, slots_for
-from intake.messages import CATALOG, Language
+from intake.flow.uploads import MAX_FILE_BYTES, checked, documents, id_photo, spare
+from intake.messages import Language
 from intake.text import InvalidCccd, nfc, parse_cccd
 from storage.states import CertificateStatus
 
 __all__ = ["MAX_FILE_BYTES", "step"]
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # Telegram's getFile limit for bots
 MAX_COMMUNE_CHOICES = 8
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’.-][^\W\d_]+)+$")
 _SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9 ./-]{3,19}$")
 _SHEET = re.compile(r"^[0-9A-Z][0-9A-Z./-]{0,15}$")
 _PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
-
-
-def _with(
-    draft: Draft, ctx: Context, *before: Reply, effects: tuple[Effect, ...] = ()
-) -> Transition:
-    """Stay at (or move to) `draft.step` and ask its question after `before`."""
-    return Transition(draft, (*before, *prompt(draft, ctx)), effects)
-
-
-def _answer_is(text: str, key: str) -> bool:
-    """Does a typed answer (or a reply-keyboard press) match a catalog label in any language?"""
-    return nfc(text).casefold() in {label.casefold() for label in CATALOG[key].values()}
-
-
-def advance(
-    draft: Draft, ctx: Context, *before: Reply, effects: tuple[Effect, ...] = ()
-) -> Transition:
-    """Move to the first step whose answer is missing, and ask it."""
-    if draft.commune is None:
-        target = Step.COMMUNE
-    elif draft.village is None and not draft.triage:
-        target = Step.VILLAGE
-    elif draft.whose is None:
-        target = Step.WHOSE
-    elif draft.qr_cccd is not None:
-        target = Step.QR_CONFIRM
-    elif draft.holder_name is None:
-        target = Step.NAME
-    elif draft.cccd is None:
-        target = Step.CCCD
-    elif draft.phone is None:
-        target = Step.PHONE
-    elif draft.certificate_status is None:
-        target = Step.CERT_STATUS
-    elif draft.serial is None and draft.certificate_status is CertificateStatus.HELD:
-        target = Step.SERIAL
-    elif draft.map_sheet is None:
-        target = Step.MAP_SHEET
-    elif draft.parcel_no is None:
-        target = Step.PARCEL_NO
-    elif not slots_complete(draft):
-        target = Step.DOCUMENTS
-    else:
-        target = Step.REVIEW
-    return _with(replace(draft, step=target), ctx, *before, effects=effects)
 
 
 def _from_link(draft: Draft, payload: str, ctx: Context) -> tuple[Draft, tuple[Reply, ...]]:
@@ -128,7 +76,7 @@ def _new_draft(event: Command, ctx: Context) -> Transition:
     draft, notes = _from_link(Draft(step=Step.CONSENT), event.payload, ctx)
     welcome = Reply("start.welcome", keyboard=REMOVE_KEYBOARD)
     if not ctx.consented:
-        return _with(draft, ctx, welcome, *notes)
+        return ask(draft, ctx, welcome, *notes)
     before = [welcome, *notes]
     if draft.village is not None and draft.commune is not None:
         before.append(
@@ -145,10 +93,10 @@ def _start(draft: Draft | None, event: Command, ctx: Context) -> Transition:
         return _new_draft(event, ctx)
     if draft.step is Step.CONSENT:  # e.g. the resident scans the poster after a plain /start
         linked, notes = _from_link(draft, event.payload, ctx)
-        return _with(linked, ctx, *notes)
+        return ask(linked, ctx, *notes)
     if draft.step is Step.RESTART_CONFIRM:
-        return _with(draft, ctx)
-    return _with(replace(draft, step=Step.RESTART_CONFIRM, resume_step=draft.step), ctx)
+        return ask(draft, ctx)
+    return ask(replace(draft, step=Step.RESTART_CONFIRM, resume_step=draft.step), ctx)
 
 
 def _global(draft: Draft | None, event: Event, ctx: Context) -> Transition | None:
@@ -177,27 +125,8 @@ def _global(draft: Draft | None, event: Event, ctx: Context) -> Transition | Non
                 draft, (Reply("unknown.command"), *(prompt(draft, ctx) if draft else ()))
             )
         case DocumentChecked():
-            return _checked(draft, event, ctx) if draft else Transition(None)
+            return checked(draft, event, ctx) if draft else Transition(None)
     return None
-
-
-def _explain(draft: Draft, event: Event, ctx: Context) -> Transition:
-    """Anything the current step does not take: say what is expected, ask again."""
-    match event:
-        case Pressed():
-            return _with(draft, ctx, Reply("button.expired"))
-        case Upload():
-            return _with(draft, ctx, Reply("photo.not_now"))
-        case Unsupported(what=what):
-            return _with(draft, ctx, Reply("unsupported.kind", {"what_key": f"what.{what}"}))
-        case LocationShared():
-            return _with(draft, ctx, Reply("location.not_needed"))
-        case ContactShared():
-            return _with(draft, ctx, Reply("contact.not_now"))
-        case Text() if draft.step is Step.DOCUMENTS:
-            return _with(draft, ctx, Reply("docs.send_photo"))
-        case _:
-            return _with(draft, ctx, Reply("answer.use_buttons"))
 
 
 # --- one function per step ----------------------------------------------------------------
@@ -219,7 +148,7 @@ def _consent(draft: Draft, event: Event, ctx: Context) -> Transition:
         case Pressed(data="consent:no"):
             declined = Reply("consent.declined", keyboard=REMOVE_KEYBOARD)
             return Transition(None, (declined,), (DiscardDraft(),))
-    return _explain(draft, event, ctx)
+    return explain(draft, event, ctx)
 
 
 def _choose_commune(draft: Draft, commune: Place, ctx: Context) -> Transition:
@@ -241,7 +170,7 @@ def _commune(draft: Draft, event: Event, ctx: Context) -> Transition:
         case Text(text=text):
             found = ctx.directory.search_communes(text)
             if not found:
-                return _with(
+                return ask(
                     replace(draft, candidates=()),
                     ctx,
                     Reply("commune.not_found", {"query": nfc(text)[:60]}),
@@ -249,13 +178,13 @@ def _commune(draft: Draft, event: Event, ctx: Context) -> Transition:
             if len(found) == 1:
                 return _choose_commune(draft, found[0], ctx)
             if len(found) > MAX_COMMUNE_CHOICES:
-                return _with(replace(draft, candidates=()), ctx, Reply("commune.too_many"))
-            return _with(replace(draft, candidates=tuple(found)), ctx)
+                return ask(replace(draft, candidates=()), ctx, Reply("commune.too_many"))
+            return ask(replace(draft, candidates=tuple(found)), ctx)
         case Pressed(data=data) if data.startswith("c:") and data[2:].isdigit():
             chosen = next((c for c in draft.candidates if c.id == int(data[2:])), None)
             if chosen is not None:
                 return _choose_commune(draft, chosen, ctx)
-    return _explain(draft, event, ctx)
+    return explain(draft, event, ctx)
 
 
 def _village(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -265,40 +194,26 @@ def _village(draft: Draft, event: Event, ctx: Context) -> Transition:
         case Pressed(data="c:change"):
             return advance(replace(draft, commune=None, village=None, triage=False), ctx)
         case Pressed(data=data) if data.startswith("vp:") and data[3:].isdigit():
-            return _with(replace(draft, village_page=int(data[3:])), ctx)
+            return ask(replace(draft, village_page=int(data[3:])), ctx)
         case Pressed(data=data) if data.startswith("v:") and data[2:].isdigit() and draft.commune:
             village = ctx.directory.village(draft.commune.id, int(data[2:]))
             if village is not None:
                 return advance(replace(draft, village=village, triage=False), ctx)
         case Text(text=text) if draft.commune is not None:  # typed instead of pressed
-            if _answer_is(text, "village.unknown"):
+            if answer_is(text, "village.unknown"):
                 return advance(replace(draft, triage=True), ctx, Reply("village.triage"))
             found = ctx.directory.search_villages(draft.commune.id, text)
             if len(found) == 1:
                 return advance(replace(draft, village=found[0], triage=False), ctx)
-    return _explain(draft, event, ctx)
+    return explain(draft, event, ctx)
 
 
 def _whose(draft: Draft, event: Event, ctx: Context) -> Transition:
     if isinstance(event, Text):
         for whose, key in WHOSE_KEYS.items():
-            if _answer_is(event.text, key):
+            if answer_is(event.text, key):
                 return advance(replace(draft, whose=Whose(whose)), ctx)
-    return _explain(draft, event, ctx)
-
-
-def _id_photo(draft: Draft, event: Upload, ctx: Context) -> Transition:
-    """A photo at the name/number questions is taken as the ID card's front (its QR helps);
-    the next photo of the same album as its back."""
-    front = draft.slots.get(Slot.CCCD_FRONT, SlotState())
-    slot = Slot.CCCD_FRONT
-    if event.media_group_id is not None and front.status is not SlotStatus.EMPTY:
-        back = draft.slots.get(Slot.CCCD_BACK, SlotState())
-        if back.status is not SlotStatus.EMPTY:
-            return _spare(draft, event, ctx)
-        slot = Slot.CCCD_BACK
-    before = (Reply("cccd.photo_checking"),) if slot is Slot.CCCD_FRONT else ()
-    return _upload(draft, event, ctx, slot=slot, before=before)
+    return explain(draft, event, ctx)
 
 
 def _name(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -306,11 +221,11 @@ def _name(draft: Draft, event: Event, ctx: Context) -> Transition:
         case Text(text=text):
             name = nfc(text)
             if not (2 <= len(name) <= 100 and _NAME.match(name)):
-                return _with(draft, ctx, Reply("name.invalid"))
+                return ask(draft, ctx, Reply("name.invalid"))
             return advance(replace(draft, holder_name=name), ctx)
         case Upload():
-            return _id_photo(draft, event, ctx)
-    return _explain(draft, event, ctx)
+            return id_photo(draft, event, ctx)
+    return explain(draft, event, ctx)
 
 
 def _cccd(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -319,11 +234,11 @@ def _cccd(draft: Draft, event: Event, ctx: Context) -> Transition:
             try:
                 cccd = parse_cccd(text)
             except InvalidCccd as exc:
-                return _with(draft, ctx, Reply(f"cccd.invalid.{exc.problem.value}"))
+                return ask(draft, ctx, Reply(f"cccd.invalid.{exc.problem.value}"))
             return advance(replace(draft, cccd=cccd.number), ctx)
         case Upload():
-            return _id_photo(draft, event, ctx)
-    return _explain(draft, event, ctx)
+            return id_photo(draft, event, ctx)
+    return explain(draft, event, ctx)
 
 
 def _qr_confirm(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -337,7 +252,7 @@ def _qr_confirm(draft: Draft, event: Event, ctx: Context) -> Transition:
             return advance(
                 replace(draft, qr_name=None, qr_cccd=None, holder_name=None, cccd=None), ctx
             )
-    return _explain(draft, event, ctx)
+    return explain(draft, event, ctx)
 
 
 def _phone(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -345,14 +260,14 @@ def _phone(draft: Draft, event: Event, ctx: Context) -> Transition:
         case ContactShared(phone=phone):
             digits = re.sub(r"[^\d+]", "", phone)
             return advance(replace(draft, phone=digits), ctx)
-        case Text(text=text) if _answer_is(text, "phone.skip"):
+        case Text(text=text) if answer_is(text, "phone.skip"):
             return advance(replace(draft, phone=""), ctx)
         case Text(text=text):
             digits = re.sub(r"[\s.()-]", "", text)
             if _PHONE.match(digits):
                 return advance(replace(draft, phone=digits), ctx)
-            return _with(draft, ctx, Reply("phone.invalid"))
-    return _explain(draft, event, ctx)
+            return ask(draft, ctx, Reply("phone.invalid"))
+    return explain(draft, event, ctx)
 
 
 def _with_status(draft: Draft, status: CertificateStatus) -> tuple[Draft, tuple[Effect, ...]]:
@@ -371,10 +286,10 @@ def _with_status(draft: Draft, status: CertificateStatus) -> tuple[Draft, tuple[
 def _cert_status(draft: Draft, event: Event, ctx: Context) -> Transition:
     if isinstance(event, Text):
         for status, key in CERT_STATUS_KEYS.items():
-            if _answer_is(event.text, key):
+            if answer_is(event.text, key):
                 updated, dropped = _with_status(draft, status)
                 return advance(updated, ctx, effects=dropped)
-    return _explain(draft, event, ctx)
+    return explain(draft, event, ctx)
 
 
 def _serial(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -382,15 +297,15 @@ def _serial(draft: Draft, event: Event, ctx: Context) -> Transition:
         serial = re.sub(r"\s+", " ", nfc(event.text).upper())
         if _SERIAL.match(serial):
             return advance(replace(draft, serial=serial), ctx)
-        return _with(draft, ctx, Reply("serial.invalid"))
-    return _explain(draft, event, ctx)
+        return ask(draft, ctx, Reply("serial.invalid"))
+    return explain(draft, event, ctx)
 
 
 def _sheet_or_parcel(event: Event) -> str | None:
     """A typed map sheet or parcel number: the value, "" for "I don't know", None if invalid."""
     if not isinstance(event, Text):
         return None
-    if _answer_is(event.text, "answer.dont_know"):
+    if answer_is(event.text, "answer.dont_know"):
         return ""
     value = nfc(event.text).upper().replace(" ", "")
     return value if _SHEET.match(value) else None
@@ -401,8 +316,8 @@ def _map_sheet(draft: Draft, event: Event, ctx: Context) -> Transition:
     if value is not None:
         return advance(replace(draft, map_sheet=value), ctx)
     if isinstance(event, Text):
-        return _with(draft, ctx, Reply("map_sheet.invalid"))
-    return _explain(draft, event, ctx)
+        return ask(draft, ctx, Reply("map_sheet.invalid"))
+    return explain(draft, event, ctx)
 
 
 def _parcel_no(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -410,71 +325,8 @@ def _parcel_no(draft: Draft, event: Event, ctx: Context) -> Transition:
     if value is not None:
         return advance(replace(draft, parcel_no=value), ctx)
     if isinstance(event, Text):
-        return _with(draft, ctx, Reply("parcel_no.invalid"))
-    return _explain(draft, event, ctx)
-
-
-def _upload(
-    draft: Draft,
-    event: Upload,
-    ctx: Context,
-    *,
-    slot: Slot | None = None,
-    before: tuple[Reply, ...] = (),
-) -> Transition:
-    if event.file_size is not None and event.file_size > MAX_FILE_BYTES:
-        return _with(draft, ctx, Reply("photo.too_big"))
-    if any(state.file_unique_id == event.file_unique_id for state in draft.slots.values()):
-        return _with(draft, ctx, Reply("photo.duplicate"))
-    target = slot or next_open_slot(draft)
-    if target is None:
-        return _spare(draft, event, ctx)
-    previous = draft.slots.get(target)
-    effects: list[Effect] = [AcceptUpload(target.value, event)]
-    if previous is not None and previous.file_unique_id:
-        effects.insert(0, DiscardUpload(previous.file_unique_id))
-    slots = {**draft.slots, target.value: SlotState(SlotStatus.CHECKING, event.file_unique_id)}
-    updated = replace(draft, slots=slots, sealed_for=draft.commune.id if draft.commune else None)
-    if draft.step is not Step.DOCUMENTS:
-        return Transition(updated, before, tuple(effects))
-    # In an album every photo arrives as its own update: only the checklist changes (the
-    # adapter coalesces its edits); the next question follows the verdicts.
-    return Transition(updated, (checklist(updated, ctx.language),), tuple(effects))
-
-
-def _spare(draft: Draft, event: Upload, ctx: Context) -> Transition:
-    """A photo with no slot left for it; an album is answered once, not once per photo."""
-    key = "docs.all_in" if slots_complete(draft) else "docs.spare"
-    if event.media_group_id is None:
-        return _with(draft, ctx, Reply(key))
-    if event.media_group_id == draft.spare_group:
-        return Transition(draft)
-    return Transition(replace(draft, spare_group=event.media_group_id), (Reply(key),))
-
-
-def _documents(draft: Draft, event: Event, ctx: Context) -> Transition:
-    match event:
-        case Upload():
-            return _upload(draft, event, ctx)
-        case Text(text=text) if _answer_is(text, "docs.skip") and next_open_slot(draft):
-            return _documents(draft, replace_press(event, f"skip:{next_open_slot(draft)}"), ctx)
-        case Pressed(data=data) if data.startswith("skip:"):
-            slot = data[5:]
-            rules = {
-                rule.slot.value: rule
-                for rule in slots_for(draft.certificate_status or CertificateStatus.HELD)
-            }
-            rule = rules.get(slot)
-            state = draft.slots.get(slot, SlotState())
-            if rule is not None and not rule.required and state.status is SlotStatus.EMPTY:
-                slots = {**draft.slots, slot: SlotState(SlotStatus.SKIPPED)}
-                return advance(replace(draft, slots=slots), ctx)
-    return _explain(draft, event, ctx)
-
-
-def replace_press(event: Text, data: str) -> Pressed:
-    """A typed button label, treated as the press of that button."""
-    return Pressed(event.actor, event.update_id, data=data, message_id=None, callback_id="")
+        return ask(draft, ctx, Reply("parcel_no.invalid"))
+    return explain(draft, event, ctx)
 
 
 def _review(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -504,8 +356,8 @@ def _review(draft: Draft, event: Event, ctx: Context) -> Transition:
         case Pressed(data="edit:location"):
             return advance(replace(draft, commune=None, village=None, triage=False), ctx)
         case Upload():
-            return _spare(draft, event, ctx)
-    return _explain(draft, event, ctx)
+            return spare(draft, event, ctx)
+    return explain(draft, event, ctx)
 
 
 def _restart_confirm(draft: Draft, event: Event, ctx: Context) -> Transition:
@@ -516,44 +368,7 @@ def _restart_confirm(draft: Draft, event: Event, ctx: Context) -> Transition:
         case Pressed(data="restart:over"):
             fresh = Draft(step=Step.CONSENT)
             return advance(fresh, ctx, Reply("restart.done"), effects=(DiscardDraft(),))
-    return _explain(draft, event, ctx)
-
-
-def _checked(draft: Draft, event: DocumentChecked, ctx: Context) -> Transition:
-    """A verdict arrived for a photo in one of the draft's slots."""
-    state = draft.slots.get(event.slot)
-    if state is None or state.file_unique_id != event.file_unique_id:
-        return Transition(draft)  # the slot was emptied or replaced meanwhile
-    if not event.accepted:
-        slots = {**draft.slots, event.slot: SlotState(SlotStatus.EMPTY, None, event.issues)}
-        updated = replace(draft, slots=slots)
-        retake = Reply(
-            "photo.retake",
-            {
-                "slot_key": f"slot.{event.slot}",
-                "issues_keys": [f"issue.{i}" for i in event.issues],
-            },
-        )
-        if draft.step is Step.DOCUMENTS:
-            return Transition(
-                updated, (checklist(updated, ctx.language), retake, *prompt(updated, ctx)[1:])
-            )
-        return Transition(updated, (retake, *prompt(updated, ctx)))
-    slots = {**draft.slots, event.slot: SlotState(SlotStatus.OK, event.file_unique_id)}
-    updated = replace(draft, slots=slots)
-    if event.qr_cccd and draft.step in (Step.NAME, Step.CCCD) and draft.cccd is None:
-        return advance(replace(updated, qr_name=event.qr_name, qr_cccd=event.qr_cccd), ctx)
-    if draft.step in (Step.NAME, Step.CCCD):
-        if event.slot != Slot.CCCD_FRONT:
-            return Transition(updated)  # the back of the card, from the same album
-        return _with(updated, ctx, Reply("cccd.photo_ok_no_qr"))
-    if draft.step is Step.DOCUMENTS:
-        if slots_complete(updated):
-            return advance(updated, ctx)
-        if any(s.status is SlotStatus.CHECKING for s in updated.slots.values()):
-            return Transition(updated, (checklist(updated, ctx.language),))
-        return _with(updated, ctx)
-    return Transition(updated)
+    return explain(draft, event, ctx)
 
 
 _STEPS = {
@@ -569,7 +384,7 @@ _STEPS = {
     Step.SERIAL: _serial,
     Step.MAP_SHEET: _map_sheet,
     Step.PARCEL_NO: _parcel_no,
-    Step.DOCUMENTS: _documents,
+    Step.DOCUMENTS: documents,
     Step.REVIEW: _review,
     Step.RESTART_CONFIRM: _restart_confirm,
 }
