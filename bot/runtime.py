@@ -3,8 +3,8 @@ started and stopped together.
 
 Order on start: database and services (given), PTB initialise (getMe), handlers, web server,
 then updates (long polling, or `setWebhook`), then commands and workers. On stop (SIGTERM or
-Ctrl-C) the reverse: stop taking updates, let in-flight updates finish (PTB drains its queue),
-stop workers, stop the web server.
+Ctrl-C) the reverse: stop taking updates (polling stops; the webhook answers 503 so Telegram
+keeps them), let in-flight updates finish, stop the web server, then the workers.
 """
 
 from __future__ import annotations
@@ -156,7 +156,10 @@ class Runtime:
         await application.start()
         secret = webhook_secret(self._options.token) if self.webhook_mode else None
         web_app = build_web_app(
-            health=self.health, application=application if secret else None, secret=secret
+            health=self.health,
+            application=application if secret else None,
+            secret=secret,
+            accepting=lambda: not self._stopping.is_set(),
         )
         if self._web_routes is not None:
             self._web_routes(web_app)
@@ -235,10 +238,13 @@ class Runtime:
             )
 
     async def stop(self) -> None:
-        self._stopping.set()
+        self._stopping.set()  # the webhook answers 503 from now on: Telegram keeps the updates
         application = self.application
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()  # waits for webhook requests being handled
+            self._runner = None
         if application.running:
             await application.stop()  # drains the update queue: in-flight updates finish
         for task in self._tasks:
@@ -248,8 +254,6 @@ class Runtime:
             await self.replies.flush()
         if self._executor is not None:
             self._executor.shutdown(wait=True)
-        if self._runner is not None:
-            await self._runner.cleanup()
         await application.shutdown()
         log.info("bot stopped")
 

@@ -1,8 +1,9 @@
 """The web server: the Telegram webhook endpoint and `/healthz` (the console joins later).
 
 Webhook requests must carry Telegram's `X-Telegram-Bot-Api-Secret-Token`; a missing or wrong one
-gets 403, a body that is not a JSON object 400, an oversized body 413. Refusals are logged
-without the request's content. Accepted updates go to PTB's update queue.
+gets 403, a body that is not a JSON object 400, an oversized body 413, and while the process
+stops 503 (Telegram retries later). Refusals are logged without the request's content. An
+accepted update is handled (through the per-chat processor) before the 200 is sent.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ def webhook_secret(token: str) -> str:
 
 
 def _webhook_handler(
-    application: Application[Any, Any, Any, Any, Any, Any], secret: str
+    application: Application[Any, Any, Any, Any, Any, Any],
+    secret: str,
+    accepting: Callable[[], bool],
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(_SECRET_HEADER, "")
@@ -60,7 +63,13 @@ def _webhook_handler(
                 "webhook refused", extra={"reason": "malformed", "update_id": data["update_id"]}
             )
             return web.json_response({"ok": False, "error": "malformed update"}, status=400)
-        await application.update_queue.put(update)
+        if not accepting():
+            return web.json_response({"ok": False, "error": "stopping"}, status=503)
+        # Handled before answering: Telegram forgets an update once it gets 200, so a 200 must
+        # mean "committed". A crash before that means no answer, and Telegram sends it again.
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
         return web.json_response({"ok": True})
 
     return receive
@@ -71,6 +80,7 @@ def build_web_app(
     health: HealthCheck,
     application: Application[Any, Any, Any, Any, Any, Any] | None = None,
     secret: str | None = None,
+    accepting: Callable[[], bool] = lambda: True,
 ) -> web.Application:
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
 
@@ -80,5 +90,5 @@ def build_web_app(
 
     app.router.add_get("/healthz", healthz)
     if application is not None and secret is not None:
-        app.router.add_post(WEBHOOK_PATH, _webhook_handler(application, secret))
+        app.router.add_post(WEBHOOK_PATH, _webhook_handler(application, secret, accepting))
     return app

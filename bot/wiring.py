@@ -32,7 +32,7 @@ async def open_deps(settings: Settings, *, create_keys: bool = False) -> AsyncIt
     keyfiles = keyfiles_for(settings)
     if create_keys:
         keyfiles.create_missing()
-    cipher = FieldCipher(keyfiles.keyring())
+    cipher = FieldCipher(keyfiles.keyring(), reload=keyfiles.keyring)
     blind = keyfiles.blind_index()
     database = Database.connect(settings.effective_database_url)
     try:

@@ -16,7 +16,7 @@ import base64
 import binascii
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -134,12 +134,17 @@ def _associated_data(header: bytes, table: str, column: str, row: str | UUID | i
 
 
 class FieldCipher:
-    """Encrypts and decrypts one database field value at a time."""
+    """Encrypts and decrypts one database field value at a time.
 
-    __slots__ = ("_keyring",)
+    `reload`, when given, is asked for the keyring again when a ciphertext names a key id this
+    process does not know yet (another process rotated the keys meanwhile).
+    """
 
-    def __init__(self, keyring: Keyring) -> None:
+    __slots__ = ("_keyring", "_reload")
+
+    def __init__(self, keyring: Keyring, *, reload: Callable[[], Keyring] | None = None) -> None:
         self._keyring = keyring
+        self._reload = reload
 
     def __repr__(self) -> str:
         return f"FieldCipher({self._keyring!r})"
@@ -161,6 +166,11 @@ class FieldCipher:
     def decrypt(self, ciphertext: bytes, *, table: str, column: str, row: str | UUID | int) -> str:
         key_id = self.key_id_of(ciphertext)
         aead = self._keyring.aead(key_id)
+        if aead is None and self._reload is not None:
+            fresh = self._reload()
+            if fresh.aead(key_id) is not None:
+                self._keyring = fresh  # new writes go under the new primary key too
+                aead = fresh.aead(key_id)
         if aead is None:
             raise CryptoError("field")
         header = ciphertext[: _HEADER.size]

@@ -15,11 +15,19 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from handlers.replies import markup_for
 from intake.messages import Language, render
 from intake.outbox import DueMessage, OutboxService
+from intake.workers import idle
 
 __all__ = ["OutboxSender"]
 
@@ -28,6 +36,7 @@ log = logging.getLogger("hoso.outbox")
 
 class OutboxSender:
     HORIZON = 5.0  # seconds of sending planned per pass
+    MAX_ATTEMPTS = 20  # with backoff up to 5 min: hours of Telegram trouble before giving up
 
     def __init__(
         self,
@@ -62,13 +71,7 @@ class OutboxSender:
                 sent = 0
             if sent:
                 continue
-            waiters = [
-                asyncio.ensure_future(self._wake.wait()),
-                asyncio.ensure_future(stop.wait()),
-            ]
-            await asyncio.wait(waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waiters:
-                waiter.cancel()
+            await idle(self._wake, stop, poll)
 
     async def send_due(self, stop: asyncio.Event | None = None) -> int:
         """Send what is due within the next few seconds, interleaving chats; returns the count.
@@ -112,16 +115,19 @@ class OutboxSender:
             await self._outbox.give_up(row.id, "expired")
             return False
         message = row.message
-        language = Language(message.language)
+        try:
+            language = Language(message.language)
+            text = render(language, message.key, message.params)
+            markup = markup_for(language, message.keyboard)
+        except (KeyError, ValueError, IndexError) as exc:  # a row no catalog can render
+            await self._outbox.give_up(row.id, f"unrenderable: {type(exc).__name__}")
+            log.warning("outbox row cannot be rendered", extra={"outbox_id": row.id})
+            return False
         now = time.monotonic()
         self._next_send = now + self._gap
         self._chat_ready[row.chat_id] = now + self._interval(row.chat_id)
         try:
-            await self._bot.send_message(
-                row.chat_id,
-                render(language, message.key, message.params),
-                reply_markup=markup_for(language, message.keyboard),
-            )
+            await self._bot.send_message(row.chat_id, text, reply_markup=markup)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -138,7 +144,10 @@ class OutboxSender:
                 extra={"chat_id": row.chat_id, "error": type(exc).__name__},
             )
             return False
-        except (TimedOut, NetworkError) as exc:
+        except (TimedOut, NetworkError, TelegramError) as exc:  # 5xx, timeouts, the rest
+            if row.attempts >= self.MAX_ATTEMPTS:
+                await self._outbox.give_up(row.id, type(exc).__name__)
+                return False
             backoff = min(300.0, 2.0 ** min(row.attempts, 8))
             await self._outbox.retry_later(row.id, backoff, type(exc).__name__)
             return False

@@ -7,6 +7,7 @@ instead of querying it on every message; a new import shows up within that minut
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict
 
@@ -14,9 +15,11 @@ from sqlalchemy import select
 
 from intake.deps import Deps
 from intake.flow import Directory, Place
-from storage.models import Commune, Province, Village
+from storage.models import Commune, CommuneKey, Province, Village
 
 __all__ = ["DirectoryCache", "load_directory"]
+
+log = logging.getLogger("hoso.directory")
 
 
 async def load_directory(deps: Deps, province_code: str | None) -> Directory:
@@ -26,15 +29,35 @@ async def load_directory(deps: Deps, province_code: str | None) -> Directory:
             provinces = provinces.where(Province.code == province_code)
         found = list(await session.scalars(provinces.order_by(Province.code)))
         ids = [p.id for p in found]
-        communes = list(
+        # Only communes whose documents can be sealed: an active commune key and the province
+        # escrow key. Others are left out (and logged) rather than taking photos nobody can open.
+        keyed = (
+            select(CommuneKey.id)
+            .where(CommuneKey.commune_id == Commune.id, CommuneKey.retired_at.is_(None))
+            .exists()
+        )
+        escrowed = [p.id for p in found if p.escrow_recipient]
+        every = list(
             await session.scalars(
                 select(Commune).where(Commune.province_id.in_(ids)).order_by(Commune.name)
             )
         )
+        communes = list(
+            await session.scalars(
+                select(Commune)
+                .where(Commune.province_id.in_(escrowed), keyed)
+                .order_by(Commune.name)
+            )
+        )
+        if len(communes) < len(every):
+            log.warning(
+                "communes without keys are not offered to residents",
+                extra={"without_keys": len(every) - len(communes), "with_keys": len(communes)},
+            )
         villages = await session.execute(
             select(Village.id, Village.name, Village.code, Village.commune_id)
             .join(Commune, Commune.id == Village.commune_id)
-            .where(Commune.province_id.in_(ids))
+            .where(Commune.id.in_([c.id for c in communes]))
             .order_by(Village.commune_id, Village.code)
         )
     by_commune: dict[int, list[Place]] = defaultdict(list)

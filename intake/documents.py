@@ -39,6 +39,7 @@ from intake.photos import (
     prepare_document,
 )
 from intake.residents import Outcome, ResidentDesk
+from intake.workers import idle
 from storage.models import Blob, Document, utcnow
 from storage.states import DocumentStatus
 
@@ -133,13 +134,7 @@ class DocumentPipeline:
                 await self.process_pending()
             except Exception:
                 log.exception("document pass failed")
-            waiters = [
-                asyncio.ensure_future(self._wake.wait()),
-                asyncio.ensure_future(stop.wait()),
-            ]
-            await asyncio.wait(waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waiters:
-                waiter.cancel()
+            await idle(self._wake, stop, poll)
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
@@ -194,8 +189,19 @@ class DocumentPipeline:
     async def _process_released(self, document: _Claimed) -> None:
         try:
             await self._process(document)
-        except Exception:
+        except Exception as exc:
             log.exception("document failed", extra={"document": str(document.id)})
+            # any failure counts as an attempt: after the last one the resident is told to
+            # send it again, instead of a slot that stays "checking" for ever
+            try:
+                if document.attempts >= MAX_ATTEMPTS:
+                    await self._refuse(document, (UNAVAILABLE,), type(exc).__name__)
+                else:
+                    await self._retry(document, type(exc).__name__)
+            except Exception:
+                log.exception(
+                    "document failure not recorded", extra={"document": str(document.id)}
+                )
         finally:
             self._slots.release()
 
@@ -255,7 +261,8 @@ class DocumentPipeline:
         document: _Claimed,
         update: Callable[[AsyncSession, Document], None],
         verdict: DocumentChecked,
-    ) -> Outcome | None:
+    ) -> tuple[bool, Outcome | None]:
+        """Settle a still-pending document in one transaction; (committed, the chat's outcome)."""
         directory = await self._directory.get()
         for attempt in range(1, 4):
             try:
@@ -265,15 +272,17 @@ class DocumentPipeline:
                         query = query.with_for_update()
                     row = await session.scalar(query)
                     if row is None or row.status is not DocumentStatus.PENDING:
-                        return None  # settled by another worker, or discarded meanwhile
+                        return False, None  # settled elsewhere, or discarded meanwhile
                     update(session, row)
-                    if row.draft_id is None:
-                        return None
-                    return await self._desk.handle_in(session, verdict, directory)
+                    outcome = None
+                    if row.draft_id is not None:
+                        outcome = await self._desk.handle_in(session, verdict, directory)
             except StaleDataError:
                 if attempt == 3:
                     raise
-        return None
+            else:
+                return True, outcome
+        return False, None
 
     def _verdict(
         self,
@@ -309,7 +318,7 @@ class DocumentPipeline:
                 row.content_type = prepared.check.kind.value
                 row.metrics = _metrics(prepared)
 
-        outcome = await self._finish(document, update, self._verdict(document, False, issues))
+        _, outcome = await self._finish(document, update, self._verdict(document, False, issues))
         if outcome is not None:
             self._desk.after_commit(outcome)
             await self._deliver(document.chat_id, outcome)
@@ -317,10 +326,7 @@ class DocumentPipeline:
     async def _store(
         self, document: _Claimed, prepared: PreparedDocument, name: str, size: int, digest: bytes
     ) -> None:
-        stored = False
-
         def update(session: AsyncSession, row: Document) -> None:
-            nonlocal stored
             blob = Blob(id=uuid.uuid4(), name=name, size=size, sha256=digest)
             row.blob_id = blob.id
             row.status = DocumentStatus.STORED
@@ -329,7 +335,6 @@ class DocumentPipeline:
             row.metrics = _metrics(prepared)
             row.issues = {"issues": []}
             row.last_error = None
-            stored = True
             session.add(blob)
 
         qr = prepared.check.qr
@@ -340,9 +345,14 @@ class DocumentPipeline:
             and Slot(document.slot) in QR_SLOTS
             else (None, None)
         )
-        outcome = await self._finish(document, update, self._verdict(document, True, (), reading))
+        stored = False
+        try:
+            verdict = self._verdict(document, True, (), reading)
+            stored, outcome = await self._finish(document, update, verdict)
+        finally:
+            if not stored:  # settled elsewhere, or the transaction failed: no row points here
+                self._deps.blobs.delete(name)
         if not stored:
-            self._deps.blobs.delete(name)  # not ours to keep: the document was settled elsewhere
             return
         if outcome is not None:
             self._desk.after_commit(outcome)

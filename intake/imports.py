@@ -20,16 +20,16 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.deps import Deps
 from intake.text import InvalidCccd, nfc, parse_cccd, search_key
+from storage.db import insert_for
 from storage.models import Commune, Parcel, Province, Target, Village
 from storage.repositories import append_event
 from storage.states import ActorKind
@@ -258,10 +258,6 @@ def _sheet_and_parcel(
     return sheet.upper(), parcel.upper()
 
 
-def _upsert(deps: Deps) -> Callable[[Any], Any]:
-    return postgresql.insert if deps.database.backend == "postgresql" else sqlite.insert
-
-
 async def import_parcels(deps: Deps, data: bytes, *, province_code: str | None) -> ImportResult:
     parsed = read_csv(data, ["commune_code", "map_sheet", "parcel_no"], ["village_code"])
     problems: list[CsvProblem] = []
@@ -293,7 +289,7 @@ async def import_parcels(deps: Deps, data: bytes, *, province_code: str | None) 
             )
         if problems:
             raise ImportRefused(problems)
-        insert = _upsert(deps)
+        insert = insert_for(deps.database.backend)
         for start in range(0, len(values), _BATCH):
             statement = insert(Parcel).values(values[start : start + _BATCH])
             statement = statement.on_conflict_do_update(

@@ -1,4 +1,5 @@
-"""Durable time-based jobs over drafts: one reminder after a day idle, expiry after 30 days.
+"""Durable time-based jobs: one reminder for a draft idle a day, expiry after 30 days, and the
+pruning of old processed update ids.
 
 Both are decided from timestamps in the database (`draft.updated_at`, `draft.reminded_at`), so
 they survive restarts and run the same on every process; the reminder goes through the outbox.
@@ -12,12 +13,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from intake.deps import Deps
 from intake.outbox import OutboxMessage, enqueue
 from intake.submissions import delete_documents
-from storage.models import Citizen, Document, Draft, utcnow
+from storage.models import Citizen, Document, Draft, ProcessedUpdate, utcnow
 
 __all__ = ["DraftJanitor", "JanitorPass"]
 
@@ -38,11 +39,13 @@ class DraftJanitor:
         remind_after: timedelta = timedelta(hours=24),
         expire_after: timedelta = timedelta(days=30),
         batch: int = 200,
+        keep_update_ids: timedelta = timedelta(days=7),
     ) -> None:
         self._deps = deps
         self._remind_after = remind_after
         self._expire_after = expire_after
         self._batch = batch
+        self._keep_update_ids = keep_update_ids
 
     async def run_once(self, now: datetime | None = None) -> JanitorPass:
         now = now or utcnow()
@@ -94,6 +97,12 @@ class DraftJanitor:
                 )
                 draft.reminded_at = now
                 reminded += 1
+            # Telegram redelivers an update for a day at most; a week of ids is plenty
+            await session.execute(
+                delete(ProcessedUpdate).where(
+                    ProcessedUpdate.processed_at < now - self._keep_update_ids
+                )
+            )
         for name in blobs:
             self._deps.blobs.delete(name)
         return JanitorPass(reminded, expired)

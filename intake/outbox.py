@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crypto import CryptoError
 from intake.deps import Deps
 from intake.events import Button, Keyboard, KeyboardKind
 from storage.models import Outbox, utcnow
@@ -92,7 +93,9 @@ class DueMessage:
 class OutboxService:
     """Claiming and settling outbox rows; each call is its own short transaction."""
 
-    LEASE = timedelta(seconds=60)
+    # Longer than any one pass of the sender (its pacing plans 5 s, PTB's limiter may wait out
+    # a 429): a claimed row is not taken by another process while this one is still on it.
+    LEASE = timedelta(seconds=300)
 
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
@@ -108,25 +111,25 @@ class OutboxService:
             )
             if self._deps.database.backend == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            rows = list(await session.scalars(query))
-            for row in rows:
+            due = []
+            for row in await session.scalars(query):
                 row.not_before = now + self.LEASE  # the lease: nobody else takes it meanwhile
                 row.attempts += 1
-            return [
-                DueMessage(
-                    row.id,
-                    row.chat_id,
-                    row.kind,
-                    OutboxMessage.from_json(
-                        self._deps.fields.decrypt(
-                            row.payload_enc, table=_TABLE, column=_COLUMN, row=row.id
-                        )
-                    ),
-                    row.attempts,
-                    row.created_at,
+                try:
+                    text = self._deps.fields.decrypt(
+                        row.payload_enc, table=_TABLE, column=_COLUMN, row=row.id
+                    )
+                    message = OutboxMessage.from_json(text)
+                except (CryptoError, ValueError, KeyError):
+                    # one unreadable row must not hold up every other message
+                    row.status, row.last_error = OutboxStatus.FAILED, "unreadable payload"
+                    continue
+                due.append(
+                    DueMessage(
+                        row.id, row.chat_id, row.kind, message, row.attempts, row.created_at
+                    )
                 )
-                for row in rows
-            ]
+            return due
 
     async def mark_sent(self, row_id: int) -> None:
         async with self._deps.database.sessions.begin() as session:

@@ -13,7 +13,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -22,13 +22,13 @@ from sqlalchemy import select
 from crypto import CryptoError, Identity, open_document
 from intake.deps import Deps
 from intake.keys import UnknownCommune
+from intake.text import VIETNAM
 from storage.blobs import BlobPathError, BlobStore
 from storage.models import Blob, Commune, Document, Submission, Village
 from storage.repositories import append_event, commune_by_code
 from storage.states import ActorKind, DocumentStatus
 
 __all__ = [
-    "VIETNAM_TIME",
     "DocumentEntry",
     "DocumentProblem",
     "IdentityMismatch",
@@ -42,7 +42,6 @@ __all__ = [
     "record_pull",
 ]
 
-VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 _TABLE = "submission"
 
@@ -133,7 +132,7 @@ def _in_scope(commune_id: int, village_id: int | None, since: date | None) -> li
     if village_id is not None:
         conditions.append(Submission.village_id == village_id)
     if since is not None:
-        start = datetime.combine(since, time.min, VIETNAM_TIME)
+        start = datetime.combine(since, time.min, VIETNAM)
         conditions.append(Submission.submitted_at >= start)
     return conditions
 

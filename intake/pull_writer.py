@@ -31,13 +31,13 @@ from typing import Any
 from crypto import Identity
 from intake.deps import Deps
 from intake.pull import (
-    VIETNAM_TIME,
     PulledSubmission,
     PullPlan,
     SubmissionRecord,
     pull_submission,
     record_pull,
 )
+from intake.text import VIETNAM
 
 __all__ = [
     "CSV_COLUMNS",
@@ -141,7 +141,7 @@ def submission_json(pulled: PulledSubmission) -> dict[str, Any]:
         "holder_name": record.holder_name,
         "cccd": record.cccd,
         "phone": record.phone,
-        "submitted_at": record.submitted_at.astimezone(VIETNAM_TIME).isoformat(timespec="seconds"),
+        "submitted_at": record.submitted_at.astimezone(VIETNAM).isoformat(timespec="seconds"),
         "updated_at": _stamp(record),
         "sealed": pulled.sealed,
         "documents": [

@@ -277,13 +277,21 @@ class ResidentDesk:
         """Store the id of a message the flow edits in place (the checklist)."""
         if name != "checklist":
             return
-        async with self._deps.database.sessions.begin() as session:
-            row = await session.scalar(select(DraftRow).where(DraftRow.chat_id == chat_id))
-            if row is None:
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                async with self._deps.database.sessions.begin() as session:
+                    query = select(DraftRow).where(DraftRow.chat_id == chat_id)
+                    row = await session.scalar(query)
+                    if row is None:
+                        return
+                    draft = self._load(row)
+                    if draft.checklist_message_id != message_id:
+                        self._seal(row, replace(draft, checklist_message_id=message_id))
+            except StaleDataError:
+                if attempt == _ATTEMPTS:
+                    raise
+            else:
                 return
-            draft = self._load(row)
-            if draft.checklist_message_id != message_id:
-                self._seal(row, replace(draft, checklist_message_id=message_id))
 
     # --- citizens and their submissions ---------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from intake.deps import Deps
 from intake.flow import Draft
 from intake.outbox import OutboxMessage, enqueue
+from intake.text import VIETNAM
 from storage.models import (
     Blob,
     Citizen,
@@ -44,7 +45,6 @@ __all__ = [
     "withdraw_submission",
 ]
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")  # dates shown to people are Vietnam's
 # No 0/O, 1/I/L: a receipt code is read aloud and copied by hand.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _RECEIPT_LENGTH = 5
@@ -151,7 +151,11 @@ async def create_submission(
     await session.flush()
     await session.execute(
         update(Document)
-        .where(Document.draft_id == draft_id, Document.status == DocumentStatus.STORED)
+        .where(
+            Document.draft_id == draft_id,
+            Document.status == DocumentStatus.STORED,
+            Document.commune_id == commune.id,  # sealed for this commune's keys, never another's
+        )
         .values(submission_id=sid)
     )
     await append_event(

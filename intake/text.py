@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta, timezone
 from enum import StrEnum
 
 __all__ = [
     "CCCD_PROVINCE_CODES",
+    "VIETNAM",
     "Cccd",
     "CccdProblem",
     "InvalidCccd",
@@ -35,6 +36,8 @@ CCCD_PROVINCE_CODES: frozenset[str] = frozenset([
     "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096",
 ])
 # fmt: on
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # dates shown to people are in Vietnam's time
 
 _SPACES = re.compile(r"\s+")
 _CCCD_SEPARATORS = re.compile(r"[\s.\-]")

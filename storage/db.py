@@ -8,6 +8,7 @@ transaction starts with `BEGIN IMMEDIATE`, so two writers queue instead of faili
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -26,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-__all__ = ["Database", "DatabaseUrlError", "sqlite_url"]
+__all__ = ["Database", "DatabaseUrlError", "insert_for", "sqlite_url"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -34,6 +36,11 @@ _SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 class DatabaseUrlError(ValueError):
     """The database URL names no supported backend."""
+
+
+def insert_for(dialect_name: str) -> Callable[[Any], Any]:
+    """The backend's INSERT construct, which has ON CONFLICT (upserts, insert-or-ignore)."""
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
 
 
 def sqlite_url(path: Path) -> str:

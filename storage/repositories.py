@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import insert_for
 from storage.models import (
     AuditHead,
     Base,
@@ -67,9 +67,7 @@ async def commune_recipients(session: AsyncSession, commune_id: int) -> list[str
 
 async def claim_update(session: AsyncSession, bot_id: int, update_id: int) -> bool:
     """Record a Telegram update as handled; False if it was already (a redelivery)."""
-    insert = (
-        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
+    insert = insert_for(session.get_bind().dialect.name)
     result = await session.execute(
         insert(ProcessedUpdate)
         .values(bot_id=bot_id, update_id=update_id, processed_at=utcnow())

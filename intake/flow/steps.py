@@ -59,7 +59,13 @@ MAX_COMMUNE_CHOICES = 8
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’.-][^\W\d_]+)+$")
 _SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9 ./-]{3,19}$")
 _SHEET = re.compile(r"^[0-9A-Z][0-9A-Z./-]{0,15}$")
+_DIGITS = re.compile(r"[0-9]{1,9}")
 _PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
+
+
+def _number(text: str) -> int | None:
+    """A number in callback data; None for anything else (forged data included)."""
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 def _from_link(draft: Draft, payload: str, ctx: Context) -> tuple[Draft, tuple[Reply, ...]]:
@@ -180,8 +186,8 @@ def _commune(draft: Draft, event: Event, ctx: Context) -> Transition:
             if len(found) > MAX_COMMUNE_CHOICES:
                 return ask(replace(draft, candidates=()), ctx, Reply("commune.too_many"))
             return ask(replace(draft, candidates=tuple(found)), ctx)
-        case Pressed(data=data) if data.startswith("c:") and data[2:].isdigit():
-            chosen = next((c for c in draft.candidates if c.id == int(data[2:])), None)
+        case Pressed(data=data) if data.startswith("c:") and _number(data[2:]) is not None:
+            chosen = next((c for c in draft.candidates if c.id == _number(data[2:])), None)
             if chosen is not None:
                 return _choose_commune(draft, chosen, ctx)
     return explain(draft, event, ctx)
@@ -193,10 +199,10 @@ def _village(draft: Draft, event: Event, ctx: Context) -> Transition:
             return advance(replace(draft, triage=True), ctx, Reply("village.triage"))
         case Pressed(data="c:change"):
             return advance(replace(draft, commune=None, village=None, triage=False), ctx)
-        case Pressed(data=data) if data.startswith("vp:") and data[3:].isdigit():
-            return ask(replace(draft, village_page=int(data[3:])), ctx)
-        case Pressed(data=data) if data.startswith("v:") and data[2:].isdigit() and draft.commune:
-            village = ctx.directory.village(draft.commune.id, int(data[2:]))
+        case Pressed(data=data) if data.startswith("vp:") and _number(data[3:]) is not None:
+            return ask(replace(draft, village_page=_number(data[3:]) or 0), ctx)
+        case Pressed(data=data) if data.startswith("v:") and _number(data[2:]) and draft.commune:
+            village = ctx.directory.village(draft.commune.id, _number(data[2:]) or 0)
             if village is not None:
                 return advance(replace(draft, village=village, triage=False), ctx)
         case Text(text=text) if draft.commune is not None:  # typed instead of pressed

@@ -107,3 +107,15 @@ def test_no_key_material_in_repr_str_or_logs(caplog: pytest.LogCaptureFixture) -
     shown = caplog.text + repr(key) + str(keyring) + repr(cipher)
     for form in secret_forms:
         assert form not in shown
+
+
+def test_a_process_learns_keys_rotated_by_another() -> None:
+    old = Keyring.generate()
+    rotated = old.rotated()
+    running = FieldCipher(old, reload=lambda: rotated)
+    written_elsewhere = FieldCipher(rotated).encrypt("Hộ ông An", **WHERE)
+    assert running.decrypt(written_elsewhere, **WHERE) == "Hộ ông An"
+    assert running.key_id_of(running.encrypt("mới", **WHERE)) == rotated.primary_id
+    unknown = FieldCipher(Keyring.generate().rotated().rotated()).encrypt("x", **WHERE)
+    with pytest.raises(CryptoError):
+        running.decrypt(unknown, **WHERE)

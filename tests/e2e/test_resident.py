@@ -14,7 +14,7 @@ from crypto import open_document
 from intake.photos import SlotKind, prepare_document
 from intake.pull import plan_pull
 from intake.pull_writer import PullFolder, pull_into_folder
-from intake.submissions import VIETNAM
+from intake.text import VIETNAM
 from simulator import ChatMessage, UserSession
 from storage.models import Blob, Document, Submission
 from storage.states import DocumentStatus, Route, SubmissionState
