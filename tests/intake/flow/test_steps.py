@@ -738,3 +738,10 @@ def test_changing_commune_after_photos_asks_for_them_again() -> None:
     assert same is not None
     assert same.candidates  # two "Hòa Phú": the resident picks; nothing discarded yet
     assert effects == ()
+
+
+@pytest.mark.parametrize("data", ["c:²", "v:²", "vp:²", "v:١٢", "c:99999999999"])
+def test_numbers_that_are_not_ascii_digits_are_forged(data: str) -> None:
+    draft = at(Step.VILLAGE, candidates=(HOA_PHU,))
+    _, replies, _ = run(draft, press(data))
+    assert replies[0] == "button.expired"
