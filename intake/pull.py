@@ -24,7 +24,7 @@ from intake.deps import Deps
 from intake.keys import UnknownCommune
 from intake.text import VIETNAM
 from storage.blobs import BlobPathError, BlobStore
-from storage.models import Blob, Commune, Document, Submission, Village
+from storage.models import Blob, Commune, CommuneKey, Document, Submission, Village
 from storage.repositories import append_event, commune_by_code
 from storage.states import ActorKind, DocumentStatus
 
@@ -37,6 +37,7 @@ __all__ = [
     "PulledSubmission",
     "SubmissionRecord",
     "UnknownVillage",
+    "check_identity",
     "plan_pull",
     "pull_submission",
     "record_pull",
@@ -279,6 +280,19 @@ def _pull_document(
     except CryptoError:
         return None
     return PulledDocument(entry, opened, hashlib.sha256(opened).hexdigest())
+
+
+async def check_identity(deps: Deps, plan: PullPlan, identity: Identity) -> None:
+    """Refuse, before anything is written, an identity that is none of the commune's keys."""
+    async with deps.database.sessions() as session:
+        known = set(
+            await session.scalars(
+                select(CommuneKey.recipient).where(CommuneKey.commune_id == plan.commune_id)
+            )
+        )
+        commune = await session.get(Commune, plan.commune_id)
+    if identity.recipient not in known:
+        raise IdentityMismatch(plan.commune_code, commune.name if commune else "")
 
 
 async def record_pull(

@@ -34,6 +34,7 @@ from intake.pull import (
     PulledSubmission,
     PullPlan,
     SubmissionRecord,
+    check_identity,
     pull_submission,
     record_pull,
 )
@@ -286,6 +287,8 @@ async def pull_into_folder(
     """Pull every planned submission not yet current in the prepared `folder`, opened with
     `identity` or sealed if it is None; the audit event records what left, even if interrupted."""
     sealed = identity is None
+    if identity is not None:
+        await check_identity(deps, plan, identity)
     receipts: list[str] = []
     skipped = problems = 0
     complete = False

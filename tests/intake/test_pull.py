@@ -274,10 +274,9 @@ async def test_wrong_identity_stops_and_keeps_finished_folders(deps: Deps, tmp_p
     plan = await plan_pull(deps, COMMUNE)
     with pytest.raises(IdentityMismatch, match="does not open commune 24175's documents"):
         await pull_into_folder(deps, plan, prepared(out), create_identity())
-    assert sorted(p.name for p in out.iterdir()) == ["HP-1"]  # whole, and nothing half-written
-    assert saved(out / "HP-1")["documents"][0]["status"] == "pending"
-    [event] = await pull_events(deps)
-    assert (event["count"], event["complete"]) == (1, False)
+    # refused before anything is written: not even fields of a submission without documents
+    assert [p for p in out.iterdir() if not p.name.startswith(".")] == []
+    assert await pull_events(deps) == []
 
 
 async def test_an_interrupted_pull_finishes_the_rest_and_skips_current_folders(
