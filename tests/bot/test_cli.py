@@ -51,7 +51,7 @@ def test_set_up_a_province_end_to_end(env: dict[str, str], tmp_path: Path) -> No
     assert "(0 added, 0 updated)" in run(env, "units", "import", "--province", "66").output
     escrow = run(env, "keys", "create-escrow", "--province", "66")
     assert escrow.exit_code == 0
-    assert "AGE-SECRET-KEY-1" in escrow.output  # the one-time recovery copy
+    assert "AGE-SECRET-KEY-" in escrow.output  # the one-time recovery copy
     commune = run(
         env, "keys", "create-commune", "--commune", "24175", stdin=f"{PASSPHRASE}\n{PASSPHRASE}\n"
     )

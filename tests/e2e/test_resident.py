@@ -58,6 +58,13 @@ def photos() -> dict[str, bytes]:
     }
 
 
+async def agree(resident: UserSession, link: str | None = None) -> None:
+    """Open the bot (from a village poster's link, if given) and accept the privacy notice."""
+    await resident.send_command("start", link)
+    await until(resident, "Bạn có đồng ý")
+    await resident.press("✅ Tôi đồng ý")
+
+
 async def answer_questions(resident: UserSession, *, held: bool = True) -> None:
     await until(resident, "đứng tên ai")
     await resident.press("Tên tôi")
@@ -165,9 +172,7 @@ async def test_deep_link_to_receipt_and_sealed_documents(world: World, tmp_path:
 
 async def test_triage_and_bank_path_with_status_and_withdraw(world: World) -> None:
     resident = world.simulator.add_user("Trần Thị Bình", language_code="vi")
-    await resident.send_command("start")
-    await until(resident, "Bạn có đồng ý")
-    await resident.press("✅ Tôi đồng ý")
+    await agree(resident)
     await until(resident, "xã (phường) nào")
     await resident.send_text("hoa phu")  # typed without accents
     await until(resident, "thôn (buôn", "Xã Hòa Phú")
@@ -207,9 +212,7 @@ async def test_triage_and_bank_path_with_status_and_withdraw(world: World) -> No
 
 async def test_blurry_photo_retaken_then_an_album_of_five(world: World) -> None:
     resident = world.simulator.add_user("Lê Văn Cường", language_code="vi")
-    await resident.send_command("start", "v24175-02")
-    await until(resident, "Bạn có đồng ý")
-    await resident.press("✅ Tôi đồng ý")
+    await agree(resident, "v24175-02")
     await answer_questions(resident)
     blurry = document_photo(5, card=True, blur=6.0)
     await resident.send_document(blurry, "blurry.jpg")
@@ -246,9 +249,7 @@ async def test_blurry_photo_retaken_then_an_album_of_five(world: World) -> None:
 
 async def test_file_over_20_mb_is_refused_politely(world: World) -> None:
     resident = world.simulator.add_user("Phạm Văn Dũng", language_code="vi")
-    await resident.send_command("start", "v24175-03")
-    await until(resident, "Bạn có đồng ý")
-    await resident.press("✅ Tôi đồng ý")
+    await agree(resident, "v24175-03")
     await answer_questions(resident)
     huge = document_photo(6, card=True) + bytes(25 * 1024 * 1024)
     await resident.send_document(huge, "huge.jpg")
@@ -261,9 +262,7 @@ async def test_file_over_20_mb_is_refused_politely(world: World) -> None:
 async def test_two_residents_at_once_in_one_village(world: World) -> None:
     async def one(name: str) -> str:
         resident = world.simulator.add_user(name, language_code="vi")
-        await resident.send_command("start", "v24175-04")
-        await until(resident, "Bạn có đồng ý")
-        await resident.press("✅ Tôi đồng ý")
+        await agree(resident, "v24175-04")
         await answer_questions(resident, held=False)
         files = photos()
         await resident.send_document(files["front"], "a.jpg")
@@ -280,9 +279,7 @@ async def test_two_residents_at_once_in_one_village(world: World) -> None:
 @pytest.mark.parametrize("what", ["sticker", "voice"])
 async def test_things_that_are_not_photos_get_an_explanation(world: World, what: str) -> None:
     resident = world.simulator.add_user("Đỗ Thị Em", language_code="vi")
-    await resident.send_command("start", "v24175-05")
-    await until(resident, "Bạn có đồng ý")
-    await resident.press("✅ Tôi đồng ý")
+    await agree(resident, "v24175-05")
     await until(resident, "đứng tên ai")
     await (resident.send_sticker() if what == "sticker" else resident.send_voice())
     explained = await until(resident, "không dùng được")
@@ -291,9 +288,7 @@ async def test_things_that_are_not_photos_get_an_explanation(world: World, what:
 
 async def test_restart_between_arrival_and_sealing_seals_once(world: World) -> None:
     resident = world.simulator.add_user("Võ Thị Giang", language_code="vi")
-    await resident.send_command("start", "v24175-06")
-    await until(resident, "Bạn có đồng ý")
-    await resident.press("✅ Tôi đồng ý")
+    await agree(resident, "v24175-06")
     await answer_questions(resident)
     # the bot goes down the moment the photo's step has committed, before the pipeline runs
     pipeline = world.runtime.pipeline
@@ -351,9 +346,7 @@ QR_TEXT = "066090012345|245123456|Nguyễn Văn An|01011990|Nam|Thôn 1, Hòa Ph
 
 async def test_cccd_qr_fills_name_and_number(world: World) -> None:
     resident = world.simulator.add_user("Nguyễn Văn An", language_code="vi")
-    await resident.send_command("start", "v24175-07")
-    await until(resident, "Bạn có đồng ý")
-    await resident.press("✅ Tôi đồng ý")
+    await agree(resident, "v24175-07")
     await until(resident, "đứng tên ai")
     await resident.press("Tên tôi")
     await until(resident, "Họ và tên")
