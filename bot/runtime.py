@@ -202,12 +202,17 @@ class Runtime:
 
         def committed(outcome: Outcome) -> None:
             if outcome.new_documents:
-                self.pipeline.kick()
+                self.pipeline.take(outcome.new_documents)
             if outcome.new_outbox:
                 self.outbox.kick()
 
+        lease = timedelta(seconds=options.document_lease_seconds)
         self.desk = ResidentDesk(
-            self._deps, bot_id=bot.id, directory=directory, on_committed=committed
+            self._deps,
+            bot_id=bot.id,
+            directory=directory,
+            on_committed=committed,
+            document_lease=lease,
         )
         self.replies = ReplySender(bot, self.desk.remember_message)
         residents = ResidentHandlers(self.desk, self.replies)
@@ -221,7 +226,7 @@ class Runtime:
             deliver=residents.deliver,
             forget_message=self.replies.delete if options.delete_resident_photos else None,
             executor=self._executor,
-            lease=timedelta(seconds=options.document_lease_seconds),
+            lease=lease,
         )
         janitor = DraftJanitor(self._deps)
         self._workers = [*self._workers, self.pipeline.run, self.outbox.run, janitor.run]

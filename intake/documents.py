@@ -31,6 +31,7 @@ from intake.directory import DirectoryCache
 from intake.events import Actor, DocumentChecked
 from intake.flow.slots import QR_SLOTS, Slot
 from intake.keys import recipients_for_commune
+from intake.pending import PendingDocument
 from intake.photos import (
     DocumentRefused,
     PreparedDocument,
@@ -64,18 +65,6 @@ class FileSource(Protocol):
     """Where uploads come from (Telegram's getFile and download, in `handlers`)."""
 
     async def fetch(self, file_id: str, *, max_bytes: int) -> bytes: ...
-
-
-@dataclass(frozen=True)
-class _Claimed:
-    id: Any
-    slot: str
-    file_id: str
-    file_unique_id: str
-    commune_id: int | None
-    chat_id: int
-    message_id: int
-    attempts: int
 
 
 def _slot_kind(slot: str) -> SlotKind:
@@ -123,10 +112,6 @@ class DocumentPipeline:
         self._recipients: dict[int, tuple[float, CommuneRecipients]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def kick(self) -> None:
-        """New pending documents were committed: look now rather than at the next poll."""
-        self._wake.set()
-
     async def run(self, stop: asyncio.Event, *, poll: float = 2.0) -> None:
         while not stop.is_set():
             self._wake.clear()
@@ -141,12 +126,16 @@ class DocumentPipeline:
     async def process_pending(self, limit: int = 64) -> int:
         """Claim what is due and process it concurrently; returns how many were claimed."""
         claimed = await self._claim(limit)
-        for document in claimed:
-            await self._slots.acquire()
+        self.take(claimed)
+        return len(claimed)
+
+    def take(self, documents: list[PendingDocument]) -> None:
+        """Process documents this process holds the lease of: claimed here, or just accepted by
+        the desk (whose transaction set the lease), which saves a claim transaction per photo."""
+        for document in documents:
             task = asyncio.create_task(self._process_released(document))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return len(claimed)
 
     async def drain(self) -> None:
         """Process until nothing is pending or in flight (for tests and benchmarks)."""
@@ -154,7 +143,7 @@ class DocumentPipeline:
             if self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _claim(self, limit: int) -> list[_Claimed]:
+    async def _claim(self, limit: int) -> list[PendingDocument]:
         now = utcnow()
         async with self._deps.database.sessions.begin() as session:
             query = (
@@ -173,7 +162,7 @@ class DocumentPipeline:
                 row.not_before = now + self._lease
                 row.attempts += 1
             return [
-                _Claimed(
+                PendingDocument(
                     r.id,
                     r.slot,
                     r.telegram_file_id,
@@ -186,7 +175,8 @@ class DocumentPipeline:
                 for r in rows
             ]
 
-    async def _process_released(self, document: _Claimed) -> None:
+    async def _process_released(self, document: PendingDocument) -> None:
+        await self._slots.acquire()
         try:
             await self._process(document)
         except Exception as exc:
@@ -221,7 +211,7 @@ class DocumentPipeline:
             return prepared
         return _Sealed(prepared, seal_document(prepared.data, recipients))
 
-    async def _process(self, document: _Claimed) -> None:
+    async def _process(self, document: PendingDocument) -> None:
         if document.commune_id is None:
             await self._refuse(document, (UNAVAILABLE,), "no commune")
             return
@@ -249,7 +239,7 @@ class DocumentPipeline:
         blob = await loop.run_in_executor(self._executor, self._deps.blobs.write, result.sealed)
         await self._store(document, result.prepared, blob.name, blob.size, blob.sha256)
 
-    async def _retry(self, document: _Claimed, reason: str) -> None:
+    async def _retry(self, document: PendingDocument, reason: str) -> None:
         async with self._deps.database.sessions.begin() as session:
             row = await session.get(Document, document.id)
             if row is not None and row.status is DocumentStatus.PENDING:
@@ -258,7 +248,7 @@ class DocumentPipeline:
 
     async def _finish(
         self,
-        document: _Claimed,
+        document: PendingDocument,
         update: Callable[[AsyncSession, Document], None],
         verdict: DocumentChecked,
     ) -> tuple[bool, Outcome | None]:
@@ -286,7 +276,7 @@ class DocumentPipeline:
 
     def _verdict(
         self,
-        document: _Claimed,
+        document: PendingDocument,
         accepted: bool,
         issues: tuple[str, ...] = (),
         qr: tuple[str | None, str | None] = (None, None),
@@ -305,7 +295,7 @@ class DocumentPipeline:
 
     async def _refuse(
         self,
-        document: _Claimed,
+        document: PendingDocument,
         issues: tuple[str, ...],
         detail: str,
         prepared: PreparedDocument | None = None,
@@ -324,7 +314,12 @@ class DocumentPipeline:
             await self._deliver(document.chat_id, outcome)
 
     async def _store(
-        self, document: _Claimed, prepared: PreparedDocument, name: str, size: int, digest: bytes
+        self,
+        document: PendingDocument,
+        prepared: PreparedDocument,
+        name: str,
+        size: int,
+        digest: bytes,
     ) -> None:
         def update(session: AsyncSession, row: Document) -> None:
             blob = Blob(id=uuid.uuid4(), name=name, size=size, sha256=digest)

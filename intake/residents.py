@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +40,7 @@ from intake.flow import (
     step,
 )
 from intake.messages import Language, language_of
+from intake.pending import PendingDocument
 from intake.submissions import (
     SubmissionView,
     create_submission,
@@ -67,7 +69,7 @@ class Outcome:
     replies: list[Reply] = field(default_factory=list)
     duplicate: bool = False
     blobs_to_delete: list[str] = field(default_factory=list)
-    new_documents: bool = False
+    new_documents: list[PendingDocument] = field(default_factory=list)
     new_outbox: bool = False
 
 
@@ -109,8 +111,10 @@ class ResidentDesk:
         bot_id: int,
         directory: DirectoryCache,
         on_committed: Callable[[Outcome], None] | None = None,
+        document_lease: timedelta = timedelta(seconds=30),
     ) -> None:
         self._deps = deps
+        self._document_lease = document_lease
         self._bot_id = bot_id
         self._directory = directory
         self._on_committed = on_committed
@@ -148,9 +152,8 @@ class ResidentDesk:
         self, session: AsyncSession, event: Event, directory: Directory
     ) -> Outcome:
         """Handle `event` inside the caller's transaction (the pipeline uses this too)."""
-        citizen = await self._citizen(session, event)
+        citizen, row = await self._citizen_and_draft(session, event)
         language = Language(citizen.language)
-        row = await session.scalar(select(DraftRow).where(DraftRow.chat_id == event.actor.chat_id))
         draft = self._load(row) if row is not None else None
         ctx = Context(
             directory=directory,
@@ -228,10 +231,21 @@ class ResidentDesk:
                 outcome.language = language
             case AcceptUpload(slot=slot, upload=upload) if row is not None and draft is not None:
                 await session.flush()
+                pending = PendingDocument(
+                    id=uuid.uuid4(),
+                    slot=slot,
+                    file_id=upload.file_id,
+                    file_unique_id=upload.file_unique_id,
+                    commune_id=draft.commune.id if draft.commune else None,
+                    chat_id=event.actor.chat_id,
+                    message_id=upload.message_id,
+                    attempts=1,
+                )
                 session.add(
                     Document(
+                        id=pending.id,
                         draft_id=row.id,
-                        commune_id=draft.commune.id if draft.commune else None,
+                        commune_id=pending.commune_id,
                         slot=slot,
                         status=DocumentStatus.PENDING,
                         as_file=upload.kind.value == "file",
@@ -241,9 +255,12 @@ class ResidentDesk:
                         media_group_id=upload.media_group_id,
                         chat_id=event.actor.chat_id,
                         message_id=upload.message_id,
+                        # this process takes it at once; after a crash, others after the lease
+                        attempts=1,
+                        not_before=utcnow() + self._document_lease,
                     )
                 )
-                outcome.new_documents = True
+                outcome.new_documents.append(pending)
             case DiscardUpload(file_unique_id=unique) if row is not None:
                 documents = list(
                     await session.scalars(
@@ -295,18 +312,26 @@ class ResidentDesk:
 
     # --- citizens and their submissions ---------------------------------------------------
 
-    async def _citizen(self, session: AsyncSession, event: Event) -> Citizen:
-        citizen = await session.scalar(
-            select(Citizen).where(Citizen.telegram_user_id == event.actor.user_id)
-        )
-        if citizen is None:
-            citizen = Citizen(
-                telegram_user_id=event.actor.user_id,
-                language=language_of(event.actor.language_code).value,
+    async def _citizen_and_draft(
+        self, session: AsyncSession, event: Event
+    ) -> tuple[Citizen, DraftRow | None]:
+        """The resident (created on first contact) and their chat's draft, in one query."""
+        found = (
+            await session.execute(
+                select(Citizen, DraftRow)
+                .outerjoin(DraftRow, DraftRow.chat_id == event.actor.chat_id)
+                .where(Citizen.telegram_user_id == event.actor.user_id)
             )
-            session.add(citizen)
-            await session.flush()
-        return citizen
+        ).first()
+        if found is not None:
+            return found[0], found[1]
+        citizen = Citizen(
+            telegram_user_id=event.actor.user_id,
+            language=language_of(event.actor.language_code).value,
+        )
+        session.add(citizen)
+        await session.flush()
+        return citizen, None
 
     async def _submission_commands(
         self, session: AsyncSession, citizen: Citizen, event: Event, language: Language

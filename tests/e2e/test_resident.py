@@ -292,7 +292,7 @@ async def test_restart_between_arrival_and_sealing_seals_once(world: World) -> N
     await answer_questions(resident)
     # the bot goes down the moment the photo's step has committed, before the pipeline runs
     pipeline = world.runtime.pipeline
-    pipeline.kick = lambda: None  # type: ignore[method-assign]
+    pipeline.take = lambda documents: None  # type: ignore[method-assign]
 
     async def not_now(limit: int = 64) -> int:
         return 0
