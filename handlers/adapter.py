@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Document, Message, PhotoSize, Update
 
 from intake.events import (
     Actor,
@@ -46,6 +46,31 @@ def _actor(update: Update) -> Actor | None:
     )
 
 
+def _upload(
+    actor: Actor,
+    update_id: int,
+    message: Message,
+    kind: UploadKind,
+    medium: PhotoSize | Document,
+    *,
+    mime_type: str | None,
+) -> Upload:
+    """A photo (its largest size) or a file sent "as file", as the domain sees it."""
+    return Upload(
+        actor,
+        update_id,
+        kind=kind,
+        file_id=medium.file_id,
+        file_unique_id=medium.file_unique_id,
+        file_size=medium.file_size,
+        message_id=message.message_id,
+        media_group_id=message.media_group_id,
+        mime_type=mime_type,
+        width=medium.width if isinstance(medium, PhotoSize) else None,
+        height=medium.height if isinstance(medium, PhotoSize) else None,
+    )
+
+
 def _from_message(actor: Actor, update_id: int, message: Message) -> Event:
     if message.text is not None:
         text = message.text.strip()
@@ -56,31 +81,13 @@ def _from_message(actor: Actor, update_id: int, message: Message) -> Event:
         return Text(actor, update_id, text=message.text)
     if message.photo:
         largest = message.photo[-1]
-        return Upload(
-            actor,
-            update_id,
-            kind=UploadKind.PHOTO,
-            file_id=largest.file_id,
-            file_unique_id=largest.file_unique_id,
-            file_size=largest.file_size,
-            message_id=message.message_id,
-            media_group_id=message.media_group_id,
-            mime_type="image/jpeg",
-            width=largest.width,
-            height=largest.height,
+        return _upload(
+            actor, update_id, message, UploadKind.PHOTO, largest, mime_type="image/jpeg"
         )
     if message.document is not None:
         document = message.document
-        return Upload(
-            actor,
-            update_id,
-            kind=UploadKind.FILE,
-            file_id=document.file_id,
-            file_unique_id=document.file_unique_id,
-            file_size=document.file_size,
-            message_id=message.message_id,
-            media_group_id=message.media_group_id,
-            mime_type=document.mime_type,
+        return _upload(
+            actor, update_id, message, UploadKind.FILE, document, mime_type=document.mime_type
         )
     if message.contact is not None:
         return ContactShared(

@@ -10,6 +10,7 @@ again with a short explanation.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from intake.events import (
@@ -317,22 +318,30 @@ def _sheet_or_parcel(event: Event) -> str | None:
     return value if _SHEET.match(value) else None
 
 
-def _map_sheet(draft: Draft, event: Event, ctx: Context) -> Transition:
+def _number_answer(
+    draft: Draft, event: Event, ctx: Context, field: Callable[[str], Draft], invalid: str
+) -> Transition:
+    """The map sheet or parcel question: a number, "I don't know", or ask again."""
     value = _sheet_or_parcel(event)
     if value is not None:
-        return advance(replace(draft, map_sheet=value), ctx)
+        return advance(field(value), ctx)
     if isinstance(event, Text):
-        return ask(draft, ctx, Reply("map_sheet.invalid"))
+        return ask(draft, ctx, Reply(invalid))
     return explain(draft, event, ctx)
+
+
+def _map_sheet(draft: Draft, event: Event, ctx: Context) -> Transition:
+    def answered(value: str) -> Draft:
+        return replace(draft, map_sheet=value)
+
+    return _number_answer(draft, event, ctx, answered, "map_sheet.invalid")
 
 
 def _parcel_no(draft: Draft, event: Event, ctx: Context) -> Transition:
-    value = _sheet_or_parcel(event)
-    if value is not None:
-        return advance(replace(draft, parcel_no=value), ctx)
-    if isinstance(event, Text):
-        return ask(draft, ctx, Reply("parcel_no.invalid"))
-    return explain(draft, event, ctx)
+    def answered(value: str) -> Draft:
+        return replace(draft, parcel_no=value)
+
+    return _number_answer(draft, event, ctx, answered, "parcel_no.invalid")
 
 
 def _review(draft: Draft, event: Event, ctx: Context) -> Transition:
