@@ -51,6 +51,18 @@ class Settings(BaseSettings):
         default=True, description="pace outgoing messages at Telegram's limits (off: benchmarks)"
     )
     retention_days: int = Field(default=90, ge=1, le=3650)
+    report_hour: int = Field(
+        default=17, ge=0, le=23, description="hour (Vietnam time) of the officers' daily report"
+    )
+    digest_hour: int = Field(
+        default=18, ge=0, le=23, description="hour (Vietnam time) of the chiefs' daily digest"
+    )
+    outbox_give_up_hours: float = Field(
+        default=24.0, gt=0, le=24 * 14, description="a notification not sent by then fails"
+    )
+    bot_username: str | None = Field(
+        default=None, description="the bot's @username, for invitation links made by the CLI"
+    )
     delete_resident_photos: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "text"] = "json"

@@ -30,9 +30,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.processor import ChatOrderedProcessor
 from bot.web import WEBHOOK_PATH, build_web_app, webhook_secret
 from handlers.files import TelegramFiles
+from handlers.menus import StaffMenus
 from handlers.outbox import OutboxSender
 from handlers.replies import ReplySender
 from handlers.resident import ResidentHandlers
+from intake.daily import DailyJobs
 from intake.deps import Deps
 from intake.directory import DirectoryCache
 from intake.documents import DocumentPipeline
@@ -40,6 +42,8 @@ from intake.janitor import DraftJanitor
 from intake.messages import Language, language_of, render
 from intake.outbox import OutboxService
 from intake.residents import Outcome, ResidentDesk
+from intake.staff import StaffRoster
+from intake.staffdesk import StaffDesk
 
 __all__ = ["BotOptions", "Runtime", "Worker"]
 
@@ -62,6 +66,11 @@ class BotOptions:
     delete_resident_photos: bool = True
     document_lease_seconds: float = 30.0
     rate_limit: bool = True  # PTB's limiter at Telegram's ~30 messages/s (off: benchmarks)
+    report_hour: int = 17  # Vietnam time: the officers' daily report
+    digest_hour: int = 18  # Vietnam time: the chiefs' daily digest
+    outbox_give_up_hours: float = 24.0
+    # Tests run the simulator's clock faster; the outbox paces by the same factor.
+    time_scale: float = 1.0
 
 
 def _update_kind(update: object) -> str:
@@ -193,18 +202,35 @@ class Runtime:
         bot = self.application.bot
         options = self._options
         directory = DirectoryCache(self._deps, options.province)
+        give_up = timedelta(hours=options.outbox_give_up_hours)
         if options.rate_limit:
-            self.outbox = OutboxSender(bot, OutboxService(self._deps))
+            scale = options.time_scale
+            self.outbox = OutboxSender(
+                bot,
+                OutboxService(self._deps),
+                overall_rate=25.0 * scale,
+                chat_interval=1.05 / scale,
+                group_interval=3.1 / scale,
+                give_up_after=give_up,
+            )
         else:  # capacity benchmarks against a simulator without flood limits
             self.outbox = OutboxSender(
-                bot, OutboxService(self._deps), overall_rate=1000.0, chat_interval=0.0
+                bot,
+                OutboxService(self._deps),
+                overall_rate=1000.0,
+                chat_interval=0.0,
+                give_up_after=give_up,
             )
+        self.menus = StaffMenus(bot, self._deps)
+        self.roster = StaffRoster(self._deps)
 
         def committed(outcome: Outcome) -> None:
             if outcome.new_documents:
                 self.pipeline.take(outcome.new_documents)
             if outcome.new_outbox:
                 self.outbox.kick()
+            if outcome.staff_changed:
+                self.menus.kick()
 
         lease = timedelta(seconds=options.document_lease_seconds)
         self.desk = ResidentDesk(
@@ -215,7 +241,14 @@ class Runtime:
             document_lease=lease,
         )
         self.replies = ReplySender(bot, self.desk.remember_message)
-        residents = ResidentHandlers(self.desk, self.replies)
+        self.staff_desk = StaffDesk(
+            self._deps,
+            bot_id=bot.id,
+            bot_username=bot.username,
+            residents=self.desk,
+            roster=self.roster,
+        )
+        residents = ResidentHandlers(self.desk, self.replies, self.staff_desk, committed)
         residents.register(self.application)
         self._executor = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
         self.pipeline = DocumentPipeline(
@@ -229,7 +262,20 @@ class Runtime:
             lease=lease,
         )
         janitor = DraftJanitor(self._deps)
-        self._workers = [*self._workers, self.pipeline.run, self.outbox.run, janitor.run]
+        self.daily = DailyJobs(
+            self._deps,
+            report_hour=options.report_hour,
+            digest_hour=options.digest_hour,
+            on_enqueued=self.outbox.kick,
+        )
+        self._workers = [
+            *self._workers,
+            self.pipeline.run,
+            self.outbox.run,
+            janitor.run,
+            self.menus.run,
+            self.daily.run,
+        ]
 
     async def _set_commands(self) -> None:
         for language in Language:

@@ -127,7 +127,12 @@ class OutboxSender:
         self._next_send = now + self._gap
         self._chat_ready[row.chat_id] = now + self._interval(row.chat_id)
         try:
-            await self._bot.send_message(row.chat_id, text, reply_markup=markup)
+            if message.photo is not None:
+                await self._bot.send_photo(
+                    row.chat_id, message.photo, caption=text[:1024], reply_markup=markup
+                )
+            else:
+                await self._bot.send_message(row.chat_id, text, reply_markup=markup)
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

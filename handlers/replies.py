@@ -61,11 +61,16 @@ def markup_for(language: Language, keyboard: Keyboard | None) -> Markup | None:
 
 
 def _joinable(reply: Reply) -> bool:
-    return reply.keyboard is None and reply.edit_message_id is None and reply.remember_as is None
+    return (
+        reply.keyboard is None
+        and reply.edit_message_id is None
+        and reply.remember_as is None
+        and reply.photo is None
+    )
 
 
 def _joinable_into(reply: Reply) -> bool:
-    return reply.edit_message_id is None and reply.remember_as is None
+    return reply.edit_message_id is None and reply.remember_as is None and reply.photo is None
 
 
 class ReplySender:
@@ -94,7 +99,12 @@ class ReplySender:
                 inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
                 self._schedule_edit(chat_id, reply.edit_message_id, text, inline)
                 continue
-            message = await self._bot.send_message(chat_id, text, reply_markup=markup)
+            if reply.photo is not None:
+                message = await self._bot.send_photo(
+                    chat_id, reply.photo, caption=text[:1024], reply_markup=markup
+                )
+            else:
+                message = await self._bot.send_message(chat_id, text, reply_markup=markup)
             if reply.remember_as is not None:
                 await self._remember(chat_id, reply.remember_as, message.message_id)
 

@@ -1,8 +1,10 @@
-"""PTB callbacks for residents' private chats: build an event, call the desk, send replies."""
+"""PTB callbacks for private chats: build an event, hand it to the staff desk (invites, staff
+commands and buttons, a staff member's note) or the resident desk, send the replies."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -13,6 +15,7 @@ from handlers.adapter import event_from_update
 from handlers.replies import ReplySender
 from intake.events import Pressed
 from intake.residents import Outcome, ResidentDesk
+from intake.staffdesk import StaffDesk
 
 __all__ = ["ResidentHandlers"]
 
@@ -20,9 +23,17 @@ __all__ = ["ResidentHandlers"]
 class ResidentHandlers:
     """The resident side of the bot; one instance, built with its desk at start-up."""
 
-    def __init__(self, desk: ResidentDesk, sender: ReplySender) -> None:
+    def __init__(
+        self,
+        desk: ResidentDesk,
+        sender: ReplySender,
+        staff: StaffDesk | None = None,
+        on_staff_outcome: Callable[[Outcome], None] | None = None,
+    ) -> None:
         self._desk = desk
         self._sender = sender
+        self._staff = staff
+        self._on_staff_outcome = on_staff_outcome
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         private = filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED
@@ -40,7 +51,13 @@ class ResidentHandlers:
             # answered first, so the button stops spinning at once; a stale query is no matter
             with contextlib.suppress(BadRequest):
                 await update.callback_query.answer()
-        outcome = await self._desk.handle(event)
+        outcome = None
+        if self._staff is not None and await self._staff.wants(event):
+            outcome = await self._staff.handle(event)
+            if outcome is not None and self._on_staff_outcome is not None:
+                self._on_staff_outcome(outcome)
+        if outcome is None:
+            outcome = await self._desk.handle(event)
         if outcome.duplicate:
             return
         await self.deliver(event.actor.chat_id, outcome)

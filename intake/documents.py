@@ -267,6 +267,8 @@ class DocumentPipeline:
                     outcome = None
                     if row.draft_id is not None:
                         outcome = await self._desk.handle_in(session, verdict, directory)
+                    elif row.submission_id is not None:  # asked for by "needs info"
+                        outcome = await self._desk.followup_verdict(session, row, verdict)
             except StaleDataError:
                 if attempt == 3:
                     raise

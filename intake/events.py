@@ -154,3 +154,4 @@ class Reply:
     keyboard: Keyboard | None = None
     edit_message_id: int | None = None
     remember_as: str | None = None  # report the shown message's id back (e.g. "checklist")
+    photo: bytes | None = field(default=None, repr=False)  # sent as a photo, the text its caption

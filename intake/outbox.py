@@ -1,5 +1,7 @@
 """The outbox: messages that must reach someone, written in the transaction that causes them.
 
+Rows of one chat are sent strictly in order: a claim takes only each chat's oldest unsent row.
+
 A row holds the message as catalog key, parameters, language and buttons (encrypted: it may name
 people). The sender (in `handlers`) claims due rows, sends them within Telegram's limits and
 marks them sent; a claim is a lease, so a crashed sender's rows are taken up again later.
@@ -7,12 +9,13 @@ marks them sent; a claim is a lease, so a crashed sender's rows are taken up aga
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crypto import CryptoError
@@ -32,6 +35,7 @@ class OutboxMessage:
     language: str
     params: dict[str, Any] = field(default_factory=dict)
     keyboard: Keyboard | None = None
+    photo: bytes | None = field(default=None, repr=False)  # sent as a photo, text as caption
 
     def to_json(self) -> str:
         keyboard = None
@@ -39,7 +43,15 @@ class OutboxMessage:
             keyboard = {
                 "kind": self.keyboard.kind.value,
                 "rows": [
-                    [{"text_key": b.text_key, "data": b.data, "literal": b.literal} for b in row]
+                    [
+                        {
+                            "text_key": b.text_key,
+                            "data": b.data,
+                            "literal": b.literal,
+                            "params": dict(b.params),
+                        }
+                        for b in row
+                    ]
                     for row in self.keyboard.rows
                 ],
             }
@@ -49,6 +61,7 @@ class OutboxMessage:
                 "language": self.language,
                 "params": self.params,
                 "keyboard": keyboard,
+                "photo": base64.b64encode(self.photo).decode() if self.photo else None,
             },
             ensure_ascii=False,
         )
@@ -61,11 +74,17 @@ class OutboxMessage:
             keyboard = Keyboard(
                 KeyboardKind(data["keyboard"]["kind"]),
                 tuple(
-                    tuple(Button(b["text_key"], b["data"], literal=b["literal"]) for b in row)
+                    tuple(
+                        Button(
+                            b["text_key"], b["data"], b.get("params") or {}, literal=b["literal"]
+                        )
+                        for b in row
+                    )
                     for row in data["keyboard"]["rows"]
                 ),
             )
-        return cls(data["key"], data["language"], data.get("params", {}), keyboard)
+        photo = base64.b64decode(data["photo"]) if data.get("photo") else None
+        return cls(data["key"], data["language"], data.get("params", {}), keyboard, photo)
 
 
 async def enqueue(
@@ -103,9 +122,17 @@ class OutboxService:
     async def claim_due(self, limit: int = 100) -> list[DueMessage]:
         now = utcnow()
         async with self._deps.database.sessions.begin() as session:
+            # Only the oldest unsent row of each chat: a chat's messages go out in the order
+            # they were written, even when a later one is due before an earlier (paced, retried
+            # or held by another process's lease).
+            first_of_chat = (
+                select(func.min(Outbox.id))
+                .where(Outbox.status == OutboxStatus.PENDING)
+                .group_by(Outbox.chat_id)
+            )
             query = (
                 select(Outbox)
-                .where(Outbox.status == OutboxStatus.PENDING, Outbox.not_before <= now)
+                .where(Outbox.id.in_(first_of_chat), Outbox.not_before <= now)
                 .order_by(Outbox.id)
                 .limit(limit)
             )

@@ -22,7 +22,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intake.deps import Deps
 from intake.directory import DirectoryCache
-from intake.events import Button, Command, Event, Keyboard, KeyboardKind, Pressed, Reply
+from intake.events import (
+    Button,
+    Command,
+    DocumentChecked,
+    Event,
+    Keyboard,
+    KeyboardKind,
+    Pressed,
+    Reply,
+    Upload,
+)
 from intake.flow import (
     CONSENT_VERSION,
     AcceptUpload,
@@ -32,13 +42,17 @@ from intake.flow import (
     DiscardUpload,
     Draft,
     Effect,
+    Place,
     RecordConsent,
+    RecordConsentInPerson,
     SetLanguage,
     SubmitDraft,
     Transition,
+    assisted_draft,
     prompt,
     step,
 )
+from intake.followup import followup_verdict, open_followup, take_followup_upload
 from intake.messages import Language, language_of
 from intake.pending import PendingDocument
 from intake.submissions import (
@@ -71,6 +85,7 @@ class Outcome:
     blobs_to_delete: list[str] = field(default_factory=list)
     new_documents: list[PendingDocument] = field(default_factory=list)
     new_outbox: bool = False
+    staff_changed: bool = False  # someone joined or left the staff: menus and the roster
 
 
 def _status_replies(views: list[SubmissionView]) -> list[Reply]:
@@ -160,7 +175,9 @@ class ResidentDesk:
             language=language,
             consented=citizen.consent_version == CONSENT_VERSION,
         )
-        special = await self._submission_commands(session, citizen, event, language)
+        special = await self._followup(session, citizen, event, language)
+        if special is None:
+            special = await self._submission_commands(session, citizen, event, language)
         if special is not None:
             if draft is not None:  # then the question the resident was answering, again
                 special.replies.extend(prompt(draft, ctx))
@@ -225,6 +242,15 @@ class ResidentDesk:
                     actor_id=str(citizen.id),
                     action="consent_given",
                     data={"version": version},
+                )
+            case RecordConsentInPerson(version=version, staff_id=staff_id):
+                await append_event(
+                    session,
+                    actor_kind=ActorKind.STAFF,
+                    actor_id=str(staff_id),
+                    action="consent_in_person",
+                    commune_id=draft.commune.id if draft and draft.commune else None,
+                    data={"version": version, "chat_id": event.actor.chat_id},
                 )
             case SetLanguage(language=language):
                 citizen.language = language.value
@@ -309,6 +335,61 @@ class ResidentDesk:
                     raise
             else:
                 return
+
+    # --- assisted submissions and follow-up uploads ----------------------------------------
+
+    async def start_assisted(
+        self, session: AsyncSession, event: Event, staff_id: int, commune: Place, village: Place
+    ) -> Outcome:
+        """A staff member starts a submission for a household in person (policy checked)."""
+        citizen, row = await self._citizen_and_draft(session, event)
+        language = Language(citizen.language)
+        if row is not None:
+            return Outcome(language, [Reply("assist.finish_first")])
+        directory = await self._directory.get()
+        ctx = Context(directory=directory, language=language, consented=True)
+        draft = assisted_draft(staff_id, commune, village)
+        transition = Transition(draft, (Reply("assist.started"), *prompt(draft, ctx)))
+        outcome = Outcome(language, list(transition.replies))
+        await self._save(_Scope(session, citizen, event, outcome), None, transition)
+        return outcome
+
+    async def _followup(
+        self, session: AsyncSession, citizen: Citizen, event: Event, language: Language
+    ) -> Outcome | None:
+        match event:
+            case Pressed(data=data) if data.startswith("up:"):
+                return Outcome(language, await open_followup(session, citizen, data))
+            case Command(name="cancel") if citizen.followup_submission_id is not None:
+                citizen.followup_submission_id = citizen.followup_slot = None
+                return Outcome(language, [Reply("followup.cancelled")])
+            case Upload() if citizen.followup_submission_id is not None:
+                result = await take_followup_upload(
+                    session, citizen, event, lease=self._document_lease
+                )
+                if result is None:
+                    return None
+                outcome = Outcome(language, result.replies)
+                if result.document is not None:
+                    outcome.new_documents.append(result.document)
+                return outcome
+        return None
+
+    async def followup_verdict(
+        self, session: AsyncSession, row: Document, verdict: DocumentChecked
+    ) -> Outcome | None:
+        """The pipeline's verdict on a document sent for "needs info" (in its transaction)."""
+        citizen = await session.scalar(
+            select(Citizen).where(Citizen.telegram_user_id == verdict.actor.user_id)
+        )
+        result = await followup_verdict(session, self._deps, row, verdict)
+        language = Language(citizen.language) if citizen else Language.VI
+        return Outcome(
+            language,
+            result.replies,
+            blobs_to_delete=result.blobs_to_delete,
+            new_outbox=result.new_outbox,
+        )
 
     # --- citizens and their submissions ---------------------------------------------------
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.deps import Deps
 from intake.flow import Draft
+from intake.flow.slots import slots_for
+from intake.notify import notify_new_submission
 from intake.outbox import OutboxMessage, enqueue
 from intake.text import VIETNAM
 from storage.models import (
@@ -31,7 +35,7 @@ from storage.models import (
     utcnow,
 )
 from storage.repositories import append_event
-from storage.states import ActorKind, DocumentStatus, Route, SubmissionState
+from storage.states import ActorKind, CertificateStatus, DocumentStatus, Route, SubmissionState
 
 __all__ = [
     "RECEIPT_ALPHABET",
@@ -96,6 +100,27 @@ async def _target_village(
     )
 
 
+LOW_RESOLUTION_PX = 800  # a photo whose short side is smaller is hard to read
+
+
+def quality_flags(draft: Draft, documents: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """What staff should know at a glance: required slots missing, and warnings."""
+    stored = {slot for slot, _ in documents}
+    status = draft.certificate_status or CertificateStatus.HELD
+    missing = [
+        r.slot.value for r in slots_for(status) if r.required and r.slot.value not in stored
+    ]
+    flags = []
+    if any(
+        min(metrics.get("width") or 10**6, metrics.get("height") or 10**6) < LOW_RESOLUTION_PX
+        for _, metrics in documents
+    ):
+        flags.append("low_resolution")
+    if not draft.phone:
+        flags.append("no_phone")
+    return {"missing": missing, "flags": flags}
+
+
 async def create_submission(
     session: AsyncSession,
     deps: Deps,
@@ -144,6 +169,7 @@ async def create_submission(
         certificate_serial_enc=seal("certificate_serial_enc", draft.serial),
         map_sheet=draft.map_sheet or None,
         parcel_no=draft.parcel_no or None,
+        assisted_by_staff_id=draft.assisted_by,
         submitted_at=now,
         updated_at=now,
     )
@@ -158,6 +184,15 @@ async def create_submission(
         )
         .values(submission_id=sid)
     )
+    documents = (
+        await session.execute(
+            select(Document.slot, Document.metrics).where(
+                Document.submission_id == sid, Document.status == DocumentStatus.STORED
+            )
+        )
+    ).all()
+    submission.quality_flags = quality_flags(draft, documents)
+    submission.complete = not submission.quality_flags["missing"]
     await append_event(
         session,
         actor_kind=ActorKind.RESIDENT,
@@ -165,9 +200,14 @@ async def create_submission(
         action="submitted",
         commune_id=commune.id,
         submission_id=sid,
-        data={"route": route.value, "village_id": village_id},
+        data={
+            "route": route.value,
+            "village_id": village_id,
+            "assisted_by": draft.assisted_by,
+        },
     )
     village = await session.get(Village, village_id) if village_id else None
+    await notify_new_submission(session, deps, submission, village.name if village else None)
     await enqueue(
         session,
         deps,

@@ -190,10 +190,16 @@ class Staff(Base):
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(2), default="vi")
     daily_digest: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    # what the next text from this staff member answers (a note for "needs info", a reason)
+    awaiting: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    digest_sent_at: Mapped[datetime | None]  # the last daily digest (chiefs)
+    report_sent_on: Mapped[str | None] = mapped_column(String(10))  # local date (officers)
+    menu_version: Mapped[int] = mapped_column(Integer, default=0)  # command menu set in Telegram
 
 
 class Invite(Base):
@@ -223,6 +229,9 @@ class Citizen(Base):
     consent_version: Mapped[str | None] = mapped_column(String(16))
     consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # an upload the commune asked for ("needs info"): the next photo goes to this slot
+    followup_submission_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # no FK: a cycle
+    followup_slot: Mapped[str | None] = mapped_column(String(24))
 
 
 class Draft(Base):
@@ -264,6 +273,8 @@ class Submission(Base):
     map_sheet: Mapped[str | None] = mapped_column(String(16))
     parcel_no: Mapped[str | None] = mapped_column(String(16))
     quality_flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)  # every required slot in
+    requested_slots: Mapped[list[str]] = mapped_column(JSON, default=list)  # by "needs info"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -347,7 +358,8 @@ class Outbox(Base):
     """A message that must reach someone (receipt, staff notification, review decision)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index(None, "status", "not_before"),)
+    # (status, chat_id, id): the sender takes each chat's oldest unsent row
+    __table_args__ = (Index(None, "status", "not_before"), Index(None, "status", "chat_id", "id"))
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)

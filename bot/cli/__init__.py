@@ -24,8 +24,9 @@ from bot.cli.demo import demo  # noqa: E402
 from bot.cli.keys import keys  # noqa: E402
 from bot.cli.pull import pull  # noqa: E402
 from bot.cli.run import run  # noqa: E402
+from bot.cli.staff import staff  # noqa: E402
 
-for _command in (demo, run, init, status, units, villages, parcels, targets, keys, pull):
+for _command in (demo, run, init, status, units, villages, parcels, targets, keys, pull, staff):
     main.add_command(_command)
 from bot.cli.inspect import inspect_command  # noqa: E402
 

@@ -18,6 +18,7 @@ from crypto import CryptoError, KeyMaterialError
 from intake.imports import ImportRefused
 from intake.keys import EscrowExists, MissingKey, UnknownCommune
 from intake.pull import IdentityMismatch, UnknownVillage
+from intake.staff import StaffSetupError
 from intake.units import UnknownProvince
 from storage.db import DatabaseUrlError
 
@@ -37,6 +38,7 @@ _CLEAR_ERRORS = (
     MissingKey,
     EscrowExists,
     DatabaseUrlError,
+    StaffSetupError,
 )
 
 

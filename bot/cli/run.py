@@ -40,6 +40,9 @@ async def run() -> None:
                 province=settings.province,
                 delete_resident_photos=settings.delete_resident_photos,
                 rate_limit=settings.rate_limit,
+                report_hour=settings.report_hour,
+                digest_hour=settings.digest_hour,
+                outbox_give_up_hours=settings.outbox_give_up_hours,
             ),
         )
         await runtime.run_until_signal()

@@ -6,6 +6,7 @@ from intake.flow.effects import (
     DiscardUpload,
     Effect,
     RecordConsent,
+    RecordConsentInPerson,
     SetLanguage,
     SubmitDraft,
     Transition,
@@ -23,7 +24,7 @@ from intake.flow.model import (
 )
 from intake.flow.prompts import LANGUAGE_KEYBOARD, prompt
 from intake.flow.slots import QR_SLOTS, Slot, SlotRule, slots_for
-from intake.flow.steps import MAX_FILE_BYTES, step
+from intake.flow.steps import MAX_FILE_BYTES, assisted_draft, step
 
 __all__ = [
     "CONSENT_VERSION",
@@ -39,6 +40,7 @@ __all__ = [
     "Effect",
     "Place",
     "RecordConsent",
+    "RecordConsentInPerson",
     "SetLanguage",
     "Slot",
     "SlotRule",
@@ -48,6 +50,7 @@ __all__ = [
     "SubmitDraft",
     "Transition",
     "Whose",
+    "assisted_draft",
     "prompt",
     "slots_for",
     "step",

@@ -14,6 +14,7 @@ __all__ = [
     "DiscardUpload",
     "Effect",
     "RecordConsent",
+    "RecordConsentInPerson",
     "SetLanguage",
     "SubmitDraft",
     "Transition",
@@ -23,6 +24,14 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class RecordConsent:
     version: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordConsentInPerson:
+    """Assisted submission: the household consented in person, as the staff member records."""
+
+    version: str
+    staff_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +66,15 @@ class SubmitDraft:
     draft: Draft
 
 
-Effect = RecordConsent | SetLanguage | AcceptUpload | DiscardUpload | DiscardDraft | SubmitDraft
+Effect = (
+    RecordConsent
+    | RecordConsentInPerson
+    | SetLanguage
+    | AcceptUpload
+    | DiscardUpload
+    | DiscardDraft
+    | SubmitDraft
+)
 
 
 @dataclass(frozen=True)

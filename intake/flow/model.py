@@ -162,6 +162,7 @@ class Draft:
     resume_step: Step | None = None  # where RESTART_CONFIRM returns to
     sealed_for: int | None = None  # the commune the uploaded documents are sealed for
     spare_group: str | None = None  # an album with more photos than slots: told once
+    assisted_by: int | None = None  # the staff member submitting for a household in person
 
     def to_json(self) -> dict[str, Any]:
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
@@ -203,6 +204,7 @@ class Draft:
             resume_step=Step(data["resume_step"]) if data.get("resume_step") else None,
             sealed_for=data.get("sealed_for"),
             spare_group=data.get("spare_group"),
+            assisted_by=data.get("assisted_by"),
         )
 
 

@@ -161,6 +161,17 @@ def prompt(draft: Draft, ctx: Context) -> tuple[Reply, ...]:
     """The question of the draft's current step (asked again after any detour)."""
     language = ctx.language
     match draft.step:
+        case Step.CONSENT if draft.assisted_by is not None:
+            return (
+                Reply(
+                    "assist.consent",
+                    {"village": draft.village.name if draft.village else "—"},
+                    keyboard=_inline(
+                        (Button("assist.consent_yes", data="consent:yes"),),
+                        (Button("assist.consent_no", data="consent:no"),),
+                    ),
+                ),
+            )
         case Step.CONSENT:
             other = "en" if language is Language.VI else "vi"
             return (
@@ -208,6 +219,8 @@ def prompt(draft: Draft, ctx: Context) -> tuple[Reply, ...]:
                     ),
                 ),
             )
+        case Step.PHONE if draft.assisted_by is not None:
+            return (Reply("assist.phone_ask", keyboard=_reply_keyboard((Button("phone.skip"),))),)
         case Step.PHONE:
             return (
                 Reply(

@@ -28,6 +28,7 @@ from intake.flow.effects import (
     DiscardUpload,
     Effect,
     RecordConsent,
+    RecordConsentInPerson,
     SetLanguage,
     SubmitDraft,
     Transition,
@@ -54,7 +55,7 @@ from intake.messages import Language
 from intake.text import InvalidCccd, nfc, parse_cccd
 from storage.states import CertificateStatus
 
-__all__ = ["MAX_FILE_BYTES", "step"]
+__all__ = ["MAX_FILE_BYTES", "assisted_draft", "step"]
 
 MAX_COMMUNE_CHOICES = 8
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’.-][^\W\d_]+)+$")
@@ -67,6 +68,18 @@ _PHONE = re.compile(r"^(?:\+?84|0)\d{9,10}$")
 def _number(text: str) -> int | None:
     """A number in callback data; None for anything else (forged data included)."""
     return int(text) if _DIGITS.fullmatch(text) else None
+
+
+def assisted_draft(staff_id: int, commune: Place | None, village: Place | None) -> Draft:
+    """A chief's (or officer's) submission for a household without a smartphone: the place is
+    theirs, the land is the household's (not the staff member's own), consent is in person."""
+    return Draft(
+        step=Step.CONSENT,
+        commune=commune,
+        village=village,
+        whose=Whose.FAMILY,
+        assisted_by=staff_id,
+    )
 
 
 def _from_link(draft: Draft, payload: str, ctx: Context) -> tuple[Draft, tuple[Reply, ...]]:
@@ -141,6 +154,9 @@ def _global(draft: Draft | None, event: Event, ctx: Context) -> Transition | Non
 
 def _consent(draft: Draft, event: Event, ctx: Context) -> Transition:
     match event:
+        case Pressed(data="consent:yes") if draft.assisted_by is not None:
+            effect = RecordConsentInPerson(CONSENT_VERSION, draft.assisted_by)
+            return advance(draft, ctx, Reply("assist.consent_recorded"), effects=(effect,))
         case Pressed(data="consent:yes"):
             before = []
             if draft.village is not None and draft.commune is not None:
@@ -264,6 +280,10 @@ def _qr_confirm(draft: Draft, event: Event, ctx: Context) -> Transition:
 
 def _phone(draft: Draft, event: Event, ctx: Context) -> Transition:
     match event:
+        case ContactShared(contact_user_id=user) if (
+            draft.assisted_by is not None and user == event.actor.user_id
+        ):
+            return ask(draft, ctx, Reply("assist.phone_not_yours"))
         case ContactShared(phone=phone):
             digits = re.sub(r"[^\d+]", "", phone)
             return advance(replace(draft, phone=digits), ctx)
@@ -382,6 +402,9 @@ def _restart_confirm(draft: Draft, event: Event, ctx: Context) -> Transition:
             return advance(resumed, ctx)
         case Pressed(data="restart:over"):
             fresh = Draft(step=Step.CONSENT)
+            if draft.assisted_by is not None:  # the same village; consent asked again
+                fresh = assisted_draft(draft.assisted_by, draft.commune, draft.village)
+                return ask(fresh, ctx, Reply("restart.done"), effects=(DiscardDraft(),))
             return advance(fresh, ctx, Reply("restart.done"), effects=(DiscardDraft(),))
     return explain(draft, event, ctx)
 

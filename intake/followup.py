@@ -1,0 +1,210 @@
+"""The resident's answer to "needs info": an upload for exactly the slot the officer asked for.
+
+The officer's request reaches the resident with one button per requested slot (`up:<receipt>:
+<slot>`). Pressing it re-checks everything (the submission is the resident's, it still needs
+information, the slot is still requested) and remembers on the citizen row which slot the next
+photo is for. That photo becomes a pending document of the submission itself (not of a draft),
+goes through the same pipeline (checked, stripped, sealed for the submission's commune), and its
+verdict comes back here: a refused photo is explained and the upload stays open; an accepted one
+replaces the slot's earlier document and, once every requested slot is in, the submission goes
+back to review as `resubmitted` and the commune's officers are told.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake.deps import Deps
+from intake.events import DocumentChecked, Reply, Upload
+from intake.flow.uploads import MAX_FILE_BYTES
+from intake.notify import notify_officers, open_button, upload_buttons
+from intake.pending import PendingDocument
+from intake.review import required_slots
+from intake.submissions import delete_documents
+from storage.models import Citizen, Document, Submission, utcnow
+from storage.repositories import append_event
+from storage.states import ActorKind, DocumentStatus, SubmissionState
+
+__all__ = ["FollowupResult", "followup_verdict", "open_followup", "take_followup_upload"]
+
+
+@dataclass
+class FollowupResult:
+    replies: list[Reply] = field(default_factory=list)
+    document: PendingDocument | None = None
+    blobs_to_delete: list[str] = field(default_factory=list)
+    new_outbox: bool = False
+
+
+async def _open_request(
+    session: AsyncSession, citizen: Citizen, submission_id: uuid.UUID | None
+) -> Submission | None:
+    if submission_id is None:
+        return None
+    submission = await session.get(Submission, submission_id)
+    if (
+        submission is None
+        or submission.citizen_id != citizen.id
+        or submission.state is not SubmissionState.NEEDS_INFO
+    ):
+        return None
+    return submission
+
+
+async def open_followup(session: AsyncSession, citizen: Citizen, data: str) -> list[Reply]:
+    """The resident pressed `up:<receipt>:<slot>`."""
+    _, receipt, slot = [*data.split(":", 2), "", ""][:3]
+    submission = await session.scalar(
+        select(Submission).where(
+            Submission.receipt_code == receipt, Submission.citizen_id == citizen.id
+        )
+    )
+    submission = await _open_request(session, citizen, submission.id if submission else None)
+    if submission is None or slot not in (submission.requested_slots or []):
+        return [Reply("button.expired")]
+    citizen.followup_submission_id, citizen.followup_slot = submission.id, slot
+    return [Reply("followup.send", {"slot_key": f"slot.{slot}", "receipt": receipt})]
+
+
+async def take_followup_upload(
+    session: AsyncSession, citizen: Citizen, event: Upload, *, lease: timedelta
+) -> FollowupResult | None:
+    """The photo for an open follow-up; None when none is open (the flow takes the upload)."""
+    submission = await _open_request(session, citizen, citizen.followup_submission_id)
+    slot = citizen.followup_slot
+    if submission is None or slot not in (submission.requested_slots or []):
+        citizen.followup_submission_id = citizen.followup_slot = None
+        return None
+    if event.file_size is not None and event.file_size > MAX_FILE_BYTES:
+        return FollowupResult([Reply("photo.too_big")])
+    pending = PendingDocument(
+        id=uuid.uuid4(),
+        slot=slot,
+        file_id=event.file_id,
+        file_unique_id=event.file_unique_id,
+        commune_id=submission.commune_id,
+        chat_id=event.actor.chat_id,
+        message_id=event.message_id,
+        attempts=1,
+    )
+    session.add(
+        Document(
+            id=pending.id,
+            submission_id=submission.id,
+            commune_id=submission.commune_id,
+            slot=slot,
+            status=DocumentStatus.PENDING,
+            as_file=event.kind.value == "file",
+            telegram_file_id=event.file_id,
+            file_unique_id=event.file_unique_id,
+            file_size=event.file_size,
+            media_group_id=event.media_group_id,
+            chat_id=event.actor.chat_id,
+            message_id=event.message_id,
+            attempts=1,
+            not_before=utcnow() + lease,
+        )
+    )
+    return FollowupResult([Reply("followup.checking", {"slot_key": f"slot.{slot}"})], pending)
+
+
+async def followup_verdict(
+    session: AsyncSession, deps: Deps, row: Document, verdict: DocumentChecked
+) -> FollowupResult:
+    """The pipeline's verdict on a follow-up document (inside the pipeline's transaction)."""
+    result = FollowupResult()
+    submission = await session.get(Submission, row.submission_id)
+    if submission is None:
+        return result
+    slot = row.slot
+    if not verdict.accepted:
+        result.replies.append(
+            Reply(
+                "followup.retake",
+                {
+                    "slot_key": f"slot.{slot}",
+                    "issues_keys": [f"issue.{i}" for i in verdict.issues],
+                },
+            )
+        )
+        return result
+    older = list(
+        await session.scalars(
+            select(Document).where(
+                Document.submission_id == submission.id,
+                Document.slot == slot,
+                Document.id != row.id,
+                Document.status == DocumentStatus.STORED,
+            )
+        )
+    )
+    result.blobs_to_delete += await delete_documents(session, older)
+    requested = [s for s in (submission.requested_slots or []) if s != slot]
+    submission.requested_slots = requested
+    flags = dict(submission.quality_flags or {})
+    missing = [s for s in flags.get("missing", []) if s != slot]
+    flags["missing"] = missing
+    submission.quality_flags = flags
+    stored = set(
+        await session.scalars(
+            select(Document.slot).where(
+                Document.submission_id == submission.id,
+                Document.status.in_((DocumentStatus.STORED, DocumentStatus.PENDING)),
+            )
+        )
+    )
+    submission.complete = set(required_slots(submission)) <= stored
+    submission.updated_at = utcnow()
+    citizen = await session.get(Citizen, submission.citizen_id)
+    if (
+        citizen is not None
+        and citizen.followup_submission_id == submission.id
+        and (citizen.followup_slot == slot or not requested)
+    ):
+        citizen.followup_submission_id = citizen.followup_slot = None
+    await append_event(
+        session,
+        actor_kind=ActorKind.RESIDENT,
+        actor_id=str(submission.citizen_id),
+        action="document_added",
+        commune_id=submission.commune_id,
+        submission_id=submission.id,
+        data={"slot": slot, "replaced": len(older)},
+    )
+    if requested:
+        result.replies.append(
+            Reply(
+                "followup.received_more",
+                {"slot_key": f"slot.{slot}", "slots_keys": [f"slot.{s}" for s in requested]},
+                keyboard=upload_buttons(submission.receipt_code, requested),
+            )
+        )
+        return result
+    if submission.state is SubmissionState.NEEDS_INFO:
+        await append_event(
+            session,
+            actor_kind=ActorKind.RESIDENT,
+            actor_id=str(submission.citizen_id),
+            action="resubmitted",
+            commune_id=submission.commune_id,
+            submission_id=submission.id,
+            data={"from": submission.state.value},
+        )
+        submission.state = SubmissionState.RESUBMITTED
+        await notify_officers(
+            session,
+            deps,
+            submission.commune_id,
+            "notify.officer_resubmitted",
+            {"receipt": submission.receipt_code},
+            keyboard=open_button(submission.receipt_code),
+            kind="officer_resubmitted",
+        )
+        result.new_outbox = True
+    result.replies.append(Reply("followup.all_done", {"receipt": submission.receipt_code}))
+    return result
