@@ -13,12 +13,22 @@ from sqlalchemy import select
 
 from crypto import Identity
 from intake.deps import Deps
-from intake.imports import import_villages
+from intake.imports import import_targets, import_villages
 from intake.keys import create_commune_key, create_escrow_key
+from intake.staff import staff_for_user
 from intake.units import import_province
-from storage.models import Commune, CommuneKey, Province, Village
+from storage.models import Commune, CommuneKey, Province, Staff, Target, Village
+from storage.repositories import append_event
+from storage.states import ActorKind, StaffRole
 
-__all__ = ["DEMO_COMMUNE", "DEMO_PROVINCE", "DemoSetup", "prepare_demo"]
+__all__ = [
+    "DEMO_CHIEF_USER",
+    "DEMO_COMMUNE",
+    "DEMO_OFFICER_USER",
+    "DEMO_PROVINCE",
+    "DemoSetup",
+    "prepare_demo",
+]
 
 DEMO_PROVINCE = "66"  # Đắk Lắk
 DEMO_COMMUNE = "24175"  # Xã Hòa Phú
@@ -35,6 +45,19 @@ DEMO_VILLAGES = (
     "Buôn Kpông",
     "Buôn Ea Bar",
     "Thôn Đoàn Kết",
+)
+# Demo staff (simulated Telegram users of `hoso demo`): the chief of the first village and a
+# commune land officer. Invented people.
+DEMO_CHIEF_USER = 7101
+DEMO_OFFICER_USER = 7201
+# The first village's target list: invented households, so that /progress has names to show.
+DEMO_TARGETS = (
+    ("Nguyễn Văn An", "12", "101"),
+    ("Trần Thị Bình", "12", "102"),
+    ("H'Hen Niê", "12", "103"),
+    ("Phạm Văn Cường", "12", "104"),
+    ("Y Ni Ksor", "13", "7"),
+    ("Lê Thị Dung", "13", "8"),
 )
 
 
@@ -71,4 +94,46 @@ async def prepare_demo(deps: Deps) -> DemoSetup:
     if has_key is None:
         passphrase = "demo-" + secrets.token_urlsafe(12)
         await create_commune_key(deps, DEMO_COMMUNE, passphrase)
+    await _demo_staff(deps, province.id, commune.id, codes[0])
     return DemoSetup(commune.name, codes, passphrase, escrow)
+
+
+async def _demo_staff(deps: Deps, province_id: int, commune_id: int, village_code: str) -> None:
+    """The demo's chief and officer as real staff rows, and the first village's targets (once)."""
+    async with deps.database.sessions.begin() as session:
+        village = await session.scalar(select(Village).where(Village.code == village_code))
+        assert village is not None  # noqa: S101 — imported above
+        for user, role, village_id in (
+            (DEMO_CHIEF_USER, StaffRole.CHIEF, village.id),
+            (DEMO_OFFICER_USER, StaffRole.OFFICER, None),
+        ):
+            if await staff_for_user(session, user) is not None:
+                continue
+            staff = Staff(
+                telegram_user_id=user,
+                role=role,
+                province_id=province_id,
+                commune_id=commune_id,
+                village_id=village_id,
+                language="vi",
+            )
+            session.add(staff)
+            await session.flush()
+            await append_event(
+                session,
+                actor_kind=ActorKind.ADMIN_CLI,
+                actor_id=None,
+                action="staff_joined",
+                commune_id=commune_id,
+                data={"role": role.value, "staff_id": staff.id, "demo": True},
+            )
+        has_targets = await session.scalar(
+            select(Target.id).where(Target.commune_id == commune_id).limit(1)
+        )
+    if has_targets is None:
+        rows = "".join(
+            f"{DEMO_COMMUNE},{name},{village_code},,{sheet},{parcel}\n"
+            for name, sheet, parcel in DEMO_TARGETS
+        )
+        header = "commune_code,household_name,village_code,cccd,map_sheet,parcel_no\n"
+        await import_targets(deps, (header + rows).encode(), province_code=DEMO_PROVINCE)

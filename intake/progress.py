@@ -73,20 +73,17 @@ async def village_figures(
     villages = select(Village.id, Village.name).where(Village.commune_id == commune_id)
     if village_id is not None:
         villages = villages.where(Village.id == village_id)
-    names: dict[int | None, str] = dict(
-        (await session.execute(villages.order_by(Village.id))).tuples().all()
+    names: dict[int | None, str] = {
+        row.id: row.name for row in await session.execute(villages.order_by(Village.id))
+    }
+    target_counts = await session.execute(
+        select(Target.village_id, func.count())
+        .where(Target.commune_id == commune_id)
+        .group_by(Target.village_id)
     )
-    targets: dict[int | None, int] = dict(
-        (
-            await session.execute(
-                select(Target.village_id, func.count())
-                .where(Target.commune_id == commune_id)
-                .group_by(Target.village_id)
-            )
-        )
-        .tuples()
-        .all()
-    )
+    targets: dict[int | None, int] = {}
+    for vid, n in target_counts:
+        targets[vid] = n
     counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = await session.execute(
         select(Submission.village_id, Submission.state, Submission.complete, func.count())

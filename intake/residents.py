@@ -338,15 +338,25 @@ class ResidentDesk:
 
     # --- assisted submissions and follow-up uploads ----------------------------------------
 
+    async def directory(self) -> Directory:
+        """The directory snapshot (read before a transaction: SQLite has one connection)."""
+        return await self._directory.get()
+
     async def start_assisted(
-        self, session: AsyncSession, event: Event, staff_id: int, commune: Place, village: Place
+        self,
+        session: AsyncSession,
+        event: Event,
+        directory: Directory,
+        *,
+        staff_id: int,
+        place: tuple[Place, Place],
     ) -> Outcome:
         """A staff member starts a submission for a household in person (policy checked)."""
         citizen, row = await self._citizen_and_draft(session, event)
         language = Language(citizen.language)
         if row is not None:
             return Outcome(language, [Reply("assist.finish_first")])
-        directory = await self._directory.get()
+        commune, village = place
         ctx = Context(directory=directory, language=language, consented=True)
         draft = assisted_draft(staff_id, commune, village)
         transition = Transition(draft, (Reply("assist.started"), *prompt(draft, ctx)))

@@ -339,6 +339,8 @@ async def invite_from_cli(
             province = await session.get(Province, commune.province_id)
         elif province_code:
             province = await session.scalar(select(Province).where(Province.code == province_code))
+            if province is None:
+                raise StaffSetupError(f"no province with code {province_code}")
         if province is None:
             raise StaffSetupError(
                 "name the place: --commune CODE (officer), --village CODE "
@@ -350,6 +352,8 @@ async def invite_from_cli(
             raise StaffSetupError("an officer's invitation needs --commune CODE")
         if role is StaffRole.ADMIN:
             commune = village = None
+        if role is StaffRole.OFFICER:
+            village = None  # an officer serves the whole commune
         return await create_invite(
             session,
             role=role,

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.deps import Deps
 from intake.events import Button, Command, Event, Keyboard, KeyboardKind, Pressed, Reply, Text
-from intake.flow import Place
+from intake.flow import Directory, Place
 from intake.messages import Language
 from intake.policy import Action, Subject, decide
 from intake.progress import missing_households, report_replies, village_figures
@@ -103,6 +103,7 @@ class _Turn:
     staff: Staff
     province: Province
     outcome: Outcome
+    directory: Directory
 
     def say(self, key: str, params: dict[str, object] | None = None, **kw: object) -> None:
         self.outcome.replies.append(Reply(key, params or {}, **kw))  # type: ignore[arg-type]
@@ -141,6 +142,7 @@ class StaffDesk:
 
     async def handle(self, event: Event) -> Outcome | None:
         """Handle the event in one transaction; None hands it to the resident desk."""
+        directory = await self._residents.directory()  # cached; never inside the transaction
         async with self._deps.database.sessions.begin() as session:
             staff = await staff_for_user(session, event.actor.user_id)
             if isinstance(event, Text | Command) and event_is_plain(event, staff):
@@ -149,12 +151,14 @@ class StaffDesk:
                 session, self._bot_id, event.update_id
             ):
                 return Outcome(Language.VI, duplicate=True)
-            outcome = await self._handle(session, event, staff)
+            outcome = await self._handle(session, event, staff, directory)
         if outcome.staff_changed:
             self._roster.forget()
         return outcome
 
-    async def _handle(self, session: AsyncSession, event: Event, staff: Staff | None) -> Outcome:
+    async def _handle(
+        self, session: AsyncSession, event: Event, staff: Staff | None, directory: Directory
+    ) -> Outcome:
         if isinstance(event, Command) and event.name == "start":
             return await self._redeem(session, event, staff)
         if staff is None:
@@ -163,7 +167,8 @@ class StaffDesk:
             return Outcome(language, [Reply("staff.only")])
         province = await session.get(Province, staff.province_id)
         assert province is not None  # noqa: S101 — a foreign key
-        turn = _Turn(session, event, staff, province, Outcome(Language(staff.language)))
+        outcome = Outcome(Language(staff.language))
+        turn = _Turn(session, event, staff, province, outcome, directory)
         try:
             await self._dispatch(turn)
         except ReviewError as exc:
@@ -827,9 +832,9 @@ class StaffDesk:
         outcome = await self._residents.start_assisted(
             turn.session,
             turn.event,
-            turn.staff.id,
-            Place(commune.id, commune.name),
-            Place(village.id, village.name, village.code),
+            turn.directory,
+            staff_id=turn.staff.id,
+            place=(Place(commune.id, commune.name), Place(village.id, village.name, village.code)),
         )
         turn.outcome.replies.extend(outcome.replies)
         turn.outcome.language = outcome.language

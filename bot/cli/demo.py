@@ -16,7 +16,7 @@ from bot.logs import configure_logging
 from bot.runtime import BotOptions, Runtime
 from bot.wiring import open_deps
 from crypto import write_secret_file
-from intake.demo import prepare_demo
+from intake.demo import DEMO_CHIEF_USER, DEMO_OFFICER_USER, prepare_demo
 from simulator import SimulatorConfig, SimulatorServer
 
 __all__ = ["demo"]
@@ -26,8 +26,8 @@ DEMO_PEOPLE = (
     (7001, "Nguyễn Văn An", "resident"),
     (7002, "Trần Thị Bình", "resident"),
     (7003, "H'Hen Niê", "resident"),
-    (7101, "Y Ni Ksor", "village chief"),
-    (7201, "Lê Thị Hoa", "commune officer"),
+    (DEMO_CHIEF_USER, "Y Ni Ksor", "village chief of Thôn 1"),
+    (DEMO_OFFICER_USER, "Lê Thị Hoa", "commune land officer"),
 )
 
 

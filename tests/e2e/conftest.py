@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -16,7 +18,7 @@ from intake.deps import Deps
 from intake.imports import import_villages
 from intake.keys import create_escrow_key
 from intake.units import import_province
-from simulator import SimulatorConfig, SimulatorServer
+from simulator import ApiExchange, SimulatorConfig, SimulatorServer
 from storage.models import Commune, CommuneKey
 from tests.bot.conftest import free_port, new_token
 
@@ -52,26 +54,48 @@ async def install_commune(deps: Deps) -> tuple[Identity, Identity]:
     return identity, escrow
 
 
-@pytest.fixture
-async def world(deps: Deps) -> AsyncIterator[World]:
+@contextlib.asynccontextmanager
+async def open_world(
+    deps: Deps, *, flood_limits: bool = False, time_scale: float = 1.0
+) -> AsyncIterator[World]:
+    """The world; with flood limits the simulator answers 429 like Telegram, and a time scale
+    runs its clock (and the bot's outbox pacing) faster."""
     identity, escrow = await install_commune(deps)
-    async with SimulatorServer(SimulatorConfig(flood_limits=False)) as simulator:
+    config = SimulatorConfig(flood_limits=flood_limits, time_scale=time_scale)
+    async with SimulatorServer(config, recorder=_record) as simulator:
         token = new_token()
         simulator.register_bot(token, first_name="hoso", username="hoso_test_bot")
-        runtime = Runtime(
-            deps,
-            BotOptions(
-                token=token,
-                api_url=simulator.url,
-                listen_port=free_port(),
-                poll_timeout=1,
-                province="66",
-                document_lease_seconds=3,
-            ),
-        )
+        runtime = Runtime(deps, bot_options(token, simulator.url, time_scale))
         await runtime.start()
         here = World(deps, simulator, runtime, identity, escrow)
         try:
             yield here
         finally:
             await here.runtime.stop()  # a test may have replaced it (restart)
+            RECORDED.clear()
+
+
+def bot_options(token: str, api_url: str, time_scale: float = 1.0) -> BotOptions:
+    return BotOptions(
+        token=token,
+        api_url=api_url,
+        listen_port=free_port(),
+        poll_timeout=1,
+        province="66",
+        document_lease_seconds=3,
+        time_scale=time_scale,
+    )
+
+
+# Every Bot API exchange of the running test's simulator, with the time it was answered.
+RECORDED: list[tuple[float, ApiExchange]] = []
+
+
+def _record(exchange: ApiExchange) -> None:
+    RECORDED.append((time.monotonic(), exchange))
+
+
+@pytest.fixture
+async def world(deps: Deps) -> AsyncIterator[World]:
+    async with open_world(deps) as here:
+        yield here

@@ -1,0 +1,454 @@
+"""Chiefs and officers through the simulator and the real bot: invites, notifications, review,
+follow-up uploads, assignment, digests, assisted submissions and the outbox under Telegram's
+limits."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+from telegram import Bot
+
+from crypto import open_document
+from handlers.outbox import OutboxSender
+from intake.deps import Deps
+from intake.flow import Draft, Place, Step, Whose
+from intake.outbox import OutboxService
+from intake.staff import invite_from_cli, revoke_staff, staff_for_user
+from intake.submissions import create_submission
+from intake.text import VIETNAM
+from simulator import ChatMessage, UserSession
+from storage.models import Blob, Citizen, Commune, Document, Event, Submission, Village
+from storage.states import CertificateStatus, DocumentStatus, Route, StaffRole, SubmissionState
+from tests.e2e.conftest import RECORDED, World, bot_options, open_world
+from tests.e2e.photos import document_photo
+from tests.e2e.test_resident import agree, answer_questions, photos, submit, until
+
+TIMEOUT = 20
+
+
+async def join(
+    world: World, name: str, role: StaffRole, village: str | None = None
+) -> UserSession:
+    """A new Telegram user who opens an invite link made with `hoso staff invite`."""
+    issued = await invite_from_cli(
+        world.deps,
+        role=role,
+        province_code="66",
+        commune_code="24175" if village is None else None,
+        village_code=village,
+    )
+    person = world.simulator.add_user(name, language_code="vi")
+    await person.send_command("start", issued.start_payload)
+    await until(person, "Chào mừng")
+    return person
+
+
+def has_button(person: UserSession, text: str) -> bool:
+    latest = person.latest_bot_message()
+    return latest is not None and any(
+        b.text == text for row in latest.inline_keyboard for b in row
+    )
+
+
+async def press_when_shown(person: UserSession, text: str) -> None:
+    """Press a button that an edit (debounced) is about to show."""
+    await person.wait_until(lambda: has_button(person, text), timeout=TIMEOUT)
+    await person.press(text)
+
+
+async def resident_submits(
+    world: World, name: str, link: str | None = "v24175-01"
+) -> tuple[UserSession, str]:
+    resident = world.simulator.add_user(name, language_code="vi")
+    await agree(resident, link)
+    if link is None:
+        await until(resident, "xã (phường) nào")
+        await resident.send_text("Hòa Phú")
+        await until(resident, "thôn (buôn")
+        await resident.press("Tôi không biết thôn")
+    await answer_questions(resident)
+    files = photos()
+    for file, prompt in (
+        ("front", "MẶT SAU"),
+        ("back", "TRANG 1"),
+        ("page1", "TRANG 2–3"),
+        ("page2", "trang ghi thay đổi"),
+    ):
+        await resident.send_document(files[file], f"{file}.jpg", mime_type="image/jpeg")
+        await until(resident, prompt)
+    await resident.press("Bỏ qua")
+    return resident, await submit(resident)
+
+
+async def submission(deps: Deps, code: str) -> Submission:
+    async with deps.database.sessions() as session:
+        found = await session.scalar(select(Submission).where(Submission.receipt_code == code))
+    assert found is not None
+    return found
+
+
+async def actions(deps: Deps, code: str) -> list[str]:
+    found = await submission(deps, code)
+    async with deps.database.sessions() as session:
+        rows = await session.scalars(
+            select(Event.action).where(Event.submission_id == found.id).order_by(Event.id)
+        )
+        return list(rows)
+
+
+async def test_submit_notify_needs_info_upload_accept(world: World) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+    resident, code = await resident_submits(world, "Nguyễn Văn An")
+
+    alert = await until(chief, "Hồ sơ mới của thôn Thôn 1", code)
+    assert "Nguyễn Văn An" in alert.text
+    assert "12/345" in alert.text
+    assert "066090012345" not in alert.text  # never an ID number to a chief
+    assert officer.new_messages() == []  # the village has a chief: the officer is not paged
+
+    await officer.send_command("queue")
+    await until(officer, "Hồ sơ — Xã Hòa Phú")
+    await officer.press(f"{code} · Nguyễn Văn An · đã nộp, chờ xem xét")
+    card = await until(officer, f"Hồ sơ {code}", "066090012345")
+    assert "Sổ — trang 2–3: ✅ đã có" in card.text
+    await until(resident, "đang được cán bộ địa chính xã xem xét")
+
+    await officer.press("📝 Cần bổ sung")
+    await until(officer, "chọn giấy tờ còn thiếu")
+    await officer.press("⬜ Sổ — trang 2–3")
+    await press_when_shown(officer, "Xong")
+    await until(officer, "gõ một ghi chú")
+    await officer.send_text("Ảnh trang 2–3 bị lóa, chụp lại giúp")
+    await until(officer, "Đã gửi yêu cầu bổ sung")
+
+    request = await until(resident, "Xã cần bổ sung cho hồ sơ", code)
+    assert "bị lóa" in request.text
+    await resident.press("📷 Gửi: Sổ — trang 2–3")
+    await until(resident, "Hãy gửi ảnh Sổ — trang 2–3")
+    retake = document_photo(41, card=False)
+    await resident.send_document(retake, "retake.jpg", mime_type="image/jpeg")
+    await until(resident, "Đã nhận đủ giấy tờ bổ sung")
+    assert (await submission(world.deps, code)).state is SubmissionState.RESUBMITTED
+
+    await until(officer, f"Hồ sơ {code} đã được bổ sung")
+    await officer.press("📂 Mở hồ sơ")
+    await until(officer, f"Hồ sơ {code}", "đang xem xét")
+    await officer.press("✅ Tiếp nhận")
+    await until(officer, "Xác nhận hồ sơ")
+    await officer.press("✅ Đã nhập, tiếp nhận")
+    await until(officer, f"Đã tiếp nhận hồ sơ {code}")
+    await until(resident, f"Hồ sơ {code} đã được tiếp nhận")
+
+    done = await submission(world.deps, code)
+    assert done.state is SubmissionState.ACCEPTED
+    assert await actions(world.deps, code) == [
+        "submitted",
+        "review_started",
+        "needs_info",
+        "document_added",
+        "resubmitted",
+        "review_started",
+        "accepted",
+    ]
+    async with world.deps.database.sessions() as session:
+        pages = list(
+            await session.scalars(
+                select(Document).where(
+                    Document.submission_id == done.id, Document.slot == "cert_owner"
+                )
+            )
+        )
+        statuses = sorted(d.status.value for d in pages)
+        stored = next(d for d in pages if d.status is DocumentStatus.STORED)
+        blob = await session.get(Blob, stored.blob_id)
+    assert statuses == ["deleted", "stored"]  # the unreadable page was replaced
+    assert blob is not None
+    opened = open_document(world.deps.blobs.read(blob.name), world.identity)
+    assert Image.open(io.BytesIO(opened)).size == Image.open(io.BytesIO(retake)).size
+
+
+async def test_triage_submission_assigned_by_officer(world: World) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    chief2 = await join(world, "Ama Khoa", StaffRole.CHIEF, village="24175-02")
+    resident, code = await resident_submits(world, "Trần Thị Bình", link=None)
+    assert (await submission(world.deps, code)).route is Route.TRIAGE
+
+    await until(officer, "chưa rõ thôn", code)
+    await officer.press("📂 Mở hồ sơ")
+    await until(officer, f"Hồ sơ {code}")
+    await officer.press("📍 Phân về thôn")
+    await until(officer, "Phân hồ sơ")
+    await officer.press("Thôn 2")
+    await until(officer, f"Đã phân hồ sơ {code} về thôn Thôn 2")
+    await until(resident, "đã được chuyển về thôn Thôn 2")
+    await until(chief2, "Hồ sơ mới của thôn Thôn 2", code)
+    assigned = await submission(world.deps, code)
+    assert assigned.route is Route.STAFF
+    assert "assigned" in await actions(world.deps, code)
+
+
+async def make_submissions(deps: Deps, village_code: str, count: int) -> list[str]:
+    """Submissions created directly in the domain (the resident's flow is tested elsewhere)."""
+    codes = []
+    async with deps.database.sessions.begin() as session:
+        village = await session.scalar(select(Village).where(Village.code == village_code))
+        assert village is not None
+        commune = await session.get(Commune, village.commune_id)
+        assert commune is not None
+        for index in range(count):
+            citizen = Citizen(id=uuid.uuid4(), telegram_user_id=900_000 + index, language="vi")
+            session.add(citizen)
+            await session.flush()
+            draft = Draft(
+                step=Step.REVIEW,
+                commune=Place(commune.id, commune.name),
+                village=Place(village.id, village.name, village.code),
+                whose=Whose.SELF,
+                holder_name=f"Hộ Số {index:03d}",
+                cccd=f"066090{index:06d}",
+                phone="",
+                certificate_status=CertificateStatus.AT_BANK,
+                map_sheet="7",
+                parcel_no=str(index + 1),
+            )
+            made = await create_submission(
+                session,
+                deps,
+                citizen=citizen,
+                chat_id=citizen.telegram_user_id,
+                draft_id=uuid.uuid4(),
+                draft=draft,
+            )
+            codes.append(made.receipt_code)
+    return codes
+
+
+async def test_chief_chooses_the_daily_digest(world: World) -> None:
+    chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+    await chief.send_command("settings")
+    await until(chief, "Cài đặt — cách nhận thông báo")
+    await chief.press("🗞 Tóm tắt hằng ngày")
+    await until(chief, "một bản tóm tắt mỗi ngày")
+    codes = await make_submissions(world.deps, "24175-01", 3)
+    await asyncio.sleep(0.5)
+    assert not [m for m in chief.new_messages() if "Hồ sơ mới" in m.text]  # no instant alerts
+
+    tomorrow = datetime.now(VIETNAM) + timedelta(days=1)
+    written = await world.runtime.daily.send_digests(tomorrow.replace(hour=18))
+    assert written == 1
+    world.runtime.outbox.kick()
+    digest = await until(chief, "Tóm tắt ngày", "3 hồ sơ mới")
+    assert all(code in digest.text for code in codes)
+    # the same day again: nothing more
+    assert await world.runtime.daily.send_digests(tomorrow.replace(hour=20)) == 0
+
+
+async def test_assisted_submission_by_a_chief(world: World) -> None:
+    chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+    await chief.send_command("assist")
+    await until(chief, "Hộ ở thôn Thôn 1 đã đồng ý trực tiếp chưa")
+    await chief.press("✅ Hộ đã đồng ý trực tiếp")
+    await until(chief, "Họ và tên")
+    await chief.send_text("Phạm Văn Cường")
+    await until(chief, "Số căn cước")
+    await chief.send_text("066 090 055 555")
+    await until(chief, "Số điện thoại của hộ")
+    await chief.share_contact("+84900000001")
+    await until(chief, "Đây là số của bạn")
+    await chief.send_text("0912 345 678")
+    await until(chief, "Giấy chứng nhận")
+    await chief.press("Sổ đang thế chấp ở ngân hàng")
+    await until(chief, "tờ bản đồ")
+    await chief.send_text("12")
+    await until(chief, "Số thửa")
+    await chief.send_text("104")
+    await until(chief, "MẶT TRƯỚC")
+    files = photos()
+    await chief.send_document(files["front"], "a.jpg")
+    await until(chief, "MẶT SAU")
+    await chief.send_document(files["back"], "b.jpg")
+    await until(chief, "biên nhận của ngân hàng")
+    await chief.press("Bỏ qua")
+    code = await submit(chief)
+
+    made = await submission(world.deps, code)
+    async with world.deps.database.sessions() as session:
+        staff = await staff_for_user(session, chief.user_id)
+        consent = await session.scalar(
+            select(Event).where(Event.action == "consent_in_person").order_by(Event.id.desc())
+        )
+    assert staff is not None
+    assert made.assisted_by_staff_id == staff.id
+    assert consent is not None
+    assert consent.actor_id == str(staff.id)
+    assert made.route is Route.CHOSEN
+    await chief.send_command("progress")
+    progress = await until(chief, "Thôn Thôn 1", "Đã nộp: 1")
+    assert "Phạm Văn Cường" not in progress.text  # in the target list? only if imported
+
+
+async def test_invites_single_use_expired_and_forged_buttons(world: World) -> None:
+    issued = await invite_from_cli(
+        world.deps,
+        role=StaffRole.CHIEF,
+        province_code=None,
+        commune_code=None,
+        village_code="24175-03",
+    )
+    first = world.simulator.add_user("Người Một", language_code="vi")
+    second = world.simulator.add_user("Người Hai", language_code="vi")
+    await first.send_command("start", issued.start_payload)
+    await until(first, "Chào mừng", "Thôn 3")
+    await second.send_command("start", issued.start_payload)
+    await until(second, "đã được dùng")
+    expired = await invite_from_cli(
+        world.deps,
+        role=StaffRole.CHIEF,
+        province_code=None,
+        commune_code=None,
+        village_code="24175-04",
+        ttl=timedelta(seconds=-1),
+    )
+    await second.send_command("start", expired.start_payload)
+    await until(second, "đã hết hạn")
+    async with world.deps.database.sessions() as session:
+        assert await staff_for_user(session, second.user_id) is None
+        assert await staff_for_user(session, first.user_id) is not None
+
+    # a resident typing a staff command; a revoked chief pressing an old staff button
+    resident, code = await resident_submits(world, "Nguyễn Văn An")
+    await resident.send_command("queue")
+    await until(resident, "chỉ dành cho cán bộ")
+    chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+    _, code = await resident_submits(world, "Trần Thị Bình")
+    await until(chief, "Hồ sơ mới của thôn Thôn 1", code)
+    async with world.deps.database.sessions.begin() as session:
+        member = await staff_for_user(session, chief.user_id)
+        assert member is not None
+        assert await revoke_staff(session, member.id)
+    await chief.press("📂 Mở hồ sơ")
+    await until(chief, "chỉ dành cho cán bộ")
+    # staff command menus: set in the member's chat on joining, removed once revoked
+    world.runtime.menus.kick()
+    for method, person in (("setmycommands", first), ("deletemycommands", chief)):
+        await wait_for(lambda m=method, c=person.chat_id: bool(menu_calls(m, c)))
+    commands = menu_calls("setmycommands", first.chat_id)[0]
+    assert "/queue" not in commands
+    assert "queue" in commands
+    assert "assist" in commands
+    assert "invite" not in commands  # a chief's menu
+    async with world.deps.database.sessions() as session:
+        refused = list(await session.scalars(select(Event).where(Event.action == "refused")))
+    assert [e.data["request"] for e in refused] == ["/queue", f"s:o:{code}"]
+    assert (await submission(world.deps, code)).state is SubmissionState.SUBMITTED
+    # the chief of village 3 sees village 3 only
+    await first.send_command("queue")
+    await until(first, "Hồ sơ — Thôn 3")
+
+
+def menu_calls(method: str, chat_id: int) -> list[str]:
+    """The commands parameter of every successful menu call scoped to a chat."""
+    return [
+        str(exchange.params.get("commands", ""))
+        for _, exchange in RECORDED
+        if exchange.method.lower() == method
+        and exchange.status == 200
+        and f'"chat_id": {chat_id}' in str(exchange.params.get("scope", "")).replace("'", '"')
+    ]
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT) -> None:  # noqa: ASYNC109
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)
+
+
+def sent_to(chat_id: int) -> list[tuple[float, int, str]]:
+    """(time, HTTP status, text) of every sendMessage to a chat, in order."""
+    return [
+        (at, exchange.status, str(exchange.params.get("text", "")))
+        for at, exchange in RECORDED
+        if exchange.method.lower() == "sendmessage"
+        and str(exchange.params.get("chat_id")) == str(chat_id)
+    ]
+
+
+@pytest.mark.timeout(120)
+async def test_burst_of_200_reaches_the_chief_in_order_without_429(deps: Deps) -> None:
+    async with open_world(deps, flood_limits=True, time_scale=25) as world:
+        chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+        codes = await make_submissions(world.deps, "24175-01", 200)
+        world.runtime.outbox.kick()
+        await chief.wait_until(
+            lambda: sum("Hồ sơ mới" in m.text for m in chief.history()) >= 200, timeout=90
+        )
+        alerts = [m.text for m in chief.history() if "Hồ sơ mới" in m.text]
+        assert [next(c for c in codes if c in text) for text in alerts] == codes
+        assert [status for _, status, _ in sent_to(chief.chat_id) if status != 200] == []
+
+
+@pytest.mark.timeout(120)
+async def test_outbox_survives_a_restart_in_the_middle_of_a_burst(deps: Deps) -> None:
+    async with open_world(deps, flood_limits=True, time_scale=20) as world:
+        chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+        codes = await make_submissions(world.deps, "24175-01", 40)
+        world.runtime.outbox.kick()
+
+        def alerts() -> list[ChatMessage]:
+            return [m for m in chief.history() if "Hồ sơ mới" in m.text]
+
+        await chief.wait_until(lambda: len(alerts()) >= 10, timeout=30)
+        await world.runtime.stop()  # in the middle of the burst
+        before = len(alerts())
+        assert before < 40
+        token = world.runtime.application.bot.token
+        world.runtime = type(world.runtime)(deps, bot_options(token, world.simulator.url, 20))
+        await world.runtime.start()
+        await chief.wait_until(lambda: len(alerts()) >= 40, timeout=60)
+        await asyncio.sleep(0.5)
+        received = [next(c for c in codes if c in m.text) for m in alerts()]
+        assert received == codes  # all, once each, in order
+
+
+@pytest.mark.timeout(60)
+async def test_sender_waits_retry_after_when_telegram_says_429(deps: Deps) -> None:
+    async with open_world(deps, flood_limits=True) as world:
+        chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+        await world.runtime.stop()  # only the over-eager sender below sends
+        codes = await make_submissions(world.deps, "24175-01", 4)
+        token = world.runtime.application.bot.token
+        url = world.simulator.url
+        async with Bot(token, base_url=f"{url}/bot", base_file_url=f"{url}/file/bot") as bot:
+            eager = OutboxSender(bot, OutboxService(world.deps), chat_interval=0.05)
+            stop = asyncio.Event()
+            task = asyncio.create_task(eager.run(stop, poll=0.1))
+            try:
+                await chief.wait_until(
+                    lambda: sum("Hồ sơ mới" in m.text for m in chief.history()) >= 4, timeout=40
+                )
+            finally:
+                stop.set()
+                await task
+        calls = sent_to(chief.chat_id)
+        refused = [i for i, (_, status, _) in enumerate(calls) if status == 429]
+        assert refused, "the simulator never said 429: the test did not test anything"
+        for index in refused:
+            at = calls[index][0]
+            retry_after = next(
+                float(e.response["parameters"]["retry_after"])  # type: ignore[index, call-overload]
+                for when, e in RECORDED
+                if when == at and e.status == 429
+            )
+            assert calls[index + 1][0] - at >= retry_after * 0.95  # waited what Telegram asked
+        alerts = [m.text for m in chief.history() if "Hồ sơ mới" in m.text]
+        assert [next(c for c in codes if c in t) for t in alerts] == codes

@@ -1,0 +1,519 @@
+"""Staff in the domain, without Telegram: invitations, the staff desk refusing what the policy
+refuses (and recording it), and the progress figures behind the daily report."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from intake.deps import Deps
+from intake.directory import DirectoryCache
+from intake.events import Actor, Command, Pressed
+from intake.flow import Draft, Place, Step, Whose
+from intake.imports import import_targets, import_villages
+from intake.messages import Language, render
+from intake.progress import missing_households, report_replies, village_figures
+from intake.residents import Outcome, ResidentDesk
+from intake.review import accept, all_slots, ask_for_info
+from intake.staff import (
+    InviteError,
+    InviteProblem,
+    StaffRoster,
+    StaffSetupError,
+    invite_from_cli,
+    redeem_invite,
+)
+from intake.staffdesk import StaffDesk
+from intake.submissions import create_submission, withdraw_submission
+from intake.text import VIETNAM
+from storage.models import Citizen, Commune, Staff, Submission, Village
+from storage.models import Event as EventRow
+from storage.states import ActorKind, CertificateStatus, StaffRole, SubmissionState
+from tests.e2e.conftest import install_commune
+
+BOT_ID = 4242
+COMMUNE = "24175"  # Hòa Phú, with the demo villages 24175-01 … 24175-12
+RESIDENT, OTHER_RESIDENT = 5001, 5002
+OFFICER, CHIEF_1, CHIEF_2 = 7001, 7101, 7102
+
+
+@dataclass
+class HoaPhu:
+    commune: Commune
+    villages: list[Village]  # by code: villages[0] is 24175-01 (Thôn 1)
+
+
+@pytest.fixture
+async def hoa_phu(deps: Deps) -> HoaPhu:
+    await install_commune(deps)
+    async with deps.database.sessions() as session:
+        commune = await session.scalar(select(Commune).where(Commune.code == COMMUNE))
+        assert commune is not None
+        villages = await session.scalars(
+            select(Village).where(Village.commune_id == commune.id).order_by(Village.code)
+        )
+        return HoaPhu(commune, list(villages))
+
+
+@pytest.fixture
+def desk(deps: Deps, hoa_phu: HoaPhu) -> StaffDesk:
+    residents = ResidentDesk(deps, bot_id=BOT_ID, directory=DirectoryCache(deps, "66"))
+    return StaffDesk(
+        deps,
+        bot_id=BOT_ID,
+        bot_username="hoso_test_bot",
+        residents=residents,
+        roster=StaffRoster(deps),
+    )
+
+
+@pytest.fixture
+def updates() -> Iterator[int]:
+    return itertools.count(1)
+
+
+def press(updates: Iterator[int], user_id: int, data: str) -> Pressed:
+    return Pressed(
+        Actor(user_id, user_id), next(updates), data=data, message_id=1, callback_id="cb"
+    )
+
+
+def command(updates: Iterator[int], user_id: int, name: str, payload: str = "") -> Command:
+    return Command(Actor(user_id, user_id), next(updates), name=name, payload=payload)
+
+
+async def join(
+    deps: Deps,
+    role: StaffRole,
+    telegram_user_id: int,
+    *,
+    commune: str | None = None,
+    village: str | None = None,
+) -> Staff:
+    issued = await invite_from_cli(
+        deps, role=role, province_code="66", commune_code=commune, village_code=village
+    )
+    async with deps.database.sessions.begin() as session:
+        return await redeem_invite(
+            session, issued.token, telegram_user_id=telegram_user_id, language="en"
+        )
+
+
+async def submit(
+    deps: Deps,
+    place: HoaPhu,
+    village: Village | None,
+    *,
+    holder: str,
+    cccd: str,
+    citizen_user_id: int = RESIDENT,
+    map_sheet: str | None = None,
+    parcel_no: str | None = None,
+) -> Submission:
+    """A finished draft turned into a submission, as the resident desk would."""
+    commune = place.commune
+    async with deps.database.sessions.begin() as session:
+        citizen = await session.scalar(
+            select(Citizen).where(Citizen.telegram_user_id == citizen_user_id)
+        )
+        if citizen is None:
+            citizen = Citizen(telegram_user_id=citizen_user_id, language="vi")
+            session.add(citizen)
+            await session.flush()
+        draft = Draft(
+            step=Step.REVIEW,
+            commune=Place(commune.id, commune.name, commune.code),
+            village=Place(village.id, village.name, village.code) if village else None,
+            triage=village is None,
+            whose=Whose.SELF,
+            holder_name=holder,
+            cccd=cccd,
+            phone="0912345678",
+            certificate_status=CertificateStatus.HELD,
+            serial="CS 123456",
+            map_sheet=map_sheet,
+            parcel_no=parcel_no,
+        )
+        return await create_submission(
+            session,
+            deps,
+            citizen=citizen,
+            chat_id=citizen_user_id,
+            draft_id=uuid.uuid4(),
+            draft=draft,
+        )
+
+
+async def refusals(deps: Deps) -> list[EventRow]:
+    async with deps.database.sessions() as session:
+        rows = await session.scalars(
+            select(EventRow).where(EventRow.action == "refused").order_by(EventRow.id)
+        )
+        return list(rows)
+
+
+async def state_of(deps: Deps, submission: Submission) -> SubmissionState:
+    async with deps.database.sessions() as session:
+        row = await session.get(Submission, submission.id)
+        assert row is not None
+        return row.state
+
+
+def keys(outcome: Outcome | None) -> list[str]:
+    assert outcome is not None
+    return [reply.key for reply in outcome.replies]
+
+
+# --- invitations --------------------------------------------------------------------------------
+
+
+async def test_an_invitation_is_redeemed_once(deps: Deps, hoa_phu: HoaPhu) -> None:
+    issued = await invite_from_cli(
+        deps,
+        role=StaffRole.OFFICER,
+        province_code=None,
+        commune_code=COMMUNE,
+        village_code=None,
+    )
+    assert issued.scope == hoa_phu.commune.name
+    assert issued.start_payload == "i" + issued.token
+    async with deps.database.sessions.begin() as session:
+        staff = await redeem_invite(session, issued.token, telegram_user_id=OFFICER, language="vi")
+    assert (staff.role, staff.commune_id, staff.village_id, staff.active) == (
+        StaffRole.OFFICER,
+        hoa_phu.commune.id,
+        None,
+        True,
+    )
+    with pytest.raises(InviteError) as used:
+        async with deps.database.sessions.begin() as session:
+            await redeem_invite(session, issued.token, telegram_user_id=9999, language="vi")
+    assert used.value.problem is InviteProblem.USED
+    async with deps.database.sessions() as session:
+        members = list(await session.scalars(select(Staff)))
+    assert [m.telegram_user_id for m in members] == [OFFICER]
+
+
+async def test_a_chief_invitation_names_the_village(deps: Deps, hoa_phu: HoaPhu) -> None:
+    village = hoa_phu.villages[2]
+    chief = await join(deps, StaffRole.CHIEF, CHIEF_1, village=village.code)
+    assert (chief.role, chief.commune_id, chief.village_id) == (
+        StaffRole.CHIEF,
+        hoa_phu.commune.id,
+        village.id,
+    )
+
+
+async def test_an_expired_invitation_is_refused(deps: Deps, hoa_phu: HoaPhu) -> None:
+    issued = await invite_from_cli(
+        deps,
+        role=StaffRole.OFFICER,
+        province_code=None,
+        commune_code=COMMUNE,
+        village_code=None,
+        ttl=timedelta(seconds=-1),
+    )
+    with pytest.raises(InviteError) as expired:
+        async with deps.database.sessions.begin() as session:
+            await redeem_invite(session, issued.token, telegram_user_id=OFFICER, language="vi")
+    assert expired.value.problem is InviteProblem.EXPIRED
+
+
+async def test_an_unknown_invitation_is_refused(deps: Deps, hoa_phu: HoaPhu) -> None:
+    with pytest.raises(InviteError) as unknown:
+        async with deps.database.sessions.begin() as session:
+            await redeem_invite(
+                session, "not-a-token-we-made-000", telegram_user_id=OFFICER, language="vi"
+            )
+    assert unknown.value.problem is InviteProblem.UNKNOWN
+
+
+async def test_invitations_the_cli_cannot_make(deps: Deps, hoa_phu: HoaPhu) -> None:
+    await import_villages(
+        deps, b"commune_code,village_name\n24490,Th\xc3\xb4n 2\n", province_code="66"
+    )
+    with pytest.raises(StaffSetupError, match="not in commune 24175"):
+        await invite_from_cli(
+            deps,
+            role=StaffRole.CHIEF,
+            province_code=None,
+            commune_code=COMMUNE,
+            village_code="24490-01",
+        )
+    with pytest.raises(StaffSetupError, match="needs --village"):
+        await invite_from_cli(
+            deps,
+            role=StaffRole.CHIEF,
+            province_code=None,
+            commune_code=COMMUNE,
+            village_code=None,
+        )
+    with pytest.raises(StaffSetupError, match="no village with code"):
+        await invite_from_cli(
+            deps,
+            role=StaffRole.CHIEF,
+            province_code=None,
+            commune_code=None,
+            village_code="24175-99",
+        )
+
+
+async def test_a_used_invite_link_is_answered_and_recorded(
+    deps: Deps, desk: StaffDesk, updates: Iterator[int]
+) -> None:
+    issued = await invite_from_cli(
+        deps, role=StaffRole.CHIEF, province_code=None, commune_code=None, village_code="24175-01"
+    )
+    joined = await desk.handle(command(updates, CHIEF_1, "start", issued.start_payload))
+    assert keys(joined) == ["invite.welcome_chief", "help.chief"]
+    assert joined is not None
+    assert joined.staff_changed
+    again = await desk.handle(command(updates, OTHER_RESIDENT, "start", issued.start_payload))
+    assert keys(again) == ["invite.used"]
+    async with deps.database.sessions() as session:
+        reuse = await session.scalar(
+            select(EventRow).where(EventRow.action == "invite_reuse_refused")
+        )
+        assert (
+            await session.scalar(select(Staff).where(Staff.telegram_user_id == OTHER_RESIDENT))
+            is None
+        )
+    assert reuse is not None
+    assert reuse.actor_id == f"tg:{OTHER_RESIDENT}"
+
+
+# --- the staff desk refuses what the policy refuses ----------------------------------------------
+
+
+@pytest.mark.parametrize("forged", ["s:oky:XXXXX", "s:oky:{receipt}", "s:o:{receipt}"])
+async def test_a_resident_pressing_a_forged_staff_button(
+    deps: Deps, hoa_phu: HoaPhu, desk: StaffDesk, updates: Iterator[int], forged: str
+) -> None:
+    submission = await submit(
+        deps, hoa_phu, hoa_phu.villages[0], holder="Nguyễn Văn An", cccd="066090012345"
+    )
+    data = forged.format(receipt=submission.receipt_code)
+    outcome = await desk.handle(press(updates, OTHER_RESIDENT, data))
+    assert keys(outcome) == ["staff.only"]
+    [refused] = await refusals(deps)
+    assert refused.actor_kind is ActorKind.RESIDENT
+    assert refused.actor_id == f"tg:{OTHER_RESIDENT}"
+    assert refused.data["decision"] == "not_staff"
+    assert refused.data["request"] == data
+    assert await state_of(deps, submission) is SubmissionState.SUBMITTED
+
+
+async def test_a_chief_cannot_accept_even_in_their_own_village(
+    deps: Deps, hoa_phu: HoaPhu, desk: StaffDesk, updates: Iterator[int]
+) -> None:
+    village = hoa_phu.villages[0]
+    chief = await join(deps, StaffRole.CHIEF, CHIEF_1, village=village.code)
+    submission = await submit(deps, hoa_phu, village, holder="Nguyễn Văn An", cccd="066090012345")
+    for data in (f"s:ok:{submission.receipt_code}", f"s:oky:{submission.receipt_code}"):
+        outcome = await desk.handle(press(updates, CHIEF_1, data))
+        assert keys(outcome) == ["staff.refused"]
+    refused = await refusals(deps)
+    assert [(e.actor_kind, e.actor_id) for e in refused] == [(ActorKind.STAFF, str(chief.id))] * 2
+    assert {e.data["decision"] for e in refused} == {"not_your_role"}
+    assert {e.data["action"] for e in refused} == {"review"}
+    assert {e.data["village_id"] for e in refused} == {village.id}
+    assert await state_of(deps, submission) is SubmissionState.SUBMITTED
+    # the same button in an officer's hands does accept it
+    await join(deps, StaffRole.OFFICER, OFFICER, commune=COMMUNE)
+    outcome = await desk.handle(press(updates, OFFICER, f"s:oky:{submission.receipt_code}"))
+    assert keys(outcome) == ["review.accepted"]
+    assert await state_of(deps, submission) is SubmissionState.ACCEPTED
+
+
+async def test_a_chief_opens_only_their_own_village(
+    deps: Deps, hoa_phu: HoaPhu, desk: StaffDesk, updates: Iterator[int]
+) -> None:
+    village_a, village_b = hoa_phu.villages[0], hoa_phu.villages[1]
+    await join(deps, StaffRole.CHIEF, CHIEF_1, village=village_a.code)
+    own = await submit(deps, hoa_phu, village_a, holder="Nguyễn Văn An", cccd="066090012345")
+    other = await submit(
+        deps,
+        hoa_phu,
+        village_b,
+        holder="Trần Thị Bình",
+        cccd="066185000001",
+        citizen_user_id=OTHER_RESIDENT,
+    )
+    outcome = await desk.handle(press(updates, CHIEF_1, f"s:o:{other.receipt_code}"))
+    assert keys(outcome) == ["staff.refused"]
+    [refused] = await refusals(deps)
+    assert refused.data["decision"] == "out_of_scope"
+    assert refused.data["action"] == "view_submission"
+    assert refused.data["village_id"] == village_b.id
+    # their own village's submission opens, without ID numbers, and stays waiting
+    outcome = await desk.handle(press(updates, CHIEF_1, f"s:o:{own.receipt_code}"))
+    assert outcome is not None
+    [card] = outcome.replies
+    assert card.key == "card.text"
+    assert (card.params["name"], card.params["cccd"], card.params["phone"]) == (
+        "Nguyễn Văn An",
+        "•••",
+        "—",
+    )
+    assert card.keyboard is None  # no accept, reject or assign buttons
+    assert await state_of(deps, own) is SubmissionState.SUBMITTED
+    assert len(await refusals(deps)) == 1
+
+
+# --- progress and the daily report -------------------------------------------------------------
+
+TARGETS = """commune_code,village_code,household_name,cccd,map_sheet,parcel_no
+24175,24175-01,Nguyễn Văn An,066090012345,,
+24175,24175-01,Trần Thị Bình,,12,345
+24175,24175-01,Lê Văn Cường,066090012346,,
+24175,24175-02,Phạm Thị Dung,066085000001,,
+24175,,Hoàng Văn Em,,,
+"""
+
+
+def numbers(params: Mapping[str, object]) -> tuple[object, ...]:
+    """A figures line as (village, targets, submitted, complete, needs info, accepted)."""
+    return tuple(
+        params[k]
+        for k in ("village", "targets", "submitted", "complete", "needs_info", "accepted")
+    )
+
+
+@pytest.fixture
+async def campaign(deps: Deps, hoa_phu: HoaPhu) -> HoaPhu:
+    """Five targets; five submissions: accepted, needs info, withdrawn, complete, in triage."""
+    result = await import_targets(deps, TARGETS.encode(), province_code="66")
+    assert result.added == 5
+    thon_1, thon_2 = hoa_phu.villages[0], hoa_phu.villages[1]
+    officer = await join(deps, StaffRole.OFFICER, OFFICER, commune=COMMUNE)
+    # An's, by CCCD: accepted
+    accepted = await submit(deps, hoa_phu, thon_1, holder="Nguyễn Văn An", cccd="066090012345")
+    # Bình's parcel, sent by a relative with another CCCD: the officer asks for more
+    needs_info = await submit(
+        deps,
+        hoa_phu,
+        thon_1,
+        holder="Trần Văn Bảo",
+        cccd="066070000099",
+        citizen_user_id=5003,
+        map_sheet="12",
+        parcel_no="345",
+    )
+    # Cường's, withdrawn: he still counts as missing
+    withdrawn = await submit(
+        deps, hoa_phu, thon_1, holder="Lê Văn Cường", cccd="066090012346", citizen_user_id=5004
+    )
+    # someone in Thôn 2 who is not on the list, with every document in
+    complete = await submit(
+        deps, hoa_phu, thon_2, holder="Đỗ Thị Giang", cccd="001099000123", citizen_user_id=5005
+    )
+    # someone who does not know their village
+    await submit(
+        deps, hoa_phu, None, holder="Vũ Văn Hùng", cccd="079088000777", citizen_user_id=5006
+    )
+    async with deps.database.sessions.begin() as session:
+        staff = await session.get(Staff, officer.id)
+        assert staff is not None
+        row = await session.get(Submission, accepted.id)
+        assert row is not None
+        await accept(session, deps, row, staff)
+        row = await session.get(Submission, needs_info.id)
+        assert row is not None
+        await ask_for_info(session, deps, row, staff, slots=all_slots(row)[:1])
+        citizen = await session.get(Citizen, withdrawn.citizen_id)
+        assert citizen is not None
+        assert await withdraw_submission(session, citizen, withdrawn.receipt_code) is not None
+        row = await session.get(Submission, complete.id)
+        assert row is not None
+        row.complete = True  # as if its documents had all been sealed
+    return hoa_phu
+
+
+ZERO = [
+    "Thôn 3",
+    "Thôn 4",
+    "Thôn 5",
+    "Thôn 6",
+    "Thôn Hòa Bình",
+    "Thôn Tân Hòa",
+    "Buôn Ea Kmát",
+    "Buôn Kpông",
+    "Buôn Ea Bar",
+    "Thôn Đoàn Kết",
+]
+EXPECTED = [
+    # village  targets, submitted, complete, needs info, accepted
+    ("Thôn 1", 3, 2, 0, 1, 1),
+    ("Thôn 2", 1, 1, 1, 0, 0),
+    *((name, 0, 0, 0, 0, 0) for name in ZERO),
+    ("(triage)", 1, 1, 0, 0, 0),
+]
+
+
+async def test_village_figures_and_missing_households(deps: Deps, campaign: HoaPhu) -> None:
+    commune = campaign.commune
+    async with deps.database.sessions() as session:
+        figures = await village_figures(session, commune.id, triage_name="(triage)")
+        one = await village_figures(session, commune.id, village_id=campaign.villages[0].id)
+        missing = {
+            village.code: await missing_households(session, deps, commune.id, village.id)
+            for village in campaign.villages[:3]
+        }
+        first_only = await missing_households(
+            session, deps, commune.id, campaign.villages[0].id, limit=0
+        )
+    assert [numbers(f.params()) for f in figures] == EXPECTED
+    assert [f.village_id for f in figures] == [v.id for v in campaign.villages] + [None]
+    assert [numbers(f.params()) for f in one] == EXPECTED[:1]
+    # An matched by CCCD, Bình by parcel; Cường withdrew; Dung never sent
+    assert missing == {
+        "24175-01": (["Lê Văn Cường"], 1),
+        "24175-02": (["Phạm Thị Dung"], 1),
+        "24175-03": ([], 0),
+    }
+    assert first_only == ([], 1)
+
+
+async def test_the_daily_report_text_and_chart_tell_the_same_numbers(
+    deps: Deps, campaign: HoaPhu
+) -> None:
+    now = datetime(2026, 11, 20, 17, 0, tzinfo=VIETNAM)
+    async with deps.database.sessions() as session:
+        text, chart = await report_replies(session, campaign.commune.id, Language.EN, now)
+        figures = await village_figures(
+            session, campaign.commune.id, triage_name=render(Language.EN, "queue.triage")
+        )
+    assert text.key == "report.text"
+    assert text.photo is None
+    assert text.params["lines_lines"] == [("progress.line", f.params()) for f in figures]
+    lines = text.params["lines_lines"]
+    assert isinstance(lines, list)
+    assert [numbers(params) for _, params in lines] == [
+        *EXPECTED[:-1],
+        ("No village yet", 1, 1, 0, 0, 0),
+    ]
+    totals = {k: v for k, v in text.params.items() if k.startswith("total_")}
+    assert totals == {
+        "total_targets": 5,
+        "total_submitted": 4,
+        "total_complete": 1,
+        "total_needs_info": 1,
+        "total_accepted": 1,
+    }
+    shown = render(Language.EN, text.key, text.params)
+    assert f"Report for 20/11/2026 — {campaign.commune.name}" in shown
+    assert "• Thôn 1: targets 3, submitted 2, complete 0, needs info 1, accepted 1" in shown
+    assert "Total: targets 5, submitted 4" in shown
+    assert chart.key == "report.chart_caption"
+    assert chart.photo is not None
+    with Image.open(io.BytesIO(chart.photo)) as image:
+        assert image.format == "PNG"
+        image.verify()
