@@ -42,7 +42,7 @@ from intake.janitor import DraftJanitor
 from intake.messages import Language, language_of, render
 from intake.outbox import OutboxService
 from intake.residents import Outcome, ResidentDesk
-from intake.staff import StaffRoster
+from intake.staff import StaffRoster, staff_gaps
 from intake.staffdesk import StaffDesk
 
 __all__ = ["BotOptions", "Runtime", "Worker"]
@@ -191,6 +191,7 @@ class Runtime:
                 timeout=int(self._options.poll_timeout), allowed_updates=ALLOWED_UPDATES
             )
         await self._set_commands()
+        await self._warn_about_staff()
         self._tasks = [asyncio.create_task(worker(self._stopping)) for worker in self._workers]
         log.info(
             "bot started",
@@ -276,6 +277,22 @@ class Runtime:
             self.menus.run,
             self.daily.run,
         ]
+
+    async def _warn_about_staff(self) -> None:
+        """DESIGN.md's start-up check, as warnings: officers join through this very bot (an
+        invite link), so a commune without one cannot be refused at start-up."""
+        communes, villages = await staff_gaps(self._deps)
+        if communes:
+            log.warning(
+                "communes with villages but no officer: their submissions reach no one yet "
+                "(hoso staff invite --role officer --commune CODE)",
+                extra={"communes": communes[:20], "count": len(communes)},
+            )
+        if villages:
+            log.warning(
+                "villages without a chief: their alerts go to the commune's officers",
+                extra={"villages": villages},
+            )
 
     async def _set_commands(self) -> None:
         for language in Language:

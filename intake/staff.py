@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.deps import Deps
@@ -45,6 +45,7 @@ __all__ = [
     "redeem_invite",
     "revoke_staff",
     "staff_for_user",
+    "staff_gaps",
 ]
 
 DEFAULT_INVITE_TTL = timedelta(hours=72)
@@ -363,3 +364,29 @@ async def invite_from_cli(
             created_by=None,
             ttl=ttl,
         )
+
+
+async def staff_gaps(deps: Deps) -> tuple[list[str], int]:
+    """Communes with villages but no active officer (their submissions reach nobody), and how
+    many villages have no active chief (their alerts go to the commune's officers)."""
+    async with deps.database.sessions() as session:
+        officers = select(Staff.commune_id).where(
+            Staff.active.is_(True), Staff.role == StaffRole.OFFICER
+        )
+        chiefs = select(Staff.village_id).where(
+            Staff.active.is_(True), Staff.role == StaffRole.CHIEF
+        )
+        communes = await session.scalars(
+            select(Commune.code)
+            .where(
+                Commune.id.in_(select(Village.commune_id)),
+                Commune.id.not_in(officers.where(Staff.commune_id.is_not(None))),
+            )
+            .order_by(Commune.code)
+        )
+        without_chief = await session.scalar(
+            select(func.count())
+            .select_from(Village)
+            .where(Village.id.not_in(chiefs.where(Staff.village_id.is_not(None))))
+        )
+        return list(communes), without_chief or 0

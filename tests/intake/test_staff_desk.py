@@ -30,6 +30,7 @@ from intake.staff import (
     StaffSetupError,
     invite_from_cli,
     redeem_invite,
+    staff_gaps,
 )
 from intake.staffdesk import StaffDesk
 from intake.submissions import create_submission, withdraw_submission
@@ -517,3 +518,12 @@ async def test_the_daily_report_text_and_chart_tell_the_same_numbers(
     with Image.open(io.BytesIO(chart.photo)) as image:
         assert image.format == "PNG"
         image.verify()
+
+
+async def test_start_up_names_communes_without_officer_and_villages_without_chief(
+    deps: Deps, hoa_phu: HoaPhu
+) -> None:
+    assert await staff_gaps(deps) == (["24175"], 12)
+    await join(deps, StaffRole.OFFICER, 501, commune="24175")
+    await join(deps, StaffRole.CHIEF, 502, village="24175-01")
+    assert await staff_gaps(deps) == ([], 11)
