@@ -23,7 +23,7 @@ from intake.deps import Deps
 from intake.events import DocumentChecked, Reply, Upload
 from intake.flow.uploads import MAX_FILE_BYTES
 from intake.notify import notify_officers, open_button, upload_buttons
-from intake.pending import PendingDocument
+from intake.pending import PendingDocument, add_pending_document
 from intake.review import required_slots
 from intake.submissions import delete_documents
 from storage.models import Citizen, Document, Submission, utcnow
@@ -82,33 +82,13 @@ async def take_followup_upload(
         return None
     if event.file_size is not None and event.file_size > MAX_FILE_BYTES:
         return FollowupResult([Reply("photo.too_big")])
-    pending = PendingDocument(
-        id=uuid.uuid4(),
+    pending = add_pending_document(
+        session,
+        event,
         slot=slot,
-        file_id=event.file_id,
-        file_unique_id=event.file_unique_id,
         commune_id=submission.commune_id,
-        chat_id=event.actor.chat_id,
-        message_id=event.message_id,
-        attempts=1,
-    )
-    session.add(
-        Document(
-            id=pending.id,
-            submission_id=submission.id,
-            commune_id=submission.commune_id,
-            slot=slot,
-            status=DocumentStatus.PENDING,
-            as_file=event.kind.value == "file",
-            telegram_file_id=event.file_id,
-            file_unique_id=event.file_unique_id,
-            file_size=event.file_size,
-            media_group_id=event.media_group_id,
-            chat_id=event.actor.chat_id,
-            message_id=event.message_id,
-            attempts=1,
-            not_before=utcnow() + lease,
-        )
+        lease=lease,
+        submission_id=submission.id,
     )
     return FollowupResult([Reply("followup.checking", {"slot_key": f"slot.{slot}"})], pending)
 

@@ -54,7 +54,7 @@ from intake.flow import (
 )
 from intake.followup import followup_verdict, open_followup, take_followup_upload
 from intake.messages import Language, language_of
-from intake.pending import PendingDocument
+from intake.pending import PendingDocument, add_pending_document
 from intake.submissions import (
     SubmissionView,
     create_submission,
@@ -66,7 +66,7 @@ from intake.submissions import (
 from storage.models import Citizen, Document, utcnow
 from storage.models import Draft as DraftRow
 from storage.repositories import append_event, claim_update
-from storage.states import ActorKind, DocumentStatus
+from storage.states import ActorKind
 
 __all__ = ["Outcome", "ResidentDesk"]
 
@@ -257,34 +257,13 @@ class ResidentDesk:
                 outcome.language = language
             case AcceptUpload(slot=slot, upload=upload) if row is not None and draft is not None:
                 await session.flush()
-                pending = PendingDocument(
-                    id=uuid.uuid4(),
+                pending = add_pending_document(
+                    session,
+                    upload,
                     slot=slot,
-                    file_id=upload.file_id,
-                    file_unique_id=upload.file_unique_id,
                     commune_id=draft.commune.id if draft.commune else None,
-                    chat_id=event.actor.chat_id,
-                    message_id=upload.message_id,
-                    attempts=1,
-                )
-                session.add(
-                    Document(
-                        id=pending.id,
-                        draft_id=row.id,
-                        commune_id=pending.commune_id,
-                        slot=slot,
-                        status=DocumentStatus.PENDING,
-                        as_file=upload.kind.value == "file",
-                        telegram_file_id=upload.file_id,
-                        file_unique_id=upload.file_unique_id,
-                        file_size=upload.file_size,
-                        media_group_id=upload.media_group_id,
-                        chat_id=event.actor.chat_id,
-                        message_id=upload.message_id,
-                        # this process takes it at once; after a crash, others after the lease
-                        attempts=1,
-                        not_before=utcnow() + self._document_lease,
-                    )
+                    lease=self._document_lease,
+                    draft_id=row.id,
                 )
                 outcome.new_documents.append(pending)
             case DiscardUpload(file_unique_id=unique) if row is not None:

@@ -32,9 +32,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from intake.deps import Deps
 from intake.events import Button, Command, Event, Keyboard, KeyboardKind, Pressed, Reply, Text
 from intake.flow import Directory, Place
-from intake.messages import Language
+from intake.messages import Language, render
 from intake.policy import Action, Subject, decide
-from intake.progress import missing_households, report_replies, village_figures
+from intake.progress import (
+    CommuneReport,
+    missing_households,
+    report_replies,
+    village_figures,
+)
 from intake.residents import Outcome, ResidentDesk
 from intake.review import (
     CLOSED,
@@ -319,10 +324,8 @@ class StaffDesk:
         staff, session = turn.staff, turn.session
         village = None
         if village_text is not None:
-            vid = _int(village_text)
-            village = await session.get(Village, vid) if vid else None
+            village = await _village(turn, village_text)
             if village is None:
-                turn.say("button.expired")
                 return
         commune_id = village.commune_id if village else staff.commune_id
         action = Action.INVITE_CHIEF if role is StaffRole.CHIEF else Action.INVITE_OFFICER
@@ -390,7 +393,6 @@ class StaffDesk:
             page=page,
         )
         place = await self._place_name(turn, commune_id, village_id, triage)
-        language = turn.outcome.language
         rows: list[tuple[Button, ...]] = [
             (
                 Button(
@@ -427,7 +429,6 @@ class StaffDesk:
             ("queue.count", {"state_key": f"state.{s}", "count": n})
             for s, n in sorted(counts.items())
         ]
-        del language
         turn.say(
             "queue.header",
             {
@@ -448,7 +449,7 @@ class StaffDesk:
             village = await turn.session.get(Village, village_id)
             return f"{village.name}, {name}" if village else name
         if triage:
-            return f"{name} — {'triage'}"
+            return f"{name} — {render(turn.outcome.language, 'queue.triage')}"
         return name
 
     async def _village_picker(self, turn: _Turn, commune_text: str) -> None:
@@ -657,12 +658,10 @@ class StaffDesk:
 
     async def _assign(self, turn: _Turn, receipt: str, village_text: str) -> None:
         submission = await self._submission(turn, receipt, Action.ASSIGN)
-        vid = _int(village_text)
-        village = await turn.session.get(Village, vid) if vid else None
         if submission is None:
             return
+        village = await _village(turn, village_text)
         if village is None:
-            turn.say("button.expired")
             return
         await assign(turn.session, self._deps, submission, turn.staff, village)
         turn.outcome.new_outbox = True
@@ -705,22 +704,13 @@ class StaffDesk:
             figures = await village_figures(turn.session, commune.id)
             if not any(f.targets or f.submitted for f in figures):
                 continue
-            total = {
-                "village": commune.name,
-                "targets": sum(f.targets for f in figures),
-                "submitted": sum(f.submitted for f in figures),
-                "complete": sum(f.complete for f in figures),
-                "needs_info": sum(f.needs_info for f in figures),
-                "accepted": sum(f.accepted for f in figures),
-            }
-            lines.append(("progress.line", total))
+            totals = CommuneReport(commune.name, datetime.now(VIETNAM).date(), figures).totals
+            lines.append(("progress.line", totals.params()))
         turn.say("progress.province", {"lines_lines": lines or [("staff.none", {})]})
 
     async def _village_progress(self, turn: _Turn, village_text: str) -> None:
-        vid = _int(village_text)
-        village = await turn.session.get(Village, vid) if vid else None
+        village = await _village(turn, village_text)
         if village is None:
-            turn.say("button.expired")
             return
         subject = self._subject(turn, village.commune_id, village.id)
         if not await self._allowed(turn, Action.VIEW_PROGRESS, subject):
@@ -819,10 +809,8 @@ class StaffDesk:
         turn.say("assist.choose_village", keyboard=_inline(*rows))
 
     async def _assist(self, turn: _Turn, village_text: str) -> None:
-        vid = _int(village_text)
-        village = await turn.session.get(Village, vid) if vid else None
+        village = await _village(turn, village_text)
         if village is None:
-            turn.say("button.expired")
             return
         subject = self._subject(turn, village.commune_id, village.id)
         if not await self._allowed(turn, Action.ASSIST, subject):
@@ -849,6 +837,15 @@ def event_is_plain(event: Text | Command, staff: Staff | None) -> bool:
     if isinstance(event, Command) and event.name == "help":
         return False
     return not staff.awaiting
+
+
+async def _village(turn: _Turn, village_text: str) -> Village | None:
+    """The village a button names; a stale or forged id is answered here."""
+    vid = _int(village_text)
+    village = await turn.session.get(Village, vid) if vid else None
+    if village is None:
+        turn.say("button.expired")
+    return village
 
 
 async def _villages(session: AsyncSession, commune_id: int | None) -> list[Village]:
