@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -88,6 +89,7 @@ class Resident:
 
     async def questions(self, village: str, front: bytes) -> None:
         s, n = self.session, self.number
+        await asyncio.sleep(self.think.uniform(*THINK_SECONDS))  # not all in the same instant
         await self.answer(s.send_command("start", f"v{village}"), "Bạn có đồng ý")
         await self.answer(s.press("✅ Tôi đồng ý"), "đứng tên ai")
         await self.answer(s.press("Tên tôi"), "Họ và tên")
@@ -101,14 +103,40 @@ class Resident:
         send = s.send_document(front, "cccd.jpg", mime_type="image/jpeg")
         await self.answer(send, "MẶT SAU", photo=True)
 
-    async def burst(self, files: list[bytes]) -> None:
-        """The other three photos at once, as an album (Telegram delivers three updates)."""
+    async def burst(self, files: list[bytes]) -> float:
+        """The other three photos at once, as an album (Telegram delivers three updates);
+        returns when the last of their verdicts arrived."""
         await self.session.send_album(files)
         await self.until("trang ghi")
+        return time.perf_counter()
 
     async def finish(self) -> None:
+        await asyncio.sleep(self.think.uniform(*THINK_SECONDS))
         await self.answer(self.session.press("Bỏ qua"), "Xem lại hồ sơ")
         await self.answer(self.session.press("📨 Gửi hồ sơ"), "Mã biên nhận")
+
+
+@dataclass
+class Burst:
+    """Everyone's album at the same moment; over when the last verdict arrived."""
+
+    expected: int
+    begun: float = field(default_factory=time.perf_counter)
+    ends: list[float] = field(default_factory=list)
+    failed: int = 0
+    over: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def settle(self, end: float | None) -> None:
+        if end is None:
+            self.failed += 1
+        else:
+            self.ends.append(end)
+        if len(self.ends) + self.failed == self.expected:
+            self.over.set()
+
+    @property
+    def seconds(self) -> float:
+        return max(self.ends, default=self.begun) - self.begun
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -116,11 +144,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bot_cpu_seconds(pid: int) -> float:
+    """The bot's CPU time with its photo workers'."""
+    return sum(cpu_seconds(p) for p in (pid, *descendants(pid)))
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def descendants(pid: int) -> list[int]:
+    """The bot's child processes and theirs (the photo workers and their fork server)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found.extend(children)
+        frontier = children
+    return found
 
 
 async def run(residents: int, flood: bool, database_url: str | None) -> dict[str, object]:
@@ -161,10 +216,6 @@ async def run(residents: int, flood: bool, database_url: str | None) -> dict[str
             cwd=data_dir,
             stderr=open(data_dir / "bot.log", "wb"),  # noqa: SIM115, ASYNC230
         )
-        profile = os.environ.get("HOSO_BENCH_PROFILE")  # a file name; needs py-spy
-        if profile:
-            spy = f"sleep 8; exec py-spy record -p {bot.pid} -o {profile} -d 20 -f speedscope"
-            await asyncio.create_subprocess_exec("bash", "-c", spy)
         try:
             stats = Stats()
             warm = Resident(simulator.add_user("Khởi động", language_code="vi"), 0, Stats())
@@ -178,21 +229,49 @@ async def run(residents: int, flood: bool, database_url: str | None) -> dict[str
 
             async def phase(
                 who: list[Resident], act: Callable[[Resident], Awaitable[None]]
-            ) -> tuple[list[Resident], float]:
-                """Everyone acts at once; returns who got through and how long it took."""
-                begun = time.perf_counter()
+            ) -> list[Resident]:
+                """Everyone acts at once; returns who got through."""
                 results = await asyncio.gather(*(act(p) for p in who), return_exceptions=True)
                 failures.extend(r for r in results if isinstance(r, BaseException))
-                through = [p for p, r in zip(who, results, strict=True) if r is None]
-                return through, time.perf_counter() - begun
+                return [p for p, r in zip(who, results, strict=True) if r is None]
 
-            ready, _ = await phase(
+            ready = await phase(
                 people, lambda p: p.questions(f"24175-{(p.number % 12) + 1:02d}", files[0])
             )
-            sent, burst_seconds = await phase(ready, lambda p: p.burst(files[1:]))
-            await phase(sent, lambda p: p.finish())
+            profile = os.environ.get("HOSO_BENCH_PROFILE")  # a file name; needs py-spy
+            spies = []
+            if profile:  # the burst only: py-spy writes its profile when interrupted
+                for pid, name in ((bot.pid, profile), (os.getpid(), f"{profile}.simulator")):
+                    spies.append(
+                        await asyncio.create_subprocess_exec(
+                            "py-spy", "record", "-p", str(pid), "-o", name, "-f", "speedscope"
+                        )
+                    )
+                await asyncio.sleep(1.0)
+            cpu_before = bot_cpu_seconds(bot.pid), cpu_seconds(os.getpid())
+            burst = Burst(len(ready))
+
+            async def burst_then_finish(resident: Resident) -> None:
+                """After the burst, each goes on at their own pace: nobody waits for the rest."""
+                try:
+                    end = await resident.burst(files[1:])
+                except BaseException:
+                    burst.settle(None)
+                    raise
+                burst.settle(end)
+                await resident.finish()
+
+            finishing = asyncio.ensure_future(phase(ready, burst_then_finish))
+            await burst.over.wait()
+            cpu_after = bot_cpu_seconds(bot.pid), cpu_seconds(os.getpid())
+            for spy in spies:
+                spy.send_signal(signal.SIGINT)
+                await spy.wait()
+            await finishing
             elapsed = time.perf_counter() - started
             rss = peak_rss_mb(bot.pid)
+            # peaks summed: shared pages count once per process, so this overstates
+            workers_rss = sum(peak_rss_mb(pid) for pid in descendants(bot.pid))
         finally:
             bot.terminate()
             await bot.wait()
@@ -222,13 +301,20 @@ async def run(residents: int, flood: bool, database_url: str | None) -> dict[str
         "failures": [repr(f)[:200] for f in failures[:3]],
         "seconds": round(elapsed, 2),
         "submissions_per_min": round(60 * (submissions or 0) / elapsed, 1),
-        "photos_per_s_burst": round(3 * len(sent) / burst_seconds, 1),
-        "burst_seconds": round(burst_seconds, 2),
+        "photos_per_s_burst": round(3 * len(burst.ends) / burst.seconds, 1),
+        "burst_seconds": round(burst.seconds, 2),
         "text_step_ms_p50": round(statistics.median(text_ms), 1) if text_ms else None,
         "text_step_ms_p99": round(percentile(text_ms, 0.99), 1),
         "photo_verdict_ms_p50": round(statistics.median(photo_ms), 1) if photo_ms else None,
         "photo_verdict_ms_p99": round(percentile(photo_ms, 0.99), 1),
+        "burst_cpu_ms_per_photo_bot": round(
+            1000 * (cpu_after[0] - cpu_before[0]) / max(1, 3 * len(burst.ends)), 2
+        ),
+        "burst_cpu_ms_per_photo_simulator_and_residents": round(
+            1000 * (cpu_after[1] - cpu_before[1]) / max(1, 3 * len(burst.ends)), 2
+        ),
         "bot_peak_rss_mb": round(rss, 1),
+        "bot_with_workers_peak_rss_mb": round(rss + workers_rss, 1),
         "http_429": statuses.count(429),
         "slowest_steps": [(round(ms), step) for ms, step in sorted(stats.slowest)[-5:]],
         "lost_documents": 4 * (submissions or 0) - (stored or 0),

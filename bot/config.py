@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     outbox_give_up_hours: float = Field(
         default=24.0, gt=0, le=24 * 14, description="a notification not sent by then fails"
     )
+    photo_processes: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="worker processes checking and sealing photos (0: one per core but one)",
+    )
     bot_username: str | None = Field(
         default=None, description="the bot's @username, for invitation links made by the CLI"
     )

@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -27,9 +25,11 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.photo_processes import PhotoProcesses, default_process_count
 from bot.processor import ChatOrderedProcessor
 from bot.web import WEBHOOK_PATH, build_web_app, webhook_secret
 from handlers.files import TelegramFiles
+from handlers.http import AiohttpRequest
 from handlers.menus import StaffMenus
 from handlers.outbox import OutboxSender
 from handlers.replies import ReplySender
@@ -69,6 +69,7 @@ class BotOptions:
     report_hour: int = 17  # Vietnam time: the officers' daily report
     digest_hour: int = 18  # Vietnam time: the chiefs' daily digest
     outbox_give_up_hours: float = 24.0
+    photo_processes: int = 0  # 0: one per core but the event loop's
     # Tests run the simulator's clock faster; the outbox paces by the same factor.
     time_scale: float = 1.0
 
@@ -123,15 +124,15 @@ class Runtime:
         self.application = self._build_application()
         self.port: int | None = None
         self.replies: ReplySender | None = None
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: PhotoProcesses | None = None
 
     def _build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(self._options.token)
             .concurrent_updates(ChatOrderedProcessor())
-            .connection_pool_size(64)
-            .get_updates_connection_pool_size(2)
+            .request(AiohttpRequest(pool_size=64))
+            .get_updates_request(AiohttpRequest(pool_size=2))
         )
         if self._options.rate_limit:
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
@@ -251,7 +252,7 @@ class Runtime:
         )
         residents = ResidentHandlers(self.desk, self.replies, self.staff_desk, committed)
         residents.register(self.application)
-        self._executor = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+        self._executor = PhotoProcesses(options.photo_processes or default_process_count())
         self.pipeline = DocumentPipeline(
             self._deps,
             TelegramFiles(bot),

@@ -37,6 +37,8 @@ log = logging.getLogger("hoso.outbox")
 class OutboxSender:
     HORIZON = 5.0  # seconds of sending planned per pass
     MAX_ATTEMPTS = 20  # with backoff up to 5 min: hours of Telegram trouble before giving up
+    MAX_IN_FLIGHT = 16  # requests at once; the overall rate still paces them
+    MAX_CLAIMED = 100  # rows claimed and not yet settled
 
     def __init__(
         self,
@@ -57,30 +59,49 @@ class OutboxSender:
         self._next_send = 0.0
         self._chat_ready: dict[int, float] = {}
         self._wake = asyncio.Event()
+        self._in_flight = asyncio.Semaphore(self.MAX_IN_FLIGHT)
+        self._claimed = 0
 
     def kick(self) -> None:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, *, poll: float = 1.0) -> None:
+        """Send until stopped. A new claim does not wait for the messages already on their way:
+        their chats are leased, so a claim never takes a chat's next row before the one in
+        flight, and the order per chat holds. At most `MAX_CLAIMED` rows are out at once."""
+        passes: set[asyncio.Task[int]] = set()
         while not stop.is_set():
             self._wake.clear()
-            try:
-                sent = await self.send_due(stop)
-            except Exception:
-                log.exception("outbox pass failed")
-                sent = 0
-            if sent:
+            started = None
+            room = self.MAX_CLAIMED - self._claimed
+            if room > 0:
+                try:
+                    started = await self._start_pass(stop, room)
+                except Exception:
+                    log.exception("outbox pass failed")
+            if started is not None:
+                passes.add(started)
+                started.add_done_callback(passes.discard)
                 continue
             await idle(self._wake, stop, poll)
+        await asyncio.gather(*passes, return_exceptions=True)
 
     async def send_due(self, stop: asyncio.Event | None = None) -> int:
-        """Send what is due within the next few seconds, interleaving chats; returns the count.
+        """One pass, to its end; returns how many messages went out."""
+        started = await self._start_pass(stop, self.MAX_CLAIMED)
+        return 0 if started is None else await started
+
+    async def _start_pass(
+        self, stop: asyncio.Event | None, limit: int
+    ) -> asyncio.Task[int] | None:
+        """Claim what is due and start sending it within the next few seconds, interleaving
+        chats; None when nothing is to be sent now.
 
         Each chat gets a slot every `chat_interval` seconds; rows whose slot is further away
         than `HORIZON` are put back with that time, so a pass stays short (well inside the
         claim's lease) and a burst to one chat never holds up the others.
         """
-        due = await self._outbox.claim_due()
+        due = await self._outbox.claim_due(limit)
         now = time.monotonic()
         chat_next = dict(self._chat_ready)
         schedule: list[tuple[float, int, DueMessage]] = []
@@ -91,21 +112,43 @@ class OutboxSender:
                 continue
             schedule.append((slot, order, row))
             chat_next[row.chat_id] = slot + self._interval(row.chat_id)
+        if not schedule:
+            return None
         schedule.sort(key=lambda item: (item[0], item[1]))
-        sent = 0
-        held: set[int] = set()  # a chat whose earlier row failed: its later rows wait, in order
-        for slot, _, row in schedule:
-            if (stop is not None and stop.is_set()) or row.chat_id in held:
+        self._claimed += len(schedule)
+        return asyncio.create_task(self._send_pass(schedule, stop))
+
+    async def _send_pass(
+        self, schedule: list[tuple[float, int, DueMessage]], stop: asyncio.Event | None
+    ) -> int:
+        # One row per chat (the claim's rule), so the rows of a pass are independent: they go
+        # out side by side, each in its turn under the overall rate. One at a time, a pass
+        # would send no faster than one round trip to Telegram per message.
+        try:
+            sent = await asyncio.gather(
+                *(self._send_in_turn(slot, row, stop) for slot, _, row in schedule)
+            )
+        except Exception:  # the rows stay leased and are taken up again after the lease
+            log.exception("outbox pass failed")
+            return 0
+        finally:
+            self._claimed -= len(schedule)
+            self.kick()  # room for the next claim
+        return sum(sent)
+
+    async def _send_in_turn(
+        self, slot: float, row: DueMessage, stop: asyncio.Event | None
+    ) -> bool:
+        async with self._in_flight:
+            if stop is not None and stop.is_set():
                 await self._outbox.retry_later(row.id, 1.0, "deferred")
-                continue
-            delay = max(slot, self._next_send) - time.monotonic()
+                return False
+            start = max(slot, self._next_send, time.monotonic())
+            self._next_send = start + self._gap  # the turn is taken before waiting for it
+            delay = start - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
-            if await self._send(row):
-                sent += 1
-            else:
-                held.add(row.chat_id)
-        return sent
+            return await self._send(row)
 
     def _interval(self, chat_id: int) -> float:
         return self._group_interval if chat_id < 0 else self._chat_interval
@@ -123,9 +166,7 @@ class OutboxSender:
             await self._outbox.give_up(row.id, f"unrenderable: {type(exc).__name__}")
             log.warning("outbox row cannot be rendered", extra={"outbox_id": row.id})
             return False
-        now = time.monotonic()
-        self._next_send = now + self._gap
-        self._chat_ready[row.chat_id] = now + self._interval(row.chat_id)
+        self._chat_ready[row.chat_id] = time.monotonic() + self._interval(row.chat_id)
         try:
             if message.photo is not None:
                 await self._bot.send_photo(

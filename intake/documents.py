@@ -2,10 +2,11 @@
 
 Durable first, then fast. A pending document row commits with the step that received it; a
 worker claims it with a short lease (so another process, or this one after a crash, takes it up
-again), fetches the bytes, checks and strips them and seals them in a thread pool, writes the
-sealed blob atomically, and then — in one transaction — marks the document stored (unless
-someone else already did: it is sealed exactly once) and feeds the verdict back into the
-resident's conversation as a `DocumentChecked` event.
+again), fetches the bytes, checks, strips and seals them in the executor it is given (worker
+processes in the bot: bot/photo_processes.py), writes the sealed blob atomically, and then — in
+one transaction — marks the document stored (unless someone else already did: it is sealed
+exactly once) and feeds the verdict back into the resident's conversation as a
+`DocumentChecked` event.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -25,7 +25,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from crypto import CommuneRecipients, seal_document
+from crypto import CommuneRecipients
 from intake.deps import Deps
 from intake.directory import DirectoryCache
 from intake.events import Actor, DocumentChecked
@@ -36,10 +36,9 @@ from intake.photos import (
     DocumentRefused,
     PreparedDocument,
     QrStatus,
-    SlotKind,
-    prepare_document,
 )
 from intake.residents import Outcome, ResidentDesk
+from intake.sealing import check_and_seal
 from intake.workers import idle
 from storage.models import Blob, Document, utcnow
 from storage.states import DocumentStatus
@@ -65,20 +64,6 @@ class FileSource(Protocol):
     """Where uploads come from (Telegram's getFile and download, in `handlers`)."""
 
     async def fetch(self, file_id: str, *, max_bytes: int) -> bytes: ...
-
-
-def _slot_kind(slot: str) -> SlotKind:
-    if slot.startswith("cccd"):
-        return SlotKind.ID_CARD
-    if slot.startswith("cert"):
-        return SlotKind.CERTIFICATE
-    return SlotKind.OTHER
-
-
-@dataclass(frozen=True)
-class _Sealed:
-    prepared: PreparedDocument
-    sealed: bytes
 
 
 class DocumentPipeline:
@@ -203,14 +188,6 @@ class DocumentPipeline:
         self._recipients[commune_id] = (time.monotonic(), recipients)
         return recipients
 
-    def _prepare_and_seal(
-        self, data: bytes, slot: str, recipients: CommuneRecipients
-    ) -> _Sealed | PreparedDocument:
-        prepared = prepare_document(data, _slot_kind(slot))
-        if not prepared.check.accepted:
-            return prepared
-        return _Sealed(prepared, seal_document(prepared.data, recipients))
-
     async def _process(self, document: PendingDocument) -> None:
         if document.commune_id is None:
             await self._refuse(document, (UNAVAILABLE,), "no commune")
@@ -227,7 +204,7 @@ class DocumentPipeline:
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(
-                self._executor, self._prepare_and_seal, data, document.slot, recipients
+                self._executor, check_and_seal, data, document.slot, recipients
             )
         except DocumentRefused as exc:
             await self._refuse(document, (exc.reason.value,), exc.reason.value)
@@ -236,7 +213,7 @@ class DocumentPipeline:
             issues = tuple(issue.value for issue in result.check.issues)
             await self._refuse(document, issues, "retake", result)
             return
-        blob = await loop.run_in_executor(self._executor, self._deps.blobs.write, result.sealed)
+        blob = await asyncio.to_thread(self._deps.blobs.write, result.sealed)
         await self._store(document, result.prepared, blob.name, blob.size, blob.sha256)
 
     async def _retry(self, document: PendingDocument, reason: str) -> None:

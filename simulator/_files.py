@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
 import mimetypes
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -116,12 +118,12 @@ def make_photo_sizes(data: bytes) -> list[ImageVariant]:
     return [_jpeg(image, side) for side in dict.fromkeys(sides)]
 
 
-def make_thumbnail(data: bytes) -> ImageVariant | None:
-    """A 320 px thumbnail for an image sent as a document; None for other files."""
+def make_thumbnail(data: bytes) -> list[ImageVariant]:
+    """A 320 px thumbnail for an image sent as a document; none for other files."""
     try:
-        return _jpeg(_open_image(data), THUMBNAIL_SIDE)
+        return [_jpeg(_open_image(data), THUMBNAIL_SIDE)]
     except ImageError:
-        return None
+        return []
 
 
 def make_sticker_image() -> bytes:
@@ -147,6 +149,32 @@ class FileStore:
         self._paths: dict[tuple[int, str], str] = {}
         self._by_path: dict[tuple[int, str], str] = {}
         self._path_counters: dict[int, int] = {}
+        self._derived: dict[bytes, asyncio.Future[tuple[str, ...]]] = {}
+
+    async def derive(
+        self, purpose: str, source: bytes, make: Callable[[bytes], list[ImageVariant]]
+    ) -> list[StoredFile]:
+        """The files made from `source` for `purpose` (the photo ladder, a document's
+        thumbnail), made once per distinct upload, in a thread (Pillow is slow). The encoders
+        are deterministic, so the same bytes would give the same files anyway; Telegram, too,
+        recognises a file it already has."""
+        key = hashlib.sha256(purpose.encode() + b"\0" + source).digest()
+        made = self._derived.get(key)
+        if made is None:
+            made = self._derived[key] = asyncio.get_running_loop().create_future()
+            try:
+                variants = await asyncio.to_thread(make, source)
+            except Exception as error:
+                del self._derived[key]
+                made.set_exception(error)
+                made.exception()  # waiters, if any, see it; nobody else needs to
+                raise
+            except BaseException:  # cancelled: the waiters are, too
+                del self._derived[key]
+                made.cancel()
+                raise
+            made.set_result(tuple(stored.unique_id for stored in self.put_photo(variants)))
+        return [self._blobs[unique_id] for unique_id in await asyncio.shield(made)]
 
     def put(self, kind: FileKind, data: bytes, mime_type: str, **extra: Any) -> StoredFile:
         unique_id = _unique_id(kind, data)

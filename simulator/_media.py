@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from simulator._files import (
     FileKind,
     FileStore,
@@ -18,8 +16,8 @@ from simulator._validation import JsonObject
 
 
 async def store_photo(files: FileStore, data: bytes) -> list[StoredFile]:
-    """Recompress an image into its PhotoSize ladder (in a thread: Pillow is slow)."""
-    return files.put_photo(await asyncio.to_thread(make_photo_sizes, data))
+    """Recompress an image into its PhotoSize ladder."""
+    return await files.derive("photo", data, make_photo_sizes)
 
 
 async def store_document(
@@ -29,10 +27,8 @@ async def store_document(
     mime = guess_mime_type(file_name, mime_type)
     thumbnail_id = None
     if mime.startswith("image/"):
-        thumbnail = await asyncio.to_thread(make_thumbnail, data)
-        if thumbnail is not None:
-            (stored_thumbnail,) = files.put_photo([thumbnail])
-            thumbnail_id = stored_thumbnail.unique_id
+        thumbnails = await files.derive("thumbnail", data, make_thumbnail)
+        thumbnail_id = thumbnails[0].unique_id if thumbnails else None
     return files.put(
         FileKind.DOCUMENT, data, mime, file_name=file_name or "file", thumbnail=thumbnail_id
     )

@@ -1,8 +1,9 @@
 """Engines, sessions and migrations for SQLite (embedded default) and PostgreSQL (scale-out).
 
-SQLite runs in WAL mode with `synchronous=NORMAL`, foreign keys on and a busy timeout; every
-transaction starts with `BEGIN IMMEDIATE`, so two writers queue instead of failing with
-"database is locked" when a read turns into a write. The schema is managed by Alembic only;
+SQLite runs in WAL mode with `synchronous=NORMAL` and foreign keys on; every transaction starts
+with `BEGIN IMMEDIATE`, so two writers queue instead of failing with "database is locked" when a
+read turns into a write (a busy statement is retried for up to 15 s without blocking the event
+loop: storage/_inline_sqlite.py). The schema is managed by Alembic only;
 `Database.upgrade()` runs at every start.
 """
 
@@ -28,10 +29,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage._inline_sqlite import connect_inline
+
 __all__ = ["Database", "DatabaseUrlError", "insert_for", "sqlite_url"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
-_SQLITE_BUSY_TIMEOUT_MS = 15_000
+_SQLITE_BUSY_SECONDS = 15.0
 
 
 class DatabaseUrlError(ValueError):
@@ -62,7 +65,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA busy_timeout=0")  # busy statements are retried without blocking
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -91,8 +94,15 @@ class Database:
                 parsed = parsed.set(drivername="sqlite+aiosqlite")
             # One connection: SQLite has one writer anyway, and queueing in the pool (FIFO,
             # no polling) beats connections sleeping in SQLite's busy handler under load.
+            # Its statements run inline on the event loop (storage/_inline_sqlite.py).
+            path = parsed.database or ":memory:"
             engine = create_async_engine(
-                parsed, echo=echo, pool_size=1, max_overflow=0, pool_timeout=120
+                parsed,
+                echo=echo,
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=120,
+                async_creator=lambda: connect_inline(path, busy_budget=_SQLITE_BUSY_SECONDS),
             )
             _tune_sqlite(engine)
         elif backend == "postgresql":

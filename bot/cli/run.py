@@ -43,6 +43,7 @@ async def run() -> None:
                 report_hour=settings.report_hour,
                 digest_hour=settings.digest_hour,
                 outbox_give_up_hours=settings.outbox_give_up_hours,
+                photo_processes=settings.photo_processes,
             ),
         )
         await runtime.run_until_signal()

@@ -98,6 +98,9 @@ class DocumentRefused(ValueError):
         self.reason = reason
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[DocumentRefused], tuple[RefusalReason, str]]:
+        return type(self), (self.reason, self.detail)  # raised in a worker process, too
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:

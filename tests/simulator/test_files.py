@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable
 
@@ -11,6 +12,7 @@ import telegram
 from PIL import Image
 
 from simulator import ApiExchange, SimulatorServer, UserActionError, UserSession
+from simulator._files import FileStore, ImageError, ImageVariant, make_photo_sizes
 from tests.simulator.conftest import TOKEN, RawBotApi, jpeg
 
 
@@ -213,3 +215,44 @@ async def test_file_download_path(
             assert response.status == 404
         async with session.get(f"{server.url}/file/bot123456789:wrong-secret/{path}") as response:
             assert response.status == 401
+
+
+async def test_the_same_bytes_are_recompressed_once_even_when_sent_at_once() -> None:
+    files = FileStore()
+    photo = jpeg(1600, 1200)
+    made: list[bytes] = []
+
+    def counting(data: bytes) -> list[ImageVariant]:
+        made.append(data)
+        return make_photo_sizes(data)
+
+    first, second = await asyncio.gather(
+        files.derive("photo", photo, counting), files.derive("photo", photo, counting)
+    )
+    third = await files.derive("photo", photo, counting)
+    assert len(made) == 1
+    assert (
+        [s.unique_id for s in first]
+        == [s.unique_id for s in second]
+        == [s.unique_id for s in third]
+    )
+    assert [s.width for s in first] == [90, 320, 800, 1280]
+
+
+async def test_a_failed_recompression_reaches_every_waiter_and_is_not_kept() -> None:
+    files = FileStore()
+    attempts: list[bytes] = []
+
+    def failing(data: bytes) -> list[ImageVariant]:
+        attempts.append(data)
+        raise ImageError("PHOTO_INVALID_DIMENSIONS")
+
+    results = await asyncio.gather(
+        files.derive("photo", b"x", failing),
+        files.derive("photo", b"x", failing),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, ImageError) for r in results)
+    with pytest.raises(ImageError):
+        await files.derive("photo", b"x", failing)
+    assert len(attempts) == 2  # once for the two at the same time, once again later

@@ -1,0 +1,63 @@
+"""Worker processes for the photo checks and sealing.
+
+Decoding, measuring and encrypting a photo is ~5 ms of CPU. In threads it shares the GIL with
+the event loop, and under load both slow down several times over (bench/README.md); in its own
+processes it runs beside the loop on the other cores. A worker that dies (a decoder crash on a
+hostile file, the kernel's OOM killer) breaks the pool: the documents in flight fail and are
+retried by the pipeline like any other failure, and the next submission starts a fresh pool.
+
+Workers start from a fork server that has imported only the photo checks and the crypto
+(intake/sealing.py), never the bot's database connections, threads or keys.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import ParamSpec, TypeVar
+
+__all__ = ["PhotoProcesses", "default_process_count"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_PRELOAD = ["intake.sealing"]
+
+
+def default_process_count() -> int:
+    """One per core but the event loop's, at least one."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+class PhotoProcesses(Executor):
+    """A process pool that replaces itself when broken."""
+
+    def __init__(self, processes: int) -> None:
+        self._processes = processes
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return ProcessPoolExecutor(self._processes, mp_context=context)
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        with self._lock:
+            try:
+                return self._pool.submit(fn, *args, **kwargs)
+            except BrokenProcessPool:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+                return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def __repr__(self) -> str:
+        return f"PhotoProcesses({self._processes})"

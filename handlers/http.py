@@ -1,0 +1,118 @@
+"""PTB's HTTP transport over aiohttp instead of httpx.
+
+Every Bot API call and file download goes through here. aiohttp is already our web server; as a
+client it costs a fraction of httpx's CPU per request (bench/README.md: the bot's CPU per
+photo), and under load the bot is CPU-bound on one event loop. The wire format is httpx's:
+form-encoded parameters, or multipart when files are uploaded, so Telegram (and the simulator)
+see the same requests.
+
+Timeouts follow PTB's meaning: `connect` covers waiting for a pooled connection and opening one
+(aiohttp has one budget for both), `read` is the longest silence while reading, and since
+aiohttp has no write timeout, the whole request is bounded by the sum of all four.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+__all__ = ["AiohttpRequest"]
+
+
+class AiohttpRequest(BaseRequest):
+    """A pooled aiohttp client session for one PTB bot (or for its getUpdates calls)."""
+
+    def __init__(
+        self,
+        *,
+        pool_size: int = 64,
+        connect_timeout: float | None = 5.0,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._pool_size = pool_size
+        self._timeouts = {
+            "connect": connect_timeout,
+            "read": read_timeout,
+            "write": write_timeout,
+            "pool": pool_timeout,
+        }
+        self._media_write_timeout = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._timeouts["read"]
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                headers={"User-Agent": self.USER_AGENT},
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    async def do_request(  # noqa: PLR0917 — PTB's signature
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        files = request_data.multipart_data if request_data else None
+        default_write = self._media_write_timeout if files else self._timeouts["write"]
+        connect = _given(connect_timeout, self._timeouts["connect"])
+        read = _given(read_timeout, self._timeouts["read"])
+        write = _given(write_timeout, default_write)
+        pool = _given(pool_timeout, self._timeouts["pool"])
+        parts = (connect, read, write, pool)
+        timeout = aiohttp.ClientTimeout(
+            total=None if None in parts else sum(p for p in parts if p is not None),
+            connect=None if connect is None or pool is None else connect + pool,
+            sock_connect=connect,
+            sock_read=read,
+        )
+        try:
+            async with self._session.request(
+                method, url, data=_body(request_data), timeout=timeout
+            ) as response:
+                return response.status, await response.read()
+        except TimeoutError as error:  # asyncio's and aiohttp's timeouts alike
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+
+
+def _given(value: ODVInput[float], default: float | None) -> float | None:
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _body(request_data: RequestData | None) -> Any:
+    """Form fields, or a multipart form when the request uploads files (as httpx sends them)."""
+    if request_data is None:
+        return None
+    fields = request_data.json_parameters
+    files = request_data.multipart_data
+    if not files:
+        return fields or None
+    form = aiohttp.FormData(quote_fields=False)
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, (file_name, content, mime_type) in files.items():
+        form.add_field(name, content, filename=file_name, content_type=mime_type)
+    return form

@@ -1,0 +1,58 @@
+"""SQLite statements run on the event loop's thread, in one piece per transaction.
+
+aiosqlite runs every call (execute, fetch, commit) on its own thread and wakes the event loop
+for the result. A statement of ours takes tens of microseconds, the hop back to a busy event
+loop milliseconds; and since SQLite has one writer, a transaction holds the only connection
+for all its hops. Under the 200-resident load that hold time, not SQL, was the bottleneck
+(bench/README.md). Here each call runs right where it is awaited: the coroutine finishes without
+suspending, so SQLAlchemy's greenlet bridge never gives the loop up inside a unit of work.
+
+The one wait that could block the loop is SQLite's busy handler, when another process (a CLI
+command) holds the write lock. The connection's busy timeout is therefore zero and a busy
+statement is retried here with an asyncio sleep, up to the same 15 s budget. Opening and
+closing still go through aiosqlite's thread, which creates the connection there (hence
+`check_same_thread=False`: the connection is used by one thread at a time, never two).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from functools import partial
+from typing import Any
+
+import aiosqlite
+
+__all__ = ["InlineConnection", "connect_inline"]
+
+_BUSY_BACKOFF = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
+
+
+class InlineConnection(aiosqlite.Connection):
+    """An aiosqlite connection whose statements run inline (see the module docstring)."""
+
+    def __init__(self, path: str, *, busy_budget: float) -> None:
+        super().__init__(partial(sqlite3.connect, path, check_same_thread=False), 64)
+        self._busy_budget = busy_budget
+
+    async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        deadline = time.monotonic() + self._busy_budget
+        attempt = 0
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as error:
+                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(_BUSY_BACKOFF[min(attempt, len(_BUSY_BACKOFF) - 1)])
+            attempt += 1
+
+
+async def connect_inline(path: str, *, busy_budget: float) -> InlineConnection:
+    connection = InlineConnection(path, busy_budget=busy_budget)
+    await connection
+    return connection

@@ -1,0 +1,64 @@
+"""Photos are checked and sealed in worker processes; a dead worker costs one attempt, no more."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from bot.photo_processes import PhotoProcesses
+from crypto import CommuneRecipients, create_identity, open_document
+from intake.photos import DocumentRefused, PreparedDocument, RefusalReason
+from intake.sealing import SealedDocument, check_and_seal
+from tests.e2e.photos import document_photo
+
+
+@pytest.fixture(scope="module")
+def processes() -> Iterator[PhotoProcesses]:
+    workers = PhotoProcesses(1)
+    yield workers
+    workers.shutdown()
+
+
+async def test_a_worker_checks_and_seals_for_the_commune_only(processes: PhotoProcesses) -> None:
+    commune, escrow, stranger = create_identity(), create_identity(), create_identity()
+    recipients = CommuneRecipients("24175", (commune.recipient,), escrow.recipient)
+    photo = document_photo(2, card=False)
+    loop = asyncio.get_running_loop()
+    result = await loop.run_in_executor(processes, check_and_seal, photo, "cert_page1", recipients)
+    assert isinstance(result, SealedDocument)
+    assert result.prepared.check.accepted
+    assert open_document(result.sealed, commune) == result.prepared.data
+    assert open_document(result.sealed, escrow) == result.prepared.data
+    with pytest.raises(Exception, match="document"):
+        open_document(result.sealed, stranger)
+
+
+async def test_a_refusal_in_a_worker_keeps_its_reason(processes: PhotoProcesses) -> None:
+    recipients = CommuneRecipients(
+        "24175", (create_identity().recipient,), create_identity().recipient
+    )
+    loop = asyncio.get_running_loop()
+    with pytest.raises(DocumentRefused) as refused:
+        await loop.run_in_executor(
+            processes, check_and_seal, b"not a photo", "cccd_front", recipients
+        )
+    assert isinstance(refused.value.reason, RefusalReason)
+    blurry = document_photo(0, card=True, blur=6.0)
+    retake = await loop.run_in_executor(
+        processes, check_and_seal, blurry, "cccd_front", recipients
+    )
+    assert isinstance(retake, PreparedDocument)
+    assert not retake.check.accepted
+
+
+async def test_a_dead_worker_fails_its_task_and_the_next_one_gets_a_fresh_pool(
+    processes: PhotoProcesses,
+) -> None:
+    loop = asyncio.get_running_loop()
+    with pytest.raises(BrokenProcessPool):
+        await loop.run_in_executor(processes, os._exit, 1)  # a decoder crash, say
+    assert await loop.run_in_executor(processes, os.getpid) != os.getpid()

@@ -1,0 +1,87 @@
+"""SQLite statements run inline on the event loop, and a locked database never blocks it."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage._inline_sqlite import connect_inline
+from storage.db import Database, sqlite_url
+from storage.models import Province
+
+
+def hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None:
+    """Another process's writer, as far as SQLite can tell: a connection of its own."""
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        locked.set()
+        threading.Event().wait(seconds)
+        other.execute("COMMIT")
+    finally:
+        other.close()
+
+
+async def test_a_locked_database_waits_without_blocking_the_loop(tmp_path: Path) -> None:
+    database = Database.connect(sqlite_url(tmp_path / "hoso.db"))
+    await database.upgrade()
+    locked = threading.Event()
+    holder = threading.Thread(
+        target=hold_write_lock, args=(tmp_path / "hoso.db", 0.5, locked), daemon=True
+    )
+    holder.start()
+    assert await asyncio.to_thread(locked.wait, 5)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        async with database.sessions.begin() as session:  # BEGIN IMMEDIATE: busy until 0.5 s
+            session.add(
+                Province(code="66", name="Đắk Lắk", short_name="Đắk Lắk", search_key="dak lak")
+            )
+        async with database.sessions() as session:
+            names = list(await session.scalars(select(Province.name)))
+    finally:
+        ticker.cancel()
+        await database.close()
+        holder.join()
+    assert names == ["Đắk Lắk"]
+    assert ticks >= 20, "the event loop stood still while SQLite was busy"
+
+
+async def test_busy_beyond_the_budget_fails_and_other_errors_fail_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "plain.db"
+    sqlite3.connect(path).executescript(
+        "CREATE TABLE t (x INTEGER UNIQUE); PRAGMA journal_mode=WAL;"
+    )
+    connection = await connect_inline(str(path), busy_budget=0.2)
+    try:
+        await connection.execute("PRAGMA busy_timeout=0")
+        await connection.execute("INSERT INTO t VALUES (1)")
+        await connection.commit()
+        with pytest.raises(sqlite3.IntegrityError):
+            await connection.execute("INSERT INTO t VALUES (1)")
+        await connection.rollback()
+        locked = threading.Event()
+        holder = threading.Thread(target=hold_write_lock, args=(path, 1.0, locked), daemon=True)
+        holder.start()
+        assert await asyncio.to_thread(locked.wait, 5)
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await connection.execute("BEGIN IMMEDIATE")
+        waited = asyncio.get_running_loop().time() - started
+        assert 0.2 <= waited < 0.9
+    finally:
+        await connection.close()
+        holder.join()
