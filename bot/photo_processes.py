@@ -4,18 +4,23 @@ Decoding, measuring and encrypting a photo is ~5 ms of CPU. In threads it shares
 the event loop, and under load both slow down several times over (bench/README.md); in its own
 processes it runs beside the loop on the other cores. A worker that dies (a decoder crash on a
 hostile file, the kernel's OOM killer) breaks the pool: the documents in flight fail and are
-retried by the pipeline like any other failure, and the next submission starts a fresh pool.
+retried by the pipeline like any other failure, and the next submission starts a fresh pool
+(which blocks the event loop for the few milliseconds a fork from the running fork server
+takes).
 
 Workers start from a fork server that has imported only the photo checks and the crypto
-(intake/sealing.py), never the bot's database connections, threads or keys.
+(intake/sealing.py), never the bot's database connections, threads or keys, and without the
+HOSO_* environment (the token, the keys): see `start`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
@@ -33,6 +38,17 @@ def default_process_count() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
+@contextlib.contextmanager
+def _without_hoso_environment() -> Iterator[None]:
+    kept = {name: value for name, value in os.environ.items() if name.startswith("HOSO_")}
+    for name in kept:
+        del os.environ[name]
+    try:
+        yield
+    finally:
+        os.environ.update(kept)
+
+
 class PhotoProcesses(Executor):
     """A process pool that replaces itself when broken."""
 
@@ -44,7 +60,23 @@ class PhotoProcesses(Executor):
     def _new_pool(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
-        return ProcessPoolExecutor(self._processes, mp_context=context)
+        return ProcessPoolExecutor(
+            self._processes,
+            mp_context=context,
+            # Ctrl-C reaches the whole process group: the bot drains its photos, the workers
+            # must not die under it
+            initializer=signal.signal,
+            initargs=(signal.SIGINT, signal.SIG_IGN),
+        )
+
+    def start(self) -> None:
+        """Start the fork server and the workers now, blocking: call it from a thread at
+        start-up. Otherwise the first photo would start them on the event loop's thread, and
+        every chat would wait the half second that takes. The fork server (and so every worker)
+        starts without the HOSO_* variables: the token and the keys stay in this process."""
+        with _without_hoso_environment():
+            for future in [self.submit(os.getpid) for _ in range(self._processes)]:
+                future.result()
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         with self._lock:

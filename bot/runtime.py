@@ -163,6 +163,8 @@ class Runtime:
         application = self.application
         await application.initialize()
         self._assemble()
+        assert self._executor is not None  # noqa: S101 — made by _assemble
+        await asyncio.to_thread(self._executor.start)
         await application.start()
         secret = webhook_secret(self._options.token) if self.webhook_mode else None
         web_app = build_web_app(
@@ -328,9 +330,9 @@ class Runtime:
 
     async def run_until_signal(self) -> None:
         """Start, wait for SIGTERM/SIGINT, stop cleanly."""
-        # The event loop hands every SQLite statement to aiosqlite's thread and every photo to
-        # the thread pool; with the default 5 ms switch interval each hand-off can wait that
-        # long for the GIL while the loop is busy. 0.5 ms keeps hand-offs short.
+        # The event loop hands every blob write to a thread; with the default 5 ms switch
+        # interval each hand-off can wait that long for the GIL while the loop is busy. 0.5 ms
+        # keeps hand-offs short.
         sys.setswitchinterval(0.0005)
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()

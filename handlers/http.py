@@ -8,11 +8,12 @@ see the same requests.
 
 Timeouts follow PTB's meaning: `connect` covers waiting for a pooled connection and opening one
 (aiohttp has one budget for both), `read` is the longest silence while reading, and since
-aiohttp has no write timeout, the whole request is bounded by the sum of all four.
+aiohttp has no write timeout, an upload as a whole is bounded by the sum of all four.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
@@ -22,6 +23,8 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 __all__ = ["AiohttpRequest"]
+
+_BOT_TOKEN = re.compile(r"(/(?:file/)?bot)[^/\s]+")
 
 
 class AiohttpRequest(BaseRequest):
@@ -56,6 +59,7 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
+                trust_env=True,  # HTTPS_PROXY, as httpx honoured it
             )
 
     async def shutdown(self) -> None:
@@ -82,7 +86,9 @@ class AiohttpRequest(BaseRequest):
         pool = _given(pool_timeout, self._timeouts["pool"])
         parts = (connect, read, write, pool)
         timeout = aiohttp.ClientTimeout(
-            total=None if None in parts else sum(p for p in parts if p is not None),
+            # only an upload's writing is bounded by the total; a download may take as long as
+            # bytes keep coming (sock_read), as with httpx
+            total=None if not files or None in parts else sum(p for p in parts if p is not None),
             connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect,
             sock_read=read,
@@ -95,7 +101,8 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:  # asyncio's and aiohttp's timeouts alike
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+            detail = _BOT_TOKEN.sub(r"\1<token>", str(error))  # some errors quote the URL
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {detail}") from error
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

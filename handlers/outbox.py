@@ -61,6 +61,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._in_flight = asyncio.Semaphore(self.MAX_IN_FLIGHT)
         self._claimed = 0
+        self._in_flight_rows: set[int] = set()
 
     def kick(self) -> None:
         self._wake.set()
@@ -106,6 +107,8 @@ class OutboxSender:
         chat_next = dict(self._chat_ready)
         schedule: list[tuple[float, int, DueMessage]] = []
         for order, row in enumerate(due):
+            if row.id in self._in_flight_rows:
+                continue  # its lease ran out while it waited here: it is still on its way
             slot = max(chat_next.get(row.chat_id, now), now)
             if slot > now + self.HORIZON:
                 await self._outbox.retry_later(row.id, slot - now, "paced")
@@ -116,6 +119,7 @@ class OutboxSender:
             return None
         schedule.sort(key=lambda item: (item[0], item[1]))
         self._claimed += len(schedule)
+        self._in_flight_rows.update(row.id for _, _, row in schedule)
         return asyncio.create_task(self._send_pass(schedule, stop))
 
     async def _send_pass(
@@ -125,25 +129,30 @@ class OutboxSender:
         # out side by side, each in its turn under the overall rate. One at a time, a pass
         # would send no faster than one round trip to Telegram per message.
         try:
-            sent = await asyncio.gather(
-                *(self._send_in_turn(slot, row, stop) for slot, _, row in schedule)
+            results = await asyncio.gather(
+                *(self._send_in_turn(slot, row, stop) for slot, _, row in schedule),
+                return_exceptions=True,
             )
-        except Exception:  # the rows stay leased and are taken up again after the lease
-            log.exception("outbox pass failed")
-            return 0
         finally:
             self._claimed -= len(schedule)
+            self._in_flight_rows.difference_update(row.id for _, _, row in schedule)
             self.kick()  # room for the next claim
-        return sum(sent)
+        for result in results:
+            if isinstance(result, BaseException):  # the row stays leased: taken up again later
+                log.error("outbox message failed", exc_info=result)
+        return sum(1 for result in results if result is True)
 
     async def _send_in_turn(
         self, slot: float, row: DueMessage, stop: asyncio.Event | None
     ) -> bool:
+        wait = slot - time.monotonic()  # the chat's own pace first, holding nothing
+        if wait > 0:
+            await asyncio.sleep(wait)
         async with self._in_flight:
             if stop is not None and stop.is_set():
                 await self._outbox.retry_later(row.id, 1.0, "deferred")
                 return False
-            start = max(slot, self._next_send, time.monotonic())
+            start = max(self._next_send, time.monotonic())
             self._next_send = start + self._gap  # the turn is taken before waiting for it
             delay = start - time.monotonic()
             if delay > 0:

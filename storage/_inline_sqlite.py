@@ -9,9 +9,14 @@ suspending, so SQLAlchemy's greenlet bridge never gives the loop up inside a uni
 
 The one wait that could block the loop is SQLite's busy handler, when another process (a CLI
 command) holds the write lock. The connection's busy timeout is therefore zero and a busy
-statement is retried here with an asyncio sleep, up to the same 15 s budget. Opening and
-closing still go through aiosqlite's thread, which creates the connection there (hence
+statement is retried here with an asyncio sleep, up to the same 15 s budget. Opening still
+goes through aiosqlite's thread, which creates the connection there (hence
 `check_same_thread=False`: the connection is used by one thread at a time, never two).
+
+The price: a long statement holds the whole loop. The bot's statements are indexed lookups and
+small writes; its heaviest reads, the progress and report figures of one commune, take
+milliseconds at a commune's scale; imports and pulls run in their own CLI processes. Options in
+the database URL's query string are not passed on (hoso's URLs have none).
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ class InlineConnection(aiosqlite.Connection):
     """An aiosqlite connection whose statements run inline (see the module docstring)."""
 
     def __init__(self, path: str, *, busy_budget: float) -> None:
-        super().__init__(partial(sqlite3.connect, path, check_same_thread=False), 64)
+        # timeout=0: the connect-time pragmas run inline too, so no busy handler may sleep
+        super().__init__(partial(sqlite3.connect, path, timeout=0, check_same_thread=False), 64)
+        self._thread.daemon = True  # as SQLAlchemy marks aiosqlite's: never hold up the exit
         self._busy_budget = busy_budget
 
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -45,7 +52,7 @@ class InlineConnection(aiosqlite.Connection):
             try:
                 return fn(*args, **kwargs)
             except sqlite3.OperationalError as error:
-                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                busy = getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
                 if not busy or time.monotonic() >= deadline:
                     raise
             await asyncio.sleep(_BUSY_BACKOFF[min(attempt, len(_BUSY_BACKOFF) - 1)])

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +65,27 @@ async def test_a_dead_worker_fails_its_task_and_the_next_one_gets_a_fresh_pool(
     with pytest.raises(BrokenProcessPool):
         await loop.run_in_executor(processes, os._exit, 1)  # a decoder crash, say
     assert await loop.run_in_executor(processes, os.getpid) != os.getpid()
+
+
+def test_workers_do_not_inherit_the_token_or_the_keys(tmp_path: Path) -> None:
+    """In a fresh interpreter, so that the fork server starts here and not in another test."""
+    script = (
+        "import os\n"
+        "from bot.photo_processes import PhotoProcesses\n"
+        "workers = PhotoProcesses(1)\n"
+        "workers.start()\n"
+        "seen = workers.submit(os.getenv, 'HOSO_FIELD_KEYS').result()\n"
+        "workers.shutdown()\n"
+        "print(repr(seen), repr(os.environ.get('HOSO_FIELD_KEYS')))\n"
+    )
+    env = {**os.environ, "HOSO_FIELD_KEYS": "k1:c2VjcmV0", "HOSO_TELEGRAM_TOKEN": "1:secret"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.split() == ["None", "'k1:c2VjcmV0'"]
