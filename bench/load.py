@@ -1,10 +1,14 @@
 """Load benchmark: N residents complete whole submissions at once through the simulator.
 
 The bot runs as its own process (`hoso run`, SQLite in a temporary data directory) against an
-in-process simulator; every resident answers each question, sends four 1280-px photos as files
-and submits. Reported: submissions/min, photos/s, p50/p99 latency of a text step (message sent →
-the bot's next question) and of a photo verdict (photo sent → the next question), the bot's peak
-RSS, 429s the bot received, and lost or duplicated documents (must be 0).
+in-process simulator; every resident answers each question at a human pace, sends four 1280-px
+photos (three of them as albums, everyone at the same moment: the burst) and submits. Reported:
+submissions/min, photos/s in the burst, p50/p99 latency of a text step (message sent → the bot's
+next question; p99 also over the steps outside the burst) and of a photo verdict (photo sent →
+the next question), CPU per photo in the burst (bot, its event loop, its photo workers, this
+process), the peak RSS of the bot and of the bot with its workers, 429s the bot received and
+those it did not honour, and lost or duplicated documents (must be 0). bench/README.md explains
+each figure.
 
     .venv/bin/python bench/load.py --residents 200            # flood limits off
     .venv/bin/python bench/load.py --residents 50 --flood     # Telegram's limits on
