@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -339,6 +340,11 @@ class Runtime:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         await self.start()
+        # What start-up made (modules, PTB, SQLAlchemy's mappers, caches) lives as long as the
+        # process; left to the collector, every full collection scans it all and stalls every
+        # chat (up to 155 ms each under the load bench). Frozen, it is never scanned again.
+        gc.collect()
+        gc.freeze()
         try:
             await stop.wait()
         finally:

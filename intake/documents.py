@@ -32,13 +32,9 @@ from intake.events import Actor, DocumentChecked
 from intake.flow.slots import QR_SLOTS, Slot
 from intake.keys import recipients_for_commune
 from intake.pending import PendingDocument
-from intake.photos import (
-    DocumentRefused,
-    PreparedDocument,
-    QrStatus,
-)
+from intake.photos import DocumentRefused, PhotoCheck, QrStatus
 from intake.residents import Outcome, ResidentDesk
-from intake.sealing import check_and_seal
+from intake.sealing import SealedDocument, check_and_seal
 from intake.workers import idle
 from storage.models import Blob, Document, utcnow
 from storage.states import DocumentStatus
@@ -209,12 +205,12 @@ class DocumentPipeline:
         except DocumentRefused as exc:
             await self._refuse(document, (exc.reason.value,), exc.reason.value)
             return
-        if isinstance(result, PreparedDocument):
-            issues = tuple(issue.value for issue in result.check.issues)
+        if isinstance(result, PhotoCheck):
+            issues = tuple(issue.value for issue in result.issues)
             await self._refuse(document, issues, "retake", result)
             return
         blob = await asyncio.to_thread(self._deps.blobs.write, result.sealed)
-        await self._store(document, result.prepared, blob.name, blob.size, blob.sha256)
+        await self._store(document, result, blob.name, blob.size, blob.sha256)
 
     async def _retry(self, document: PendingDocument, reason: str) -> None:
         async with self._deps.database.sessions.begin() as session:
@@ -277,15 +273,15 @@ class DocumentPipeline:
         document: PendingDocument,
         issues: tuple[str, ...],
         detail: str,
-        prepared: PreparedDocument | None = None,
+        check: PhotoCheck | None = None,
     ) -> None:
         def update(_session: AsyncSession, row: Document) -> None:
             row.status = DocumentStatus.REFUSED
             row.issues = {"issues": list(issues)}
             row.last_error = detail[:200]
-            if prepared is not None:
-                row.content_type = prepared.check.kind.value
-                row.metrics = _metrics(prepared)
+            if check is not None:
+                row.content_type = check.kind.value
+                row.metrics = _metrics(check)
 
         _, outcome = await self._finish(document, update, self._verdict(document, False, issues))
         if outcome is not None:
@@ -295,7 +291,7 @@ class DocumentPipeline:
     async def _store(
         self,
         document: PendingDocument,
-        prepared: PreparedDocument,
+        sealed: SealedDocument,
         name: str,
         size: int,
         digest: bytes,
@@ -305,13 +301,13 @@ class DocumentPipeline:
             row.blob_id = blob.id
             row.status = DocumentStatus.STORED
             row.stored_at = utcnow()
-            row.content_type = prepared.kind.value
-            row.metrics = _metrics(prepared)
+            row.content_type = sealed.kind.value
+            row.metrics = _metrics(sealed.check)
             row.issues = {"issues": []}
             row.last_error = None
             session.add(blob)
 
-        qr = prepared.check.qr
+        qr = sealed.check.qr
         reading = (
             (qr.cccd.name, qr.cccd.number)
             if qr.status is QrStatus.CCCD
@@ -335,8 +331,7 @@ class DocumentPipeline:
             await self._forget_message(document.chat_id, document.message_id)
 
 
-def _metrics(prepared: PreparedDocument) -> dict[str, Any]:
-    check = prepared.check
+def _metrics(check: PhotoCheck) -> dict[str, Any]:
     values: dict[str, Any] = {
         "width": check.width,
         "height": check.height,

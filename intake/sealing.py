@@ -7,10 +7,10 @@ and the crypto, which keeps each worker small.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crypto import CommuneRecipients, seal_document
-from intake.photos import PreparedDocument, SlotKind, prepare_document
+from intake.photos import FileKind, PhotoCheck, SlotKind, prepare_document
 
 __all__ = ["SealedDocument", "check_and_seal", "slot_kind"]
 
@@ -25,16 +25,19 @@ def slot_kind(slot: str) -> SlotKind:
 
 @dataclass(frozen=True)
 class SealedDocument:
-    prepared: PreparedDocument
-    sealed: bytes
+    """What comes back from a worker: the check and the sealed bytes, never the plaintext."""
+
+    check: PhotoCheck
+    kind: FileKind  # of the sealed document: a HEIF photo is stored as JPEG
+    sealed: bytes = field(repr=False)
 
 
 def check_and_seal(
     data: bytes, slot: str, recipients: CommuneRecipients
-) -> SealedDocument | PreparedDocument:
-    """The sealed, stripped document; or, when the photo must be retaken, what the check found.
-    Raises DocumentRefused for a file that is not a readable photo or scan."""
+) -> SealedDocument | PhotoCheck:
+    """The stripped document sealed for the commune; or, when the photo must be retaken, what
+    the check found. Raises DocumentRefused for a file that is not a readable photo or scan."""
     prepared = prepare_document(data, slot_kind(slot))
     if not prepared.check.accepted:
-        return prepared
-    return SealedDocument(prepared, seal_document(prepared.data, recipients))
+        return prepared.check
+    return SealedDocument(prepared.check, prepared.kind, seal_document(prepared.data, recipients))

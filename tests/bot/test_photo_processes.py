@@ -14,7 +14,13 @@ import pytest
 
 from bot.photo_processes import PhotoProcesses
 from crypto import CommuneRecipients, create_identity, open_document
-from intake.photos import DocumentRefused, PreparedDocument, RefusalReason
+from intake.photos import (
+    DocumentRefused,
+    PhotoCheck,
+    RefusalReason,
+    SlotKind,
+    prepare_document,
+)
 from intake.sealing import SealedDocument, check_and_seal
 from tests.e2e.photos import document_photo
 
@@ -33,9 +39,10 @@ async def test_a_worker_checks_and_seals_for_the_commune_only(processes: PhotoPr
     loop = asyncio.get_running_loop()
     result = await loop.run_in_executor(processes, check_and_seal, photo, "cert_page1", recipients)
     assert isinstance(result, SealedDocument)
-    assert result.prepared.check.accepted
-    assert open_document(result.sealed, commune) == result.prepared.data
-    assert open_document(result.sealed, escrow) == result.prepared.data
+    assert result.check.accepted
+    stripped = prepare_document(photo, SlotKind.CERTIFICATE).data
+    assert open_document(result.sealed, commune) == stripped
+    assert open_document(result.sealed, escrow) == stripped
     with pytest.raises(Exception, match="document"):
         open_document(result.sealed, stranger)
 
@@ -54,8 +61,8 @@ async def test_a_refusal_in_a_worker_keeps_its_reason(processes: PhotoProcesses)
     retake = await loop.run_in_executor(
         processes, check_and_seal, blurry, "cccd_front", recipients
     )
-    assert isinstance(retake, PreparedDocument)
-    assert not retake.check.accepted
+    assert isinstance(retake, PhotoCheck)
+    assert not retake.accepted
 
 
 async def test_a_dead_worker_fails_its_task_and_the_next_one_gets_a_fresh_pool(
