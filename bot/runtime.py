@@ -349,3 +349,4 @@ class Runtime:
             await stop.wait()
         finally:
             await self.stop()
+            gc.unfreeze()  # so that extension modules (zxing-cpp) are torn down cleanly at exit
