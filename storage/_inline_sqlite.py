@@ -14,9 +14,13 @@ goes through aiosqlite's thread, which creates the connection there (hence
 `check_same_thread=False`: the connection is used by one thread at a time, never two).
 
 The price: a long statement holds the whole loop. The bot's statements are indexed lookups and
-small writes; its heaviest reads, the progress and report figures of one commune, take
-milliseconds at a commune's scale; imports and pulls run in their own CLI processes. Options in
-the database URL's query string are not passed on (hoso's URLs have none).
+small writes; imports and pulls run in their own CLI processes. Its heaviest reads are the
+staff's progress figures: at a large commune's scale (33,000 submissions and as many target
+households, measured) the village figures take ~60 ms and the list of households that have not
+submitted ~0.3 s. They run inside the staff member's transaction on the one connection, so
+with aiosqlite's thread, too, every other chat's step waited for them; moving them to a read
+connection of their own (WAL lets readers run beside the writer) is the remedy, not yet done.
+Options in the database URL's query string are not passed on (hoso's URLs have none).
 """
 
 from __future__ import annotations
