@@ -50,7 +50,6 @@ THINK_SECONDS = (0.5, 1.5)  # between a bot answer and the resident's next actio
 
 @dataclass
 class Stats:
-    text_ms: list[float] = field(default_factory=list)
     text_spans: list[tuple[float, float]] = field(default_factory=list)  # sent, answered
     photo_ms: list[float] = field(default_factory=list)
     slowest: list[tuple[float, str]] = field(default_factory=list)
@@ -84,8 +83,9 @@ class Resident:
         await action
         await self.until(expect)
         elapsed = (time.perf_counter() - started) * 1000
-        (self.stats.photo_ms if photo else self.stats.text_ms).append(elapsed)
-        if not photo:
+        if photo:
+            self.stats.photo_ms.append(elapsed)
+        else:
             self.stats.text_spans.append((started, started + elapsed / 1000))
         self.stats.slowest.append((elapsed, expect))
         await asyncio.sleep(self.think.uniform(*THINK_SECONDS))
@@ -324,7 +324,8 @@ async def run(
                 .subquery()
             )
         )
-    text_ms, photo_ms = stats.text_ms, stats.photo_ms
+    text_ms = [1000 * (end - sent) for sent, end in stats.text_spans]
+    photo_ms = stats.photo_ms
     burst_end = max(burst.ends, default=burst.begun)
     calm_ms = [  # steps that did not overlap the burst of everyone's photos
         1000 * (end - sent)

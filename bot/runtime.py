@@ -125,7 +125,7 @@ class Runtime:
         self.application = self._build_application()
         self.port: int | None = None
         self.replies: ReplySender | None = None
-        self._executor: PhotoProcesses | None = None
+        self._photo_processes: PhotoProcesses | None = None
 
     def _build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -164,8 +164,8 @@ class Runtime:
         application = self.application
         await application.initialize()
         self._assemble()
-        assert self._executor is not None  # noqa: S101 — made by _assemble
-        await asyncio.to_thread(self._executor.start)
+        assert self._photo_processes is not None  # noqa: S101 — made by _assemble
+        await asyncio.to_thread(self._photo_processes.start)
         await application.start()
         secret = webhook_secret(self._options.token) if self.webhook_mode else None
         web_app = build_web_app(
@@ -255,7 +255,7 @@ class Runtime:
         )
         residents = ResidentHandlers(self.desk, self.replies, self.staff_desk, committed)
         residents.register(self.application)
-        self._executor = PhotoProcesses(options.photo_processes or default_process_count())
+        self._photo_processes = PhotoProcesses(options.photo_processes or default_process_count())
         self.pipeline = DocumentPipeline(
             self._deps,
             TelegramFiles(bot),
@@ -263,7 +263,7 @@ class Runtime:
             directory,
             deliver=residents.deliver,
             forget_message=self.replies.delete if options.delete_resident_photos else None,
-            executor=self._executor,
+            executor=self._photo_processes,
             lease=lease,
         )
         janitor = DraftJanitor(self._deps)
@@ -324,8 +324,8 @@ class Runtime:
                 await asyncio.wait_for(task, timeout=30)
         if self.replies is not None:
             await self.replies.flush()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        if self._photo_processes is not None:
+            self._photo_processes.shutdown(wait=True)
         await application.shutdown()
         log.info("bot stopped")
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import ODVInput, UploadFileDict
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -99,7 +99,7 @@ class AiohttpRequest(BaseRequest):
         )
         try:
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, url, data=_body(request_data, files), timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:  # asyncio's and aiohttp's timeouts alike
@@ -113,12 +113,11 @@ def _given(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
 
-def _body(request_data: RequestData | None) -> Any:
+def _body(request_data: RequestData | None, files: UploadFileDict | None) -> Any:
     """Form fields, or a multipart form when the request uploads files (as httpx sends them)."""
     if request_data is None:
         return None
     fields = request_data.json_parameters
-    files = request_data.multipart_data
     if not files:
         return fields or None
     form = aiohttp.FormData(quote_fields=False)

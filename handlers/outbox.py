@@ -60,8 +60,7 @@ class OutboxSender:
         self._chat_ready: dict[int, float] = {}
         self._wake = asyncio.Event()
         self._in_flight = asyncio.Semaphore(self.MAX_IN_FLIGHT)
-        self._claimed = 0
-        self._in_flight_rows: set[int] = set()
+        self._in_flight_rows: set[int] = set()  # claimed here and not yet settled
 
     def kick(self) -> None:
         self._wake.set()
@@ -74,7 +73,7 @@ class OutboxSender:
         while not stop.is_set():
             self._wake.clear()
             started = None
-            room = self.MAX_CLAIMED - self._claimed
+            room = self.MAX_CLAIMED - len(self._in_flight_rows)
             if room > 0:
                 try:
                     started = await self._start_pass(stop, room)
@@ -118,7 +117,6 @@ class OutboxSender:
         if not schedule:
             return None
         schedule.sort(key=lambda item: (item[0], item[1]))
-        self._claimed += len(schedule)
         self._in_flight_rows.update(row.id for _, _, row in schedule)
         return asyncio.create_task(self._send_pass(schedule, stop))
 
@@ -134,7 +132,6 @@ class OutboxSender:
                 return_exceptions=True,
             )
         finally:
-            self._claimed -= len(schedule)
             self._in_flight_rows.difference_update(row.id for _, _, row in schedule)
             self.kick()  # room for the next claim
         for result in results:
