@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,12 +222,14 @@ async def run(
         await prepare_demo(deps)  # Đắk Lắk, Hòa Phú and its villages, the keys
     files = photos_1280()
     calls: list[tuple[float, object, int, float]] = []  # time, chat, status, retry_after
+    methods: list[tuple[float, str]] = []  # time (perf_counter, as the burst's), Bot API method
 
     def record(exchange: ApiExchange) -> None:
         parameters = exchange.response.get("parameters")
         retry_after = parameters.get("retry_after", 0) if isinstance(parameters, dict) else 0
         chat = exchange.params.get("chat_id")
         calls.append((time.monotonic(), chat, exchange.status, float(retry_after)))
+        methods.append((time.perf_counter(), exchange.method))
 
     config = SimulatorConfig(flood_limits=flood)
     async with SimulatorServer(config, recorder=record) as simulator:
@@ -273,7 +276,9 @@ async def run(
             profile = os.environ.get("HOSO_BENCH_PROFILE")  # a file name; needs py-spy
             spies = []
             if profile:  # the burst only: py-spy writes its profile when interrupted
-                for pid, name in ((bot.pid, profile), (os.getpid(), f"{profile}.simulator")):
+                targets = [(bot.pid, profile), (os.getpid(), f"{profile}.simulator")]
+                targets += [(pid, f"{profile}.worker{pid}") for pid in descendants(bot.pid)]
+                for pid, name in targets:
                     spies.append(
                         await asyncio.create_subprocess_exec(
                             "py-spy", "record", "-p", str(pid), "-o", name, "-f", "speedscope"
@@ -332,6 +337,8 @@ async def run(
         for sent, end in stats.text_spans
         if end < burst.begun or sent > burst_end
     ]
+    photos = max(1, 3 * len(burst.ends))
+    in_burst = Counter(method for at, method in methods if burst.begun <= at <= burst_end)
     return {
         "residents": residents,
         "flood_limits": flood,
@@ -351,13 +358,16 @@ async def run(
         "photo_verdict_ms_p50": round(statistics.median(photo_ms), 1) if photo_ms else None,
         "photo_verdict_ms_p99": round(percentile(photo_ms, 0.99), 1),
         "burst_cpu_ms_per_photo": {
-            name: round(1000 * (after - before) / max(1, 3 * len(burst.ends)), 2)
+            name: round(1000 * (after - before) / photos, 2)
             for name, before, after in zip(
                 ("bot_process", "bot_event_loop", "photo_workers", "simulator_and_residents"),
                 cpu_before,
                 cpu_after,
                 strict=True,
             )
+        },
+        "burst_bot_api_calls_per_photo": {
+            method: round(count / photos, 2) for method, count in in_burst.most_common()
         },
         "bot_peak_rss_mb": round(rss, 1),
         "bot_with_workers_peak_rss_mb": round(rss + workers_rss, 1),

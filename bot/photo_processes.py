@@ -1,4 +1,4 @@
-"""Worker processes for the photo checks and sealing.
+"""Worker processes for the photo checks, sealing and writing the sealed file.
 
 Decoding, measuring and encrypting a photo is ~5 ms of CPU. In threads it shares the GIL with
 the event loop, and under load both slow down several times over (bench/README.md); in its own
@@ -8,9 +8,9 @@ retried by the pipeline like any other failure, and the next submission starts a
 (which blocks the event loop for the few milliseconds a fork from the running fork server
 takes).
 
-Workers start from a fork server that has imported only the photo checks and the crypto
-(intake/sealing.py), never the bot's database connections, threads or keys, and without the
-HOSO_* environment (the token, the keys): see `start`.
+Workers start from a fork server that has imported only the photo checks, the crypto and the
+blob store (intake/sealing.py), never the bot's database connections, threads or keys, and
+without the HOSO_* environment (the token, the keys): see `start`.
 """
 
 from __future__ import annotations

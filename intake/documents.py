@@ -21,7 +21,7 @@ from concurrent.futures import Executor
 from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,7 +34,7 @@ from intake.keys import recipients_for_commune
 from intake.pending import PendingDocument
 from intake.photos import DocumentRefused, PhotoCheck, QrStatus
 from intake.residents import Outcome, ResidentDesk
-from intake.sealing import SealedDocument, check_and_seal
+from intake.sealing import SealedDocument, check_seal_and_store
 from intake.workers import idle
 from storage.models import Blob, Document, utcnow
 from storage.states import DocumentStatus
@@ -42,6 +42,9 @@ from storage.states import DocumentStatus
 __all__ = ["DocumentPipeline", "FileSource", "FileUnavailable"]
 
 log = logging.getLogger("hoso.documents")
+# The document a verdict settles, built once (every photo runs it); locked on PostgreSQL.
+_DOCUMENT = select(Document).where(Document.id == bindparam("id"))
+_LOCKED_DOCUMENT = (_DOCUMENT, _DOCUMENT.with_for_update())
 
 MAX_ATTEMPTS = 5
 UNAVAILABLE = "unavailable"
@@ -200,7 +203,12 @@ class DocumentPipeline:
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(
-                self._executor, check_and_seal, data, document.slot, recipients
+                self._executor,
+                check_seal_and_store,
+                data,
+                document.slot,
+                recipients,
+                str(self._deps.blobs.root),
             )
         except DocumentRefused as exc:
             await self._refuse(document, (exc.reason.value,), exc.reason.value)
@@ -209,8 +217,7 @@ class DocumentPipeline:
             issues = tuple(issue.value for issue in result.issues)
             await self._refuse(document, issues, "retake", result)
             return
-        blob = await asyncio.to_thread(self._deps.blobs.write, result.sealed)
-        await self._store(document, result, blob.name, blob.size, blob.sha256)
+        await self._store(document, result)
 
     async def _retry(self, document: PendingDocument, reason: str) -> None:
         async with self._deps.database.sessions.begin() as session:
@@ -230,10 +237,8 @@ class DocumentPipeline:
         for attempt in range(1, 4):
             try:
                 async with self._deps.database.sessions.begin() as session:
-                    query = select(Document).where(Document.id == document.id)
-                    if self._deps.database.backend == "postgresql":
-                        query = query.with_for_update()
-                    row = await session.scalar(query)
+                    query = _LOCKED_DOCUMENT[self._deps.database.backend == "postgresql"]
+                    row = await session.scalar(query, {"id": document.id})
                     if row is None or row.status is not DocumentStatus.PENDING:
                         return False, None  # settled elsewhere, or discarded meanwhile
                     update(session, row)
@@ -292,12 +297,10 @@ class DocumentPipeline:
         self,
         document: PendingDocument,
         sealed: SealedDocument,
-        name: str,
-        size: int,
-        digest: bytes,
     ) -> None:
         def update(session: AsyncSession, row: Document) -> None:
-            blob = Blob(id=uuid.uuid4(), name=name, size=size, sha256=digest)
+            stored = sealed.blob
+            blob = Blob(id=uuid.uuid4(), name=stored.name, size=stored.size, sha256=stored.sha256)
             row.blob_id = blob.id
             row.status = DocumentStatus.STORED
             row.stored_at = utcnow()
@@ -321,7 +324,7 @@ class DocumentPipeline:
             stored, outcome = await self._finish(document, update, verdict)
         finally:
             if not stored:  # settled elsewhere, or the transaction failed: no row points here
-                self._deps.blobs.delete(name)
+                self._deps.blobs.delete(sealed.blob.name)
         if not stored:
             return
         if outcome is not None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -71,6 +71,13 @@ from storage.states import ActorKind
 __all__ = ["Outcome", "ResidentDesk"]
 
 log = logging.getLogger("hoso.residents")
+# Every update runs this: built once, since building a statement costs more than running it
+# (a statement object caches its compiled form).
+_CITIZEN_AND_DRAFT = (
+    select(Citizen, DraftRow)
+    .outerjoin(DraftRow, DraftRow.chat_id == bindparam("chat_id"))
+    .where(Citizen.telegram_user_id == bindparam("user_id"))
+)
 _DRAFT = ("draft", "payload_enc")
 _ATTEMPTS = 3
 
@@ -388,9 +395,8 @@ class ResidentDesk:
         """The resident (created on first contact) and their chat's draft, in one query."""
         found = (
             await session.execute(
-                select(Citizen, DraftRow)
-                .outerjoin(DraftRow, DraftRow.chat_id == event.actor.chat_id)
-                .where(Citizen.telegram_user_id == event.actor.user_id)
+                _CITIZEN_AND_DRAFT,
+                {"chat_id": event.actor.chat_id, "user_id": event.actor.user_id},
             )
         ).first()
         if found is not None:

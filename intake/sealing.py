@@ -1,18 +1,26 @@
 """Checking and sealing one upload: the CPU-bound part of the document pipeline.
 
-A pure function of bytes, so that it can run in worker processes (bot/photo_processes.py) and
-decode, measure and encrypt without holding the event loop's GIL. Imports only the photo checks
-and the crypto, which keeps each worker small.
+A function of bytes and the blob store's directory, so that it can run in worker processes
+(bot/photo_processes.py) and decode, measure, encrypt and write without holding the event loop's
+GIL. The worker writes the sealed file itself (atomically, as `storage.blobs` always does) and
+sends back only the check and the blob's name, size and digest: the photo's bytes cross between
+the processes once, not twice, and neither the plaintext nor the ciphertext ever reaches the
+bot process. The bot records the blob in the same transaction as the verdict and deletes the file
+if that transaction does not commit. Imports only the photo checks, the crypto and the blob
+store, which keeps each worker small.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from crypto import CommuneRecipients, seal_document
 from intake.photos import FileKind, PhotoCheck, SlotKind, prepare_document
+from storage.blobs import BlobStore, StoredBlob
 
-__all__ = ["SealedDocument", "check_and_seal", "slot_kind"]
+__all__ = ["SealedDocument", "check_seal_and_store", "slot_kind"]
 
 
 def slot_kind(slot: str) -> SlotKind:
@@ -25,19 +33,26 @@ def slot_kind(slot: str) -> SlotKind:
 
 @dataclass(frozen=True)
 class SealedDocument:
-    """What comes back from a worker: the check and the sealed bytes, never the plaintext."""
+    """What comes back from a worker: the check and the stored blob, never the document."""
 
     check: PhotoCheck
     kind: FileKind  # of the sealed document: a HEIF photo is stored as JPEG
-    sealed: bytes = field(repr=False)
+    blob: StoredBlob
 
 
-def check_and_seal(
-    data: bytes, slot: str, recipients: CommuneRecipients
+@lru_cache(maxsize=4)
+def _store(root: str) -> BlobStore:
+    return BlobStore(Path(root))
+
+
+def check_seal_and_store(
+    data: bytes, slot: str, recipients: CommuneRecipients, blobs_root: str
 ) -> SealedDocument | PhotoCheck:
-    """The stripped document sealed for the commune; or, when the photo must be retaken, what
-    the check found. Raises DocumentRefused for a file that is not a readable photo or scan."""
+    """The stripped document sealed for the commune and written to the blob store under
+    `blobs_root`; or, when the photo must be retaken, what the check found (nothing written).
+    Raises DocumentRefused for a file that is not a readable photo or scan."""
     prepared = prepare_document(data, slot_kind(slot))
     if not prepared.check.accepted:
         return prepared.check
-    return SealedDocument(prepared.check, prepared.kind, seal_document(prepared.data, recipients))
+    blob = _store(blobs_root).write(seal_document(prepared.data, recipients))
+    return SealedDocument(prepared.check, prepared.kind, blob)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -65,15 +66,22 @@ async def commune_recipients(session: AsyncSession, commune_id: int) -> list[str
     return list(rows)
 
 
+@cache
+def _claim_statement(dialect_name: str) -> Any:
+    """Built once per backend: every update runs it, and building it costs more than running
+    it (statement objects cache their compiled form)."""
+    table = ProcessedUpdate.__table__
+    return insert_for(dialect_name)(table).on_conflict_do_nothing()
+
+
 async def claim_update(session: AsyncSession, bot_id: int, update_id: int) -> bool:
     """Record a Telegram update as handled; False if it was already (a redelivery)."""
-    insert = insert_for(session.get_bind().dialect.name)
-    result = await session.execute(
-        insert(ProcessedUpdate)
-        .values(bot_id=bot_id, update_id=update_id, processed_at=utcnow())
-        .on_conflict_do_nothing()
+    connection = await session.connection()
+    result = await connection.execute(
+        _claim_statement(connection.dialect.name),
+        {"bot_id": bot_id, "update_id": update_id, "processed_at": utcnow()},
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 async def count_rows(session: AsyncSession, model: type[Base]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import subprocess
 import sys
@@ -21,7 +22,8 @@ from intake.photos import (
     SlotKind,
     prepare_document,
 )
-from intake.sealing import SealedDocument, check_and_seal
+from intake.sealing import SealedDocument, check_seal_and_store
+from storage.blobs import BlobStore
 from tests.e2e.photos import document_photo
 
 
@@ -32,37 +34,48 @@ def processes() -> Iterator[PhotoProcesses]:
     workers.shutdown()
 
 
-async def test_a_worker_checks_and_seals_for_the_commune_only(processes: PhotoProcesses) -> None:
+async def test_a_worker_checks_seals_for_the_commune_only_and_stores(
+    processes: PhotoProcesses, tmp_path: Path
+) -> None:
     commune, escrow, stranger = create_identity(), create_identity(), create_identity()
     recipients = CommuneRecipients("24175", (commune.recipient,), escrow.recipient)
+    store = BlobStore(tmp_path / "blobs")
     photo = document_photo(2, card=False)
     loop = asyncio.get_running_loop()
-    result = await loop.run_in_executor(processes, check_and_seal, photo, "cert_page1", recipients)
+    result = await loop.run_in_executor(
+        processes, check_seal_and_store, photo, "cert_page1", recipients, str(store.root)
+    )
     assert isinstance(result, SealedDocument)
     assert result.check.accepted
+    sealed = store.read(result.blob.name)
+    assert (len(sealed), hashlib.sha256(sealed).digest()) == (result.blob.size, result.blob.sha256)
     stripped = prepare_document(photo, SlotKind.CERTIFICATE).data
-    assert open_document(result.sealed, commune) == stripped
-    assert open_document(result.sealed, escrow) == stripped
+    assert open_document(sealed, commune) == stripped
+    assert open_document(sealed, escrow) == stripped
     with pytest.raises(Exception, match="document"):
-        open_document(result.sealed, stranger)
+        open_document(sealed, stranger)
 
 
-async def test_a_refusal_in_a_worker_keeps_its_reason(processes: PhotoProcesses) -> None:
+async def test_a_refusal_in_a_worker_keeps_its_reason_and_stores_nothing(
+    processes: PhotoProcesses, tmp_path: Path
+) -> None:
     recipients = CommuneRecipients(
         "24175", (create_identity().recipient,), create_identity().recipient
     )
+    root = str(BlobStore(tmp_path / "blobs").root)
     loop = asyncio.get_running_loop()
     with pytest.raises(DocumentRefused) as refused:
         await loop.run_in_executor(
-            processes, check_and_seal, b"not a photo", "cccd_front", recipients
+            processes, check_seal_and_store, b"not a photo", "cccd_front", recipients, root
         )
     assert isinstance(refused.value.reason, RefusalReason)
     blurry = document_photo(0, card=True, blur=6.0)
     retake = await loop.run_in_executor(
-        processes, check_and_seal, blurry, "cccd_front", recipients
+        processes, check_seal_and_store, blurry, "cccd_front", recipients, root
     )
     assert isinstance(retake, PhotoCheck)
     assert not retake.accepted
+    assert not any(path.is_file() for path in (tmp_path / "blobs").rglob("*"))
 
 
 async def test_a_dead_worker_fails_its_task_and_the_next_one_gets_a_fresh_pool(
