@@ -2,7 +2,8 @@
 
 Edits of the same message (the document checklist during an album) are coalesced: the latest
 text wins after a short delay, so five photos make one edit instead of five (Telegram allows
-about one message per second in a chat).
+about one message per second in a chat). Deletions (the resident's photos, once sealed) are
+gathered per chat the same way and go out as one deleteMessages: an album of five is one call.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from telegram import (
     Bot,
@@ -30,6 +32,7 @@ __all__ = ["ReplySender", "markup_for"]
 log = logging.getLogger("hoso.replies")
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 Remember = Callable[[int, str, int], Awaitable[None]]
+_DELETE_AT_ONCE = 100  # deleteMessages takes 1-100 identifiers
 
 
 def _label(language: Language, button: Button) -> str:
@@ -76,12 +79,21 @@ def _joinable_into(reply: Reply) -> bool:
 class ReplySender:
     """Sends replies in order; edits are coalesced per message."""
 
-    def __init__(self, bot: Bot, remember: Remember, *, edit_delay: float = 0.8) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        remember: Remember,
+        *,
+        edit_delay: float = 0.8,
+        delete_delay: float = 1.5,
+    ) -> None:
         self._bot = bot
         self._remember = remember
         self._edit_delay = edit_delay
+        self._delete_delay = delete_delay
         self._pending_edits: dict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None]] = {}
-        self._edit_tasks: set[asyncio.Task[None]] = set()
+        self._pending_deletes: dict[int, list[int]] = {}
+        self._later: set[asyncio.Task[None]] = set()  # scheduled edits and deletions
 
     async def send(self, chat_id: int, language: Language, replies: list[Reply]) -> None:
         carried = ""  # text-only replies travel with the next message: fewer bubbles, and
@@ -115,9 +127,12 @@ class ReplySender:
         first = key not in self._pending_edits
         self._pending_edits[key] = (text, markup)
         if first:
-            task = asyncio.create_task(self._edit_later(key))
-            self._edit_tasks.add(task)
-            task.add_done_callback(self._edit_tasks.discard)
+            self._schedule(self._edit_later(key))
+
+    def _schedule(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coroutine)
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
 
     async def _edit_later(self, key: tuple[int, int]) -> None:
         await asyncio.sleep(self._edit_delay)
@@ -133,10 +148,22 @@ class ReplySender:
             log.warning("edit failed", exc_info=True, extra={"chat_id": key[0]})
 
     async def flush(self) -> None:
-        """Wait for scheduled edits (on shutdown)."""
-        if self._edit_tasks:
-            await asyncio.gather(*list(self._edit_tasks), return_exceptions=True)
+        """Wait for scheduled edits and deletions (on shutdown)."""
+        if self._later:
+            await asyncio.gather(*list(self._later), return_exceptions=True)
 
     async def delete(self, chat_id: int, message_id: int) -> None:
-        with contextlib.suppress(TelegramError):
-            await self._bot.delete_message(chat_id, message_id)
+        """Delete a message soon, together with the chat's others due at the same time."""
+        waiting = self._pending_deletes.setdefault(chat_id, [])
+        waiting.append(message_id)
+        if len(waiting) == 1:
+            self._schedule(self._delete_later(chat_id))
+
+    async def _delete_later(self, chat_id: int) -> None:
+        await asyncio.sleep(self._delete_delay)
+        message_ids = self._pending_deletes.pop(chat_id)
+        for start in range(0, len(message_ids), _DELETE_AT_ONCE):
+            with contextlib.suppress(TelegramError):  # gone already, or too old to delete
+                await self._bot.delete_messages(
+                    chat_id, message_ids[start : start + _DELETE_AT_ONCE]
+                )

@@ -220,6 +220,7 @@ METHODS: Mapping[str, Method] = MappingProxyType(
             "editMessageCaption": messages.edit_message_caption,
             "editMessageReplyMarkup": messages.edit_message_reply_markup,
             "deleteMessage": messages.delete_message,
+            "deleteMessages": messages.delete_messages,
             "sendPhoto": files.send_photo,
             "sendDocument": files.send_document,
             "sendMediaGroup": files.send_media_group,

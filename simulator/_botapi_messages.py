@@ -70,3 +70,21 @@ async def delete_message(call: Call) -> bool:
         raise bad_request("message to delete not found")
     chat.log.add("delete", message_id)
     return True
+
+
+async def delete_messages(call: Call) -> bool:
+    """1-100 messages at once; those that cannot be found are skipped, as Telegram does."""
+    chat = call.chat()
+    message_ids = call.params.get_array(
+        "message_ids", required="message identifiers are not specified"
+    )
+    if not message_ids:
+        raise bad_request("message identifiers are not specified")
+    if len(message_ids) > 100:
+        raise bad_request("too many message identifiers specified")
+    if not all(isinstance(m, int) and not isinstance(m, bool) for m in message_ids):
+        raise bad_request('field "message_ids" must be an Array of Integer')
+    for message_id in message_ids:
+        if chat.messages.pop(message_id, None) is not None:
+            chat.log.add("delete", message_id)
+    return True

@@ -109,6 +109,10 @@ _SIGNATURES: dict[str, dict[str, str]] = {
         "chat_id": CHAT,
         "message_id": INT,
     },
+    "deleteMessages": {
+        "chat_id": CHAT,
+        "message_ids": JSON,
+    },
     "sendPhoto": {
         "business_connection_id": STR,
         "chat_id": CHAT,

@@ -18,7 +18,7 @@ from intake.text import VIETNAM
 from simulator import ChatMessage, UserSession
 from storage.models import Blob, Document, Submission
 from storage.states import DocumentStatus, Route, SubmissionState
-from tests.e2e.conftest import World
+from tests.e2e.conftest import RECORDED, World
 from tests.e2e.photos import document_photo
 
 TIMEOUT = 20
@@ -151,8 +151,9 @@ async def test_deep_link_to_receipt_and_sealed_documents(world: World, tmp_path:
     )
     assert name == "Nguyễn Văn An"
     # the resident's own photo messages are gone from the chat once sealed
-    remaining = {m.message_id for m in resident.history()}
-    assert not set(sent.values()) & remaining
+    await resident.wait_until(
+        lambda: not set(sent.values()) & {m.message_id for m in resident.history()}
+    )
     # the officer takes it home: exactly what was sent (stripped), fields right
     folder = PullFolder(tmp_path / "pull")
     folder.prepare()
@@ -226,8 +227,19 @@ async def test_blurry_photo_retaken_then_an_album_of_five(world: World) -> None:
         files["page2"],
         document_photo(7, card=False),
     ]
-    await resident.send_album(album)  # five photos, five slots, as Telegram delivers an album
+    album_ids = await resident.send_album(album)  # five slots, as Telegram delivers an album
     code = await submit(resident)
+    # once sealed, the album leaves the chat in one call, not five
+    await resident.wait_until(
+        lambda: not set(album_ids) & {m.message_id for m in resident.history()}
+    )
+    deletions = [
+        (exchange.method, json.loads(str(exchange.params.get("message_ids"))))
+        for _, exchange in RECORDED
+        if exchange.method.lower() in ("deletemessage", "deletemessages")
+        and str(exchange.params.get("chat_id")) == str(resident.chat_id)
+    ]
+    assert deletions == [("deleteMessages", album_ids)]
     async with world.deps.database.sessions() as session:
         submission = await session.scalar(
             select(Submission).where(Submission.receipt_code == code)

@@ -255,6 +255,29 @@ async def test_delete_rules(raw: RawBotApi, lan: UserSession) -> None:
     assert (status, body["description"]) == (400, "Bad Request: message to delete not found")
 
 
+async def test_delete_messages_skips_the_missing_and_checks_its_list(
+    raw: RawBotApi, lan: UserSession
+) -> None:
+    sent = [
+        (await raw.json("sendMessage", chat_id=lan.chat_id, text=t))[1]["result"]["message_id"]
+        for t in ("a", "b")
+    ]
+    status, body = await raw.json("deleteMessages", chat_id=lan.chat_id, message_ids=[*sent, 999])
+    assert (status, body["result"]) == (200, True)  # 999 never existed: skipped
+    for message_id in sent:
+        status, body = await raw.json("deleteMessage", chat_id=lan.chat_id, message_id=message_id)
+        assert (status, body["description"]) == (400, "Bad Request: message to delete not found")
+    for message_ids, description in (
+        ([], "Bad Request: message identifiers are not specified"),
+        (list(range(1, 102)), "Bad Request: too many message identifiers specified"),
+        (["one"], 'Bad Request: field "message_ids" must be an Array of Integer'),
+    ):
+        status, body = await raw.json(
+            "deleteMessages", chat_id=lan.chat_id, message_ids=message_ids
+        )
+        assert (status, body["description"]) == (400, description)
+
+
 async def test_callback_query_answered_once_and_expiring(
     raw: RawBotApi, lan: UserSession, server: SimulatorServer
 ) -> None:

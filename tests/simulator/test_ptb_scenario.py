@@ -130,6 +130,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     sent = await message.reply_text(f"echo: {message.text}")
     if message.text == "xoá":
         await sent.delete()
+    elif message.text == "xoá hết":  # this reply and the message it answers, in one call
+        await context.bot.delete_messages(message.chat_id, [message.message_id, sent.message_id])
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -241,6 +243,12 @@ async def converse(server: SimulatorServer) -> None:
     await lan.send_text("xoá")
     deleted = await lan.next_message()
     await lan.wait_until(lambda: deleted.message_id not in {m.message_id for m in lan.history()})
+
+    asked = await lan.send_text("xoá hết")
+    answer = await lan.next_message()
+    await lan.wait_until(
+        lambda: not {asked, answer.message_id} & {m.message_id for m in lan.history()}
+    )
 
 
 async def bot_housekeeping(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
