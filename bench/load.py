@@ -41,7 +41,7 @@ from bot.config import load_settings  # noqa: E402
 from bot.wiring import open_deps  # noqa: E402
 from intake.demo import prepare_demo  # noqa: E402
 from simulator import ApiExchange, SimulatorConfig, SimulatorServer, UserSession  # noqa: E402
-from storage.models import Blob, Document, Submission  # noqa: E402
+from storage.models import Blob, Document, Outbox, Submission  # noqa: E402
 from storage.states import DocumentStatus  # noqa: E402
 from tests.e2e.photos import document_photo  # noqa: E402
 
@@ -51,7 +51,7 @@ THINK_SECONDS = (0.5, 1.5)  # between a bot answer and the resident's next actio
 
 @dataclass
 class Stats:
-    text_spans: list[tuple[float, float]] = field(default_factory=list)  # sent, answered
+    text_spans: list[tuple[float, float, str]] = field(default_factory=list)  # sent, answered
     photo_ms: list[float] = field(default_factory=list)
     slowest: list[tuple[float, str]] = field(default_factory=list)
 
@@ -87,7 +87,7 @@ class Resident:
         if photo:
             self.stats.photo_ms.append(elapsed)
         else:
-            self.stats.text_spans.append((started, started + elapsed / 1000))
+            self.stats.text_spans.append((started, started + elapsed / 1000, expect))
         self.stats.slowest.append((elapsed, expect))
         await asyncio.sleep(self.think.uniform(*THINK_SECONDS))
 
@@ -274,8 +274,13 @@ async def run(
                 people, lambda p: p.questions(f"24175-{(p.number % 12) + 1:02d}", files[0])
             )
             profile = os.environ.get("HOSO_BENCH_PROFILE")  # a file name; needs py-spy
-            spies = []
-            if profile:  # the burst only: py-spy writes its profile when interrupted
+            # the burst (default) or what follows it: py-spy writes a profile when interrupted
+            profiled = os.environ.get("HOSO_BENCH_PROFILE_PHASE", "burst")
+            spies: list[asyncio.subprocess.Process] = []
+
+            async def spy() -> None:
+                if not profile:
+                    return
                 targets = [(bot.pid, profile), (os.getpid(), f"{profile}.simulator")]
                 targets += [(pid, f"{profile}.worker{pid}") for pid in descendants(bot.pid)]
                 for pid, name in targets:
@@ -285,6 +290,14 @@ async def run(
                         )
                     )
                 await asyncio.sleep(1.0)
+
+            async def unspy() -> None:
+                for process in spies:
+                    process.send_signal(signal.SIGINT)
+                    await process.wait()
+
+            if profiled == "burst":
+                await spy()
             cpu_before = cpu_snapshot(bot.pid)
             burst = Burst(len(ready))
 
@@ -301,10 +314,12 @@ async def run(
             finishing = asyncio.ensure_future(phase(ready, burst_then_finish))
             await burst.over.wait()
             cpu_after = cpu_snapshot(bot.pid)
-            for spy in spies:
-                spy.send_signal(signal.SIGINT)
-                await spy.wait()
+            if profiled == "burst":
+                await unspy()
+            else:
+                await spy()
             await finishing
+            await unspy()
             elapsed = time.perf_counter() - started
             rss = peak_rss_mb(bot.pid)
             # peaks summed: shared pages count once per process, so this overstates
@@ -320,6 +335,14 @@ async def run(
             .where(Document.status == DocumentStatus.STORED)
         )
         blobs = await session.scalar(select(func.count()).select_from(Blob))
+        # time from a message's commit to its delivery, by kind (receipts, staff alerts)
+        queued: dict[str, list[float]] = {}
+        for kind, created, sent in await session.execute(
+            select(Outbox.kind, Outbox.created_at, Outbox.sent_at).where(
+                Outbox.sent_at.is_not(None)
+            )
+        ):
+            queued.setdefault(kind, []).append(1000 * (sent - created).total_seconds())
         duplicated = await session.scalar(
             select(func.count()).select_from(
                 select(Document.submission_id, Document.slot)
@@ -329,14 +352,17 @@ async def run(
                 .subquery()
             )
         )
-    text_ms = [1000 * (end - sent) for sent, end in stats.text_spans]
+    text_ms = [1000 * (end - sent) for sent, end, _ in stats.text_spans]
     photo_ms = stats.photo_ms
     burst_end = max(burst.ends, default=burst.begun)
     calm_ms = [  # steps that did not overlap the burst of everyone's photos
         1000 * (end - sent)
-        for sent, end in stats.text_spans
+        for sent, end, _ in stats.text_spans
         if end < burst.begun or sent > burst_end
     ]
+    by_step: dict[str, list[float]] = {}
+    for sent, end, step in stats.text_spans:
+        by_step.setdefault(step, []).append(1000 * (end - sent))
     photos = max(1, 3 * len(burst.ends))
     in_burst = Counter(method for at, method in methods if burst.begun <= at <= burst_end)
     return {
@@ -355,6 +381,9 @@ async def run(
         "text_step_ms_p99_outside_burst": round(percentile(calm_ms, 0.99), 1),
         "text_steps_outside_burst": len(calm_ms),
         "text_steps": len(text_ms),
+        "text_step_ms_p99_by_answer": {
+            step: round(percentile(ms, 0.99), 1) for step, ms in by_step.items()
+        },
         "photo_verdict_ms_p50": round(statistics.median(photo_ms), 1) if photo_ms else None,
         "photo_verdict_ms_p99": round(percentile(photo_ms, 0.99), 1),
         "burst_cpu_ms_per_photo": {
@@ -368,6 +397,10 @@ async def run(
         },
         "burst_bot_api_calls_per_photo": {
             method: round(count / photos, 2) for method, count in in_burst.most_common()
+        },
+        "outbox_ms_p50_p99_by_kind": {
+            kind: (round(statistics.median(ms), 1), round(percentile(ms, 0.99), 1))
+            for kind, ms in sorted(queued.items())
         },
         "bot_peak_rss_mb": round(rss, 1),
         "bot_with_workers_peak_rss_mb": round(rss + workers_rss, 1),

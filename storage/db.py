@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage._inline_sqlite import connect_inline
+from storage._inline_sqlite import InlineSession, connect_inline
 
 __all__ = ["Database", "DatabaseUrlError", "insert_for", "sqlite_url"]
 
@@ -105,6 +105,7 @@ class Database:
                 async_creator=lambda: connect_inline(path, busy_budget=_SQLITE_BUSY_SECONDS),
             )
             _tune_sqlite(engine)
+            session_class: type[AsyncSession] = InlineSession  # commits in place, as it runs
         elif backend == "postgresql":
             if parsed.drivername != "postgresql+asyncpg":
                 parsed = parsed.set(drivername="postgresql+asyncpg")
@@ -112,11 +113,14 @@ class Database:
             engine = create_async_engine(
                 parsed, echo=echo, pool_size=10, max_overflow=10, connect_args=connect_args
             )
+            session_class = AsyncSession
         else:
             raise DatabaseUrlError(
                 f"unsupported database {backend!r}: use sqlite+aiosqlite or postgresql+asyncpg"
             )
-        return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
+        return cls(
+            engine, async_sessionmaker(engine, expire_on_commit=False, class_=session_class)
+        )
 
     @property
     def backend(self) -> str:

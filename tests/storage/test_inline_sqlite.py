@@ -85,3 +85,39 @@ async def test_busy_beyond_the_budget_fails_and_other_errors_fail_at_once(tmp_pa
     finally:
         await connection.close()
         holder.join()
+
+
+async def add_then_fail(database: Database) -> None:
+    async with database.sessions.begin() as session:
+        session.add(Province(code="67", name="x", short_name="x", search_key="x"))
+        await session.flush()
+        raise RuntimeError("the step failed")
+
+
+async def test_a_transaction_commits_and_closes_without_giving_up_the_loop(
+    tmp_path: Path,
+) -> None:
+    """The one connection is not held across passes of the event loop: everything from BEGIN
+    to the connection's return to the pool happens before any other callback runs."""
+    database = Database.connect(sqlite_url(tmp_path / "hoso.db"))
+    await database.upgrade()
+    others_ran = []
+    try:
+        asyncio.get_running_loop().call_soon(others_ran.append, "begin")
+        async with database.sessions.begin() as session:
+            session.add(
+                Province(code="66", name="Đắk Lắk", short_name="Đắk Lắk", search_key="dak lak")
+            )
+        asyncio.get_running_loop().call_soon(others_ran.append, "read")
+        async with database.sessions() as session:
+            names = list(await session.scalars(select(Province.name)))
+        assert others_ran == []
+        assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        with pytest.raises(RuntimeError):  # a failed transaction rolls back, and closes too
+            await add_then_fail(database)
+        assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        async with database.sessions() as session:
+            assert list(await session.scalars(select(Province.code))) == ["66"]
+    finally:
+        await database.close()
+    assert names == ["Đắk Lắk"]
