@@ -292,7 +292,8 @@ async def run(
                 await asyncio.sleep(1.0)
 
             async def unspy() -> None:
-                for process in spies:
+                while spies:
+                    process = spies.pop()
                     process.send_signal(signal.SIGINT)
                     await process.wait()
 

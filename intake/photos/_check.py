@@ -17,7 +17,7 @@ from intake.photos._model import (
     SlotKind,
     Verdict,
 )
-from intake.photos._opening import open_image, refuse_unsupported, stored_region
+from intake.photos._opening import open_image, qr_pixels, refuse_unsupported, stored_region
 from intake.photos._pdf import read_pdf
 from intake.photos._qr import read_qr
 from intake.photos._quality import judge, measure
@@ -96,7 +96,7 @@ def _run(
     if opened.qr_image is not None:
         box = metrics.document_box
         if box is None or QualityIssue.NO_DOCUMENT in issues:
-            qr = read_qr(opened.qr_image, slot)
+            qr = read_qr(qr_pixels(opened), slot)
         else:  # only where the document is: a quarter to a half of the pixels
             qr = read_qr(stored_region(opened, box, _QR_MARGIN), slot)
     check = PhotoCheck(

@@ -48,7 +48,9 @@ class Opened:
     clean_kind: FileKind
     analysis: np.ndarray  # uint8 grayscale, upright, long side ≤ thresholds.ANALYSIS_SIZE
     scale: float  # photo pixels per analysis pixel
-    qr_image: np.ndarray | None  # uint8 grayscale for the QR scan, as stored (not rotated)
+    # grayscale for the QR scan, as stored (not rotated); kept as an image, since turning all of
+    # it into an array copies every pixel and the scan wants only the document's region
+    qr_image: Image.Image | None
 
 
 def refuse_unsupported(kind: FileKind, data: bytes) -> DocumentRefused:
@@ -95,7 +97,7 @@ def _open_jpeg(data: bytes, limits: Limits, *, want_qr: bool) -> Opened:
     else:
         image.draft("L", _fit(width, height, thresholds.ANALYSIS_SIZE))
     gray = image.convert("L") if image.mode != "L" else _loaded(image)
-    qr_image = np.asarray(gray) if want_qr else None
+    qr_image = gray if want_qr else None
     analysis = _analysis(gray, layout.orientation)
     return _opened(
         FileKind.JPEG,
@@ -125,7 +127,7 @@ def _open_chunked(
         layout.orientation,
         clean=(clean, clean_kind),
         analysis=_analysis(gray, layout.orientation),
-        qr_image=np.asarray(gray) if want_qr else None,
+        qr_image=gray if want_qr else None,
     )
 
 
@@ -145,7 +147,7 @@ def _open_heif(data: bytes, limits: Limits, *, want_qr: bool, store: bool) -> Op
         1,
         clean=(encode_jpeg(image) if store else None, FileKind.JPEG),
         analysis=_analysis(gray, 1),
-        qr_image=np.asarray(gray) if want_qr else None,
+        qr_image=gray if want_qr else None,
     )
 
 
@@ -164,7 +166,7 @@ def _opened(
     *,
     clean: tuple[bytes | None, FileKind],
     analysis: np.ndarray,
-    qr_image: np.ndarray | None,
+    qr_image: Image.Image | None,
 ) -> Opened:
     width, height = size if orientation < 5 else size[::-1]
     scale = max(width, height) / max(analysis.shape)
@@ -226,8 +228,15 @@ def stored_region(opened: Opened, box: tuple[int, int, int, int], margin: float)
         8: (h - bottom, left, h - top, right),
     }.get(opened.orientation)
     if corners is None:
-        return image
+        return np.asarray(image)
     stored_w = w if opened.orientation < 5 else h
-    factor = image.shape[1] / stored_w  # the QR image may be a half-size draft
+    factor = image.width / stored_w  # the QR image may be a half-size draft
     x0, y0, x1, y1 = (round(v * factor) for v in corners)
-    return image[y0:y1, x0:x1]
+    # inside the image: a crop outside it would be padded with black, not clipped
+    return np.asarray(image.crop((x0, y0, min(x1, image.width), min(y1, image.height))))
+
+
+def qr_pixels(opened: Opened) -> np.ndarray:
+    """The whole QR image as an array (when no document was found to narrow it down)."""
+    assert opened.qr_image is not None  # noqa: S101 — only called when it was decoded
+    return np.asarray(opened.qr_image)
