@@ -46,6 +46,7 @@ from storage.states import DocumentStatus  # noqa: E402
 from tests.e2e.photos import document_photo  # noqa: E402
 
 STEP_TIMEOUT = 120.0
+AFTER_BURST = 2.0  # seconds: the replies' edit (0.8 s) and deletion (1.5 s) delays
 THINK_SECONDS = (0.5, 1.5)  # between a bot answer and the resident's next action
 
 
@@ -365,7 +366,10 @@ async def run(
     for sent, end, step in stats.text_spans:
         by_step.setdefault(step, []).append(1000 * (end - sent))
     photos = max(1, 3 * len(burst.ends))
-    in_burst = Counter(method for at, method in methods if burst.begun <= at <= burst_end)
+    # the burst, and the 2 s after it in which its coalesced edits and deletions go out
+    in_burst = Counter(
+        method for at, method in methods if burst.begun <= at <= burst_end + AFTER_BURST
+    )
     return {
         "residents": residents,
         "flood_limits": flood,

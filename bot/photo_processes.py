@@ -4,7 +4,8 @@ Decoding, measuring and encrypting a photo is ~5 ms of CPU. In threads it shares
 the event loop, and under load both slow down several times over (bench/README.md); in its own
 processes it runs beside the loop on the other cores. A worker that dies (a decoder crash on a
 hostile file, the kernel's OOM killer) breaks the pool: the documents in flight fail and are
-retried by the pipeline like any other failure, and the next submission starts a fresh pool
+retried by the pipeline like any other failure (a file a worker had already written is deleted
+by the pipeline, which chose its name), and the next submission starts a fresh pool
 (which blocks the event loop for the few milliseconds a fork from the running fork server
 takes).
 

@@ -166,6 +166,11 @@ class Runtime:
         self._assemble()
         assert self._photo_processes is not None  # noqa: S101 — made by _assemble
         await asyncio.to_thread(self._photo_processes.start)
+        # half-written sealed files of a crash; an hour old, so that another bot process
+        # sharing the store (scale-out) is not writing them now
+        swept = await asyncio.to_thread(self._deps.blobs.sweep_temporary, 3600.0)
+        if swept:
+            log.info("half-written blobs removed", extra={"count": swept})
         await application.start()
         secret = webhook_secret(self._options.token) if self.webhook_mode else None
         web_app = build_web_app(
@@ -331,9 +336,9 @@ class Runtime:
 
     async def run_until_signal(self) -> None:
         """Start, wait for SIGTERM/SIGINT, stop cleanly."""
-        # The event loop hands every blob write to a thread; with the default 5 ms switch
-        # interval each hand-off can wait that long for the GIL while the loop is busy. 0.5 ms
-        # keeps hand-offs short.
+        # The photo processes' results come back through the process pool's threads, and each
+        # hand-off to the event loop can wait a whole switch interval (5 ms by default) for the
+        # GIL while the loop is busy. 0.5 ms keeps hand-offs short.
         sys.setswitchinterval(0.0005)
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()

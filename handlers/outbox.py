@@ -24,7 +24,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from handlers.replies import markup_for
+from handlers.replies import markup_for, retry_seconds
 from intake.messages import Language, render
 from intake.outbox import DueMessage, OutboxService
 from intake.workers import idle
@@ -181,8 +181,7 @@ class OutboxSender:
             else:
                 await self._bot.send_message(row.chat_id, text, reply_markup=markup)
         except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            seconds = retry_seconds(exc)
             self._chat_ready[row.chat_id] = time.monotonic() + seconds
             await self._outbox.retry_later(row.id, seconds, f"429 retry_after={seconds}")
             log.info(

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -22,12 +23,12 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from intake.events import Button, Keyboard, KeyboardKind, Reply
 from intake.messages import Language, render
 
-__all__ = ["ReplySender", "markup_for"]
+__all__ = ["ReplySender", "markup_for", "retry_seconds"]
 
 log = logging.getLogger("hoso.replies")
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -63,6 +64,12 @@ def markup_for(language: Language, keyboard: Keyboard | None) -> Markup | None:
     )
 
 
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asks to wait: seconds now, a timedelta from PTB 23."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
 def _joinable(reply: Reply) -> bool:
     return (
         reply.keyboard is None
@@ -77,7 +84,7 @@ def _joinable_into(reply: Reply) -> bool:
 
 
 class ReplySender:
-    """Sends replies in order; edits are coalesced per message."""
+    """Sends replies in order; edits are coalesced per message, deletions per chat."""
 
     def __init__(
         self,
@@ -154,16 +161,23 @@ class ReplySender:
 
     async def delete(self, chat_id: int, message_id: int) -> None:
         """Delete a message soon, together with the chat's others due at the same time."""
-        waiting = self._pending_deletes.setdefault(chat_id, [])
-        waiting.append(message_id)
-        if len(waiting) == 1:
+        if chat_id not in self._pending_deletes:
+            self._pending_deletes[chat_id] = []
             self._schedule(self._delete_later(chat_id))
+        self._pending_deletes[chat_id].append(message_id)
 
     async def _delete_later(self, chat_id: int) -> None:
-        await asyncio.sleep(self._delete_delay)
-        message_ids = self._pending_deletes.pop(chat_id)
+        try:
+            await asyncio.sleep(self._delete_delay)
+        finally:  # taken even when cancelled, so that the chat's next deletion schedules anew
+            message_ids = self._pending_deletes.pop(chat_id)
         for start in range(0, len(message_ids), _DELETE_AT_ONCE):
-            with contextlib.suppress(TelegramError):  # gone already, or too old to delete
-                await self._bot.delete_messages(
-                    chat_id, message_ids[start : start + _DELETE_AT_ONCE]
-                )
+            batch = message_ids[start : start + _DELETE_AT_ONCE]
+            try:
+                await self._bot.delete_messages(chat_id, batch)
+            except RetryAfter as exc:  # Telegram's flood limit: once more when it says
+                await asyncio.sleep(retry_seconds(exc))
+                with contextlib.suppress(TelegramError):
+                    await self._bot.delete_messages(chat_id, batch)
+            except TelegramError:  # gone already, or too old to delete: nothing to do
+                log.info("photos not deleted", extra={"chat_id": chat_id})

@@ -2,8 +2,9 @@
 
 Durable first, then fast. A pending document row commits with the step that received it; a
 worker claims it with a short lease (so another process, or this one after a crash, takes it up
-again), fetches the bytes, checks, strips and seals them in the executor it is given (worker
-processes in the bot: bot/photo_processes.py), writes the sealed blob atomically, and then — in
+again), fetches the bytes, checks, strips, seals and writes them atomically as a blob in the
+executor it is given (worker processes in the bot: bot/photo_processes.py; the blob's name is
+chosen here, so that a file whose result never arrives is deleted all the same), and then — in
 one transaction — marks the document stored (unless someone else already did: it is sealed
 exactly once) and feeds the verdict back into the resident's conversation as a
 `DocumentChecked` event.
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -36,6 +38,7 @@ from intake.photos import DocumentRefused, PhotoCheck, QrStatus
 from intake.residents import Outcome, ResidentDesk
 from intake.sealing import SealedDocument, check_seal_and_store
 from intake.workers import idle
+from storage.blobs import BlobStore
 from storage.models import Blob, Document, utcnow
 from storage.states import DocumentStatus
 
@@ -44,7 +47,14 @@ __all__ = ["DocumentPipeline", "FileSource", "FileUnavailable"]
 log = logging.getLogger("hoso.documents")
 # The document a verdict settles, built once (every photo runs it); locked on PostgreSQL.
 _DOCUMENT = select(Document).where(Document.id == bindparam("id"))
-_LOCKED_DOCUMENT = (_DOCUMENT, _DOCUMENT.with_for_update())
+_LOCKED_DOCUMENT = _DOCUMENT.with_for_update()
+
+
+@functools.cache
+def _threads() -> Executor:
+    """The photo work's threads when no processes are given (tests, tools): one pool for all."""
+    return ThreadPoolExecutor(thread_name_prefix="hoso-photos")
+
 
 MAX_ATTEMPTS = 5
 UNAVAILABLE = "unavailable"
@@ -88,7 +98,8 @@ class DocumentPipeline:
         self._directory = directory
         self._deliver = deliver
         self._forget_message = forget_message
-        self._executor = executor
+        # the photo work's processes (bot/photo_processes.py); threads where none are given
+        self._executor = executor if executor is not None else _threads()
         self._slots = asyncio.Semaphore(concurrency)
         self._lease = lease
         self._max_bytes = max_bytes
@@ -200,24 +211,33 @@ class DocumentPipeline:
                 await self._retry(document, exc.reason)
             return
         recipients = await self._recipients_for(document.commune_id)
-        loop = asyncio.get_running_loop()
+        # The worker writes the sealed file under a name chosen here, so that a result that
+        # never arrives (this task cancelled at shutdown, a crashed sibling breaking the pool)
+        # still has its file deleted once the worker is done with it.
+        name = BlobStore.new_name()
+        work = self._executor.submit(
+            check_seal_and_store, data, document.slot, recipients, str(self._deps.blobs.root), name
+        )
         try:
-            result = await loop.run_in_executor(
-                self._executor,
-                check_seal_and_store,
-                data,
-                document.slot,
-                recipients,
-                str(self._deps.blobs.root),
-            )
-        except DocumentRefused as exc:
+            result = await asyncio.wrap_future(work)
+        except DocumentRefused as exc:  # nothing was written
             await self._refuse(document, (exc.reason.value,), exc.reason.value)
             return
+        except BaseException:
+            work.add_done_callback(lambda _: self._drop_blob(name))  # at once if done already
+            raise
         if isinstance(result, PhotoCheck):
             issues = tuple(issue.value for issue in result.issues)
             await self._refuse(document, issues, "retake", result)
             return
         await self._store(document, result)
+
+    def _drop_blob(self, name: str) -> None:
+        """Delete a sealed file that no row points to (from any thread)."""
+        try:
+            self._deps.blobs.delete(name)
+        except OSError:
+            log.warning("unrecorded blob not deleted", extra={"blob": name})
 
     async def _retry(self, document: PendingDocument, reason: str) -> None:
         async with self._deps.database.sessions.begin() as session:
@@ -237,7 +257,8 @@ class DocumentPipeline:
         for attempt in range(1, 4):
             try:
                 async with self._deps.database.sessions.begin() as session:
-                    query = _LOCKED_DOCUMENT[self._deps.database.backend == "postgresql"]
+                    locking = self._deps.database.backend == "postgresql"
+                    query = _LOCKED_DOCUMENT if locking else _DOCUMENT
                     row = await session.scalar(query, {"id": document.id})
                     if row is None or row.status is not DocumentStatus.PENDING:
                         return False, None  # settled elsewhere, or discarded meanwhile
@@ -310,21 +331,21 @@ class DocumentPipeline:
             row.last_error = None
             session.add(blob)
 
-        qr = sealed.check.qr
-        reading = (
-            (qr.cccd.name, qr.cccd.number)
-            if qr.status is QrStatus.CCCD
-            and qr.cccd is not None
-            and Slot(document.slot) in QR_SLOTS
-            else (None, None)
-        )
         stored = False
         try:
+            qr = sealed.check.qr
+            reading = (
+                (qr.cccd.name, qr.cccd.number)
+                if qr.status is QrStatus.CCCD
+                and qr.cccd is not None
+                and Slot(document.slot) in QR_SLOTS
+                else (None, None)
+            )
             verdict = self._verdict(document, True, (), reading)
             stored, outcome = await self._finish(document, update, verdict)
         finally:
             if not stored:  # settled elsewhere, or the transaction failed: no row points here
-                self._deps.blobs.delete(sealed.blob.name)
+                self._drop_blob(sealed.blob.name)
         if not stored:
             return
         if outcome is not None:

@@ -73,7 +73,8 @@ async def delete_message(call: Call) -> bool:
 
 
 async def delete_messages(call: Call) -> bool:
-    """1-100 messages at once; those that cannot be found are skipped, as Telegram does."""
+    """1-100 messages at once; those that cannot be found are skipped, as Telegram does. The
+    words of the errors for a malformed list are ours: the API's description gives none."""
     chat = call.chat()
     message_ids = call.params.get_array(
         "message_ids", required="message identifiers are not specified"

@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,9 +65,10 @@ class BlobStore:
             raise BlobPathError("blob path leaves the store")
         return candidate
 
-    def write(self, data: bytes) -> StoredBlob:
-        """Store `data` under a new name, durably and atomically."""
-        name = self.new_name()
+    def write(self, data: bytes, name: str | None = None) -> StoredBlob:
+        """Store `data` under a new name (or `name`, made by `new_name`), durably and
+        atomically."""
+        name = self.new_name() if name is None else name
         path = self.path_of(name)
         path.parent.mkdir(mode=0o700, exist_ok=True)
         tmp = path.parent / f"{_TMP_PREFIX}{secrets.token_hex(8)}"
@@ -103,12 +105,17 @@ class BlobStore:
     def exists(self, name: str) -> bool:
         return self.path_of(name).is_file()
 
-    def sweep_temporary(self) -> int:
-        """Delete temp files left by interrupted writes; returns how many."""
+    def sweep_temporary(self, older_than: float = 0.0) -> int:
+        """Delete temp files left by interrupted writes, those last written more than
+        `older_than` seconds ago (another process may be writing the newer ones); returns how
+        many."""
         removed = 0
+        cutoff = time.time() - older_than
         for tmp in self.root.glob(f"*/{_TMP_PREFIX}*"):
-            tmp.unlink(missing_ok=True)
-            removed += 1
+            with contextlib.suppress(FileNotFoundError):
+                if tmp.stat().st_mtime <= cutoff:
+                    tmp.unlink()
+                    removed += 1
         return removed
 
 

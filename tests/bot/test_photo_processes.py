@@ -42,11 +42,13 @@ async def test_a_worker_checks_seals_for_the_commune_only_and_stores(
     store = BlobStore(tmp_path / "blobs")
     photo = document_photo(2, card=False)
     loop = asyncio.get_running_loop()
+    name = store.new_name()
     result = await loop.run_in_executor(
-        processes, check_seal_and_store, photo, "cert_page1", recipients, str(store.root)
+        processes, check_seal_and_store, photo, "cert_page1", recipients, str(store.root), name
     )
     assert isinstance(result, SealedDocument)
     assert result.check.accepted
+    assert result.blob.name == name
     sealed = store.read(result.blob.name)
     assert (len(sealed), hashlib.sha256(sealed).digest()) == (result.blob.size, result.blob.sha256)
     stripped = prepare_document(photo, SlotKind.CERTIFICATE).data
@@ -62,16 +64,23 @@ async def test_a_refusal_in_a_worker_keeps_its_reason_and_stores_nothing(
     recipients = CommuneRecipients(
         "24175", (create_identity().recipient,), create_identity().recipient
     )
-    root = str(BlobStore(tmp_path / "blobs").root)
+    store = BlobStore(tmp_path / "blobs")
+    root = str(store.root)
     loop = asyncio.get_running_loop()
     with pytest.raises(DocumentRefused) as refused:
         await loop.run_in_executor(
-            processes, check_seal_and_store, b"not a photo", "cccd_front", recipients, root
+            processes,
+            check_seal_and_store,
+            b"not a photo",
+            "cccd_front",
+            recipients,
+            root,
+            store.new_name(),
         )
     assert isinstance(refused.value.reason, RefusalReason)
     blurry = document_photo(0, card=True, blur=6.0)
     retake = await loop.run_in_executor(
-        processes, check_seal_and_store, blurry, "cccd_front", recipients, root
+        processes, check_seal_and_store, blurry, "cccd_front", recipients, root, store.new_name()
     )
     assert isinstance(retake, PhotoCheck)
     assert not retake.accepted

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 import uuid
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 from sqlalchemy import func, select
 
 from intake.deps import Deps
 from intake.directory import DirectoryCache
 from intake.documents import DocumentPipeline, FileUnavailable
-from intake.keys import create_escrow_key
+from intake.keys import create_commune_key, create_escrow_key
 from intake.outbox import OutboxMessage, OutboxService, enqueue
 from intake.residents import Outcome, ResidentDesk
+from intake.sealing import check_seal_and_store
 from intake.units import import_province
-from storage.models import Commune, Document, Outbox
+from storage.models import Blob, Commune, Document, Outbox
 from storage.states import DocumentStatus, OutboxStatus
 from tests.e2e.photos import document_photo
 
@@ -80,6 +87,72 @@ async def test_a_commune_without_a_key_ends_in_a_refusal_not_a_hang(deps: Deps) 
     assert document.status is DocumentStatus.REFUSED
     assert document.issues == {"issues": ["unavailable"]}
     assert [p for p in deps.blobs.root.rglob("*") if p.is_file()] == []  # nothing sealed
+
+
+def blob_files(deps: Deps) -> list[Path]:
+    return [p for p in deps.blobs.root.rglob("*") if p.is_file()]
+
+
+async def test_a_sealed_file_without_its_verdict_is_deleted(deps: Deps) -> None:
+    """The worker writes the file before the verdict's transaction: when that finds the
+    document settled meanwhile (another process, a discard), no file is left behind."""
+    await import_province(deps, "66")
+    await create_escrow_key(deps, "66")
+    await create_commune_key(deps, "24175", "a long passphrase for the test")
+    document_id = await pending_document(deps, "24175")
+    worker = pipeline(deps, Files(document_photo(1, card=True)))
+    settled_meanwhile = DocumentPipeline._finish
+
+    async def finish(self: DocumentPipeline, *args: Any) -> Any:
+        assert len(blob_files(deps)) == 1  # written by the worker, not yet recorded
+        async with deps.database.sessions.begin() as session:
+            row = await session.get(Document, document_id)
+            assert row is not None
+            row.status = DocumentStatus.DELETED
+        return await settled_meanwhile(self, *args)
+
+    with patch.object(DocumentPipeline, "_finish", finish):
+        await worker.drain()
+    assert blob_files(deps) == []
+    async with deps.database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Blob)) == 0
+
+
+async def test_a_sealed_file_whose_result_never_arrives_is_deleted(deps: Deps) -> None:
+    """Stopped while the worker seals (shutdown's deadline, say): the file it goes on to
+    write is deleted once it is done, and the document stays pending for the next start."""
+    await import_province(deps, "66")
+    await create_escrow_key(deps, "66")
+    await create_commune_key(deps, "24175", "a long passphrase for the test")
+    document_id = await pending_document(deps, "24175")
+    sealing, release, sealed = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_seal(*args: Any) -> Any:
+        sealing.set()
+        release.wait(5)
+        try:
+            return check_seal_and_store(*args)
+        finally:
+            sealed.set()
+
+    worker = pipeline(deps, Files(document_photo(1, card=True)))
+    with patch("intake.documents.check_seal_and_store", slow_seal):
+        task = asyncio.create_task(worker.drain())
+        assert await asyncio.to_thread(sealing.wait, 5)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        release.set()
+        assert await asyncio.to_thread(sealed.wait, 5)
+    for _ in range(50):  # the worker's file is dropped as soon as its future is done
+        if not blob_files(deps):
+            break
+        await asyncio.sleep(0.02)
+    assert blob_files(deps) == []
+    async with deps.database.sessions() as session:
+        document = await session.get(Document, document_id)
+    assert document is not None
+    assert document.status is DocumentStatus.PENDING
 
 
 async def test_a_file_that_cannot_be_fetched_is_retried_then_refused(deps: Deps) -> None:

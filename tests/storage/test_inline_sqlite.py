@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._inline_sqlite import connect_inline
+from storage._inline_sqlite import InlineSession, connect_inline
 from storage.db import Database, sqlite_url
 from storage.models import Province
 
@@ -121,3 +122,11 @@ async def test_a_transaction_commits_and_closes_without_giving_up_the_loop(
     finally:
         await database.close()
     assert names == ["Đắk Lắk"]
+
+
+def test_postgresql_keeps_sqlalchemys_own_sessions(tmp_path: Path) -> None:
+    """Its statements do give the loop up: the shielded exit stays where it is needed."""
+    database = Database.connect("postgresql+asyncpg://nobody@127.0.0.1:1/none")  # not opened
+    assert database.sessions.class_ is AsyncSession
+    sqlite = Database.connect(sqlite_url(tmp_path / "hoso.db"))
+    assert sqlite.sessions.class_ is InlineSession
