@@ -35,7 +35,7 @@ from intake.flow.slots import QR_SLOTS, Slot
 from intake.keys import recipients_for_commune
 from intake.pending import PendingDocument
 from intake.photos import DocumentRefused, PhotoCheck, QrStatus
-from intake.residents import Outcome, ResidentDesk
+from intake.residents import STALE_ATTEMPTS, Outcome, ResidentDesk, stale_pause
 from intake.sealing import SealedDocument, check_seal_and_store
 from intake.workers import idle
 from storage.blobs import BlobStore
@@ -259,7 +259,7 @@ class DocumentPipeline:
     ) -> tuple[bool, Outcome | None]:
         """Settle a still-pending document in one transaction; (committed, the chat's outcome)."""
         directory = await self._directory.get()
-        for attempt in range(1, 4):
+        for attempt in range(1, STALE_ATTEMPTS + 1):
             try:
                 async with self._deps.database.sessions.begin() as session:
                     locking = self._deps.database.backend == "postgresql"
@@ -273,9 +273,10 @@ class DocumentPipeline:
                         outcome = await self._desk.handle_in(session, verdict, directory)
                     elif row.submission_id is not None:  # asked for by "needs info"
                         outcome = await self._desk.followup_verdict(session, row, verdict)
-            except StaleDataError:
-                if attempt == 3:
+            except StaleDataError:  # the draft changed meanwhile: again, on the fresh one
+                if attempt == STALE_ATTEMPTS:
                     raise
+                await stale_pause(attempt)
             else:
                 return True, outcome
         return False, None

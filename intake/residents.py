@@ -9,8 +9,10 @@ after the commit; the document pipeline and the outbox sender are woken then.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -79,7 +81,15 @@ _CITIZEN_AND_DRAFT = (
     .where(Citizen.telegram_user_id == bindparam("user_id"))
 )
 _DRAFT = ("draft", "payload_enc")
-_ATTEMPTS = 3
+# A draft changed by another transaction meanwhile (on PostgreSQL: a verdict of the same album
+# committing on another connection) fails the step's optimistic version check; the step is then
+# handled again on the fresh draft, after a short random pause so that the album's verdicts and
+# steps stop colliding. Five photos of one album can collide several times in a row.
+STALE_ATTEMPTS = 8
+
+
+async def stale_pause(attempt: int) -> None:
+    await asyncio.sleep(random.uniform(0, 0.005 * attempt))  # noqa: S311 — jitter, not secrecy
 
 
 @dataclass
@@ -143,7 +153,7 @@ class ResidentDesk:
 
     async def handle(self, event: Event) -> Outcome:
         directory = await self._directory.get()
-        for attempt in range(1, _ATTEMPTS + 1):
+        for attempt in range(1, STALE_ATTEMPTS + 1):
             try:
                 async with self._deps.database.sessions.begin() as session:
                     if event.update_id is not None and not await claim_update(
@@ -155,8 +165,9 @@ class ResidentDesk:
             except StaleDataError:
                 # the document pipeline changed this draft meanwhile (another process, or a
                 # verdict): the whole event is handled again on the fresh draft
-                if attempt == _ATTEMPTS:
+                if attempt == STALE_ATTEMPTS:
                     raise
+                await stale_pause(attempt)
         self.after_commit(outcome)
         return outcome
 
@@ -306,7 +317,7 @@ class ResidentDesk:
         """Store the id of a message the flow edits in place (the checklist)."""
         if name != "checklist":
             return
-        for attempt in range(1, _ATTEMPTS + 1):
+        for attempt in range(1, STALE_ATTEMPTS + 1):
             try:
                 async with self._deps.database.sessions.begin() as session:
                     query = select(DraftRow).where(DraftRow.chat_id == chat_id)
@@ -317,8 +328,9 @@ class ResidentDesk:
                     if draft.checklist_message_id != message_id:
                         self._seal(row, replace(draft, checklist_message_id=message_id))
             except StaleDataError:
-                if attempt == _ATTEMPTS:
+                if attempt == STALE_ATTEMPTS:
                     raise
+                await stale_pause(attempt)
             else:
                 return
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database, DatabaseUrlError
 from storage.models import Event, Province
@@ -80,3 +83,41 @@ async def test_repositories_never_commit(database: Database) -> None:
 def test_unsupported_urls(url: str) -> None:
     with pytest.raises(DatabaseUrlError):
         Database.connect(url)
+
+
+async def note(session: AsyncSession, text: str) -> None:
+    await append_event(
+        session, actor_kind=ActorKind.SYSTEM, actor_id=None, action="test", note=text
+    )
+
+
+async def note_then_fail(database: Database) -> None:
+    async with database.sessions.begin() as session:
+        await note(session, "rolled back")
+        raise RuntimeError("the step failed")
+
+
+async def test_events_are_chained_at_commit_and_vanish_with_a_rollback(
+    database: Database,
+) -> None:
+    """Appending does not take the chain's lock: two transactions append at once (on
+    PostgreSQL, the first used to block the second until it committed), and the chain is
+    in commit order."""
+    with pytest.raises(RuntimeError):
+        await note_then_fail(database)
+    if database.backend == "postgresql":
+        first, second = database.sessions(), database.sessions()
+        async with first, second, first.begin():
+            await note(first, "appended first")
+            async with second.begin():
+                await asyncio.wait_for(note(second, "appended second"), 5)
+                await second.flush()
+                # `second` committed here, `first` right after
+    else:  # one writer at a time: the same, one after the other
+        for text in ("appended second", "appended first"):
+            async with database.sessions.begin() as session:
+                await note(session, text)
+    async with database.sessions() as session:
+        assert await verify_event_chain(session) is None
+        notes = list(await session.scalars(select(Event.note).order_by(Event.id)))
+    assert notes == ["appended second", "appended first"]
