@@ -6,9 +6,9 @@ photos (three of them as albums, everyone at the same moment: the burst) and sub
 submissions/min, photos/s in the burst, p50/p99 latency of a text step (message sent → the bot's
 next question; p99 also over the steps outside the burst) and of a photo verdict (photo sent →
 the next question), CPU per photo in the burst (bot, its event loop, its photo workers, this
-process), the peak RSS of the bot and of the bot with its workers, 429s the bot received and
-those it did not honour, and lost or duplicated documents (must be 0). bench/README.md explains
-each figure.
+process), Bot API calls per burst photo, the p99 of each answer, the outbox's delivery times,
+the peak RSS of the bot and of the bot with its workers, 429s the bot received and those it did
+not honour, and lost or duplicated documents (must be 0). bench/README.md explains each figure.
 
     .venv/bin/python bench/load.py --residents 200            # flood limits off
     .venv/bin/python bench/load.py --residents 50 --flood     # Telegram's limits on
