@@ -120,8 +120,8 @@ class DocumentPipeline:
             except Exception:
                 log.exception("document pass failed")
             await idle(self._wake, stop, poll)
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        while self._tasks:  # a document settling now starts the task that tells its resident
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def process_pending(self, limit: int = 64) -> int:
         """Claim what is due and process it concurrently; returns how many were claimed."""
@@ -347,11 +347,18 @@ class DocumentPipeline:
             )
             verdict = self._verdict(document, True, (), reading)
             stored, outcome = await self._finish(document, update, verdict)
-        finally:
-            if not stored:  # settled elsewhere, or the transaction failed: no row points here
-                self._drop_blob(sealed.blob.name)
-        if stored:
-            self._settled(document, outcome, forget=True)
+        except asyncio.CancelledError:
+            # Stopped during the commit: on PostgreSQL SQLAlchemy finishes a commit before it
+            # re-raises the cancellation, so the row may point at the file. A file no row
+            # points to costs some disk; a row without its file is a lost document.
+            raise
+        except BaseException:  # the transaction failed: no row points here
+            self._drop_blob(sealed.blob.name)
+            raise
+        if not stored:  # settled elsewhere meanwhile
+            self._drop_blob(sealed.blob.name)
+            return
+        self._settled(document, outcome, forget=True)
 
     def _settled(
         self, document: PendingDocument, outcome: Outcome | None, *, forget: bool

@@ -346,7 +346,8 @@ class Event(Base):
 
 
 class AuditHead(Base):
-    """The single row holding the audit chain's head; locked while an event is appended."""
+    """The single row holding the audit chain's head; locked while a transaction's events are
+    chained to it, just before its commit (storage/repositories.py)."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -132,8 +132,11 @@ async def append_event(
     every submission and every consent queued behind the one before it (200 submissions in two
     seconds: 2.4 s to a receipt, bench/README.md). So the event waits in the session and is
     chained just before the commit (`_chain_on_commit`), which holds the lock for a few
-    statements only. Events of a transaction that rolls back are dropped with it.
+    statements only. Events of a transaction that rolls back are dropped with it. Savepoints
+    are refused: their rollback would have to drop some queued events and keep others.
     """
+    if session.in_nested_transaction():
+        raise RuntimeError("audit events are not appended inside a savepoint")
     event = Event(
         at=utcnow(),
         actor_kind=actor_kind,
@@ -154,10 +157,17 @@ _UNCHAINED = "hoso.unchained_events"
 def _chain_on_commit(session: Session) -> None:
     """Chain the transaction's events to the head, under its lock (see `append_event`). Runs
     inside SQLAlchemy's asyncio bridge, where the synchronous session API may emit SQL."""
+    if session.in_nested_transaction():  # a savepoint's release: the real commit comes later
+        return
     events: list[Event] = session.info.pop(_UNCHAINED, [])
     if not events:
         return
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    head = session.scalar(
+        select(AuditHead)
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # never a copy loaded earlier
+    )
     if head is None:  # the first migration creates it; its absence means a damaged database
         raise RuntimeError("the audit chain head is missing")
     for event in events:
@@ -171,7 +181,8 @@ def _chain_on_commit(session: Session) -> None:
 
 @sa_event.listens_for(Session, "after_rollback")
 def _drop_unchained(session: Session) -> None:
-    session.info.pop(_UNCHAINED, None)
+    if not session.in_nested_transaction():
+        session.info.pop(_UNCHAINED, None)
 
 
 async def verify_event_chain(session: AsyncSession) -> int | None:

@@ -155,6 +155,46 @@ async def test_a_sealed_file_whose_result_never_arrives_is_deleted(deps: Deps) -
     assert document.status is DocumentStatus.PENDING
 
 
+class SlowFiles(Files):
+    async def fetch(self, file_id: str, *, max_bytes: int) -> bytes:
+        await asyncio.sleep(0.3)
+        return await super().fetch(file_id, max_bytes=max_bytes)
+
+
+async def test_stopping_waits_until_the_resident_is_told(deps: Deps) -> None:
+    """Stopped while a document is on its way: the pipeline returns only after the resident's
+    photo is deleted too (the task doing that starts when the verdict commits, after the stop)."""
+    await import_province(deps, "66")
+    await create_escrow_key(deps, "66")
+    await create_commune_key(deps, "24175", "a long passphrase for the test")
+    await pending_document(deps, "24175")
+    directory = DirectoryCache(deps, "66")
+    forgotten: list[int] = []
+
+    async def deliver(chat_id: int, outcome: Outcome) -> None:
+        return None
+
+    async def forget(chat_id: int, message_id: int) -> None:
+        await asyncio.sleep(0.2)
+        forgotten.append(message_id)
+
+    worker = DocumentPipeline(
+        deps,
+        SlowFiles(document_photo(1, card=True)),
+        ResidentDesk(deps, bot_id=1, directory=directory),
+        directory,
+        deliver=deliver,
+        forget_message=forget,
+        lease=timedelta(seconds=30),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run(stop, poll=0.05))
+    await asyncio.sleep(0.1)  # claimed, still fetching
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    assert forgotten == [1]
+
+
 async def test_a_file_that_cannot_be_fetched_is_retried_then_refused(deps: Deps) -> None:
     await import_province(deps, "66")
     document_id = await pending_document(deps, "24175")

@@ -121,3 +121,14 @@ async def test_events_are_chained_at_commit_and_vanish_with_a_rollback(
         assert await verify_event_chain(session) is None
         notes = list(await session.scalars(select(Event.note).order_by(Event.id)))
     assert notes == ["appended second", "appended first"]
+
+
+async def test_audit_events_are_refused_inside_a_savepoint(database: Database) -> None:
+    async with database.sessions.begin() as session:
+        async with session.begin_nested():
+            with pytest.raises(RuntimeError, match="savepoint"):
+                await note(session, "inside")
+        await note(session, "outside")
+    async with database.sessions() as session:
+        assert list(await session.scalars(select(Event.note))) == ["outside"]
+        assert await verify_event_chain(session) is None
