@@ -136,10 +136,11 @@ class ReplySender:
         if first:
             self._schedule(self._edit_later(key))
 
-    def _schedule(self, coroutine: Coroutine[Any, Any, None]) -> None:
+    def _schedule(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.create_task(coroutine)
         self._later.add(task)
         task.add_done_callback(self._later.discard)
+        return task
 
     async def _edit_later(self, key: tuple[int, int]) -> None:
         await asyncio.sleep(self._edit_delay)
@@ -161,16 +162,21 @@ class ReplySender:
 
     async def delete(self, chat_id: int, message_id: int) -> None:
         """Delete a message soon, together with the chat's others due at the same time."""
-        if chat_id not in self._pending_deletes:
-            self._pending_deletes[chat_id] = []
-            self._schedule(self._delete_later(chat_id))
-        self._pending_deletes[chat_id].append(message_id)
+        batch = self._pending_deletes.get(chat_id)
+        if batch is None:
+            batch = self._pending_deletes[chat_id] = []
+            task = self._schedule(self._delete_later(chat_id, batch))
+            # also when cancelled, even before it ran: the chat's next deletion starts anew
+            task.add_done_callback(lambda _: self._close_batch(chat_id, batch))
+        batch.append(message_id)
 
-    async def _delete_later(self, chat_id: int) -> None:
-        try:
-            await asyncio.sleep(self._delete_delay)
-        finally:  # taken even when cancelled, so that the chat's next deletion schedules anew
-            message_ids = self._pending_deletes.pop(chat_id)
+    def _close_batch(self, chat_id: int, batch: list[int]) -> None:
+        if self._pending_deletes.get(chat_id) is batch:
+            del self._pending_deletes[chat_id]
+
+    async def _delete_later(self, chat_id: int, message_ids: list[int]) -> None:
+        await asyncio.sleep(self._delete_delay)
+        self._close_batch(chat_id, message_ids)  # what comes now goes in the next batch
         for start in range(0, len(message_ids), _DELETE_AT_ONCE):
             batch = message_ids[start : start + _DELETE_AT_ONCE]
             try:
@@ -179,5 +185,9 @@ class ReplySender:
                 await asyncio.sleep(retry_seconds(exc))
                 with contextlib.suppress(TelegramError):
                     await self._bot.delete_messages(chat_id, batch)
-            except TelegramError:  # gone already, or too old to delete: nothing to do
+            except BadRequest:  # one of them cannot be deleted (too old): the others still go
+                for message_id in batch:
+                    with contextlib.suppress(TelegramError):
+                        await self._bot.delete_message(chat_id, message_id)
+            except TelegramError:  # the network, Telegram: the photos stay, and that is logged
                 log.info("photos not deleted", extra={"chat_id": chat_id})
