@@ -18,7 +18,7 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Protocol
@@ -133,9 +133,13 @@ class DocumentPipeline:
         """Process documents this process holds the lease of: claimed here, or just accepted by
         the desk (whose transaction set the lease), which saves a claim transaction per photo."""
         for document in documents:
-            task = asyncio.create_task(self._process_released(document))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(self._process_released(document))
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        """A task of the pipeline's: drained, and awaited at stop."""
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def drain(self) -> None:
         """Process until nothing is pending or in flight (for tests and benchmarks)."""
@@ -335,7 +339,6 @@ class DocumentPipeline:
             row.last_error = None
             session.add(blob)
 
-        stored = False
         try:
             qr = sealed.check.qr
             reading = (
@@ -370,9 +373,7 @@ class DocumentPipeline:
             self._desk.after_commit(outcome)
         if outcome is None and not (forget and self._forget_message is not None):
             return
-        task = asyncio.create_task(self._tell(document, outcome, forget=forget))
-        self._tasks.add(task)  # drained and awaited at stop like the documents themselves
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._tell(document, outcome, forget=forget))
 
     async def _tell(
         self, document: PendingDocument, outcome: Outcome | None, *, forget: bool
