@@ -21,9 +21,9 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,6 +31,7 @@ from crypto import CommuneRecipients
 from intake.deps import Deps
 from intake.directory import DirectoryCache
 from intake.events import Actor, DocumentChecked
+from intake.flow import Directory
 from intake.flow.slots import QR_SLOTS, Slot
 from intake.keys import recipients_for_commune
 from intake.pending import PendingDocument
@@ -45,9 +46,31 @@ from storage.states import DocumentStatus
 __all__ = ["DocumentPipeline", "FileSource", "FileUnavailable"]
 
 log = logging.getLogger("hoso.documents")
-# The document a verdict settles, built once (every photo runs it); locked on PostgreSQL.
-_DOCUMENT = select(Document).where(Document.id == bindparam("id"))
-_LOCKED_DOCUMENT = _DOCUMENT.with_for_update()
+# A verdict's writes, built once (every photo runs them) and run as plain statements, not
+# through the ORM's unit of work (which cost twice as much). The settle is conditional on the
+# row still being pending: on PostgreSQL the UPDATE locks it and re-checks the condition after
+# a concurrent settle, so a document is settled exactly once without a separate locking read.
+_DOCUMENTS = cast(Table, Document.__table__)
+_SETTLE = (
+    update(_DOCUMENTS)
+    .where(_DOCUMENTS.c.id == bindparam("document_id"))
+    .where(_DOCUMENTS.c.status == DocumentStatus.PENDING)
+    .values(
+        status=bindparam("status"),
+        blob_id=bindparam("blob_id"),
+        stored_at=bindparam("stored_at"),
+        content_type=bindparam("content_type"),
+        metrics=bindparam("metrics"),
+        issues=bindparam("issues"),
+        last_error=bindparam("last_error"),
+    )
+    .returning(_DOCUMENTS.c.draft_id, _DOCUMENTS.c.submission_id)
+)
+_ADD_BLOB = insert(cast(Table, Blob.__table__))
+
+
+class _SettledElsewhere(Exception):
+    """The document was no longer pending: its verdict's transaction is rolled back."""
 
 
 @functools.cache
@@ -258,25 +281,21 @@ class DocumentPipeline:
     async def _finish(
         self,
         document: PendingDocument,
-        update: Callable[[AsyncSession, Document], None],
+        settle: dict[str, Any],
         verdict: DocumentChecked,
+        blob: dict[str, Any] | None = None,
     ) -> tuple[bool, Outcome | None]:
-        """Settle a still-pending document in one transaction; (committed, the chat's outcome)."""
+        """Settle a still-pending document in one transaction (its row takes the `settle`
+        values, `blob` is its new blob row); (committed, the chat's outcome)."""
         directory = await self._directory.get()
         for attempt in range(1, STALE_ATTEMPTS + 1):
             try:
                 async with self._deps.database.sessions.begin() as session:
-                    locking = self._deps.database.backend == "postgresql"
-                    query = _LOCKED_DOCUMENT if locking else _DOCUMENT
-                    row = await session.scalar(query, {"id": document.id})
-                    if row is None or row.status is not DocumentStatus.PENDING:
-                        return False, None  # settled elsewhere, or discarded meanwhile
-                    update(session, row)
-                    outcome = None
-                    if row.draft_id is not None:
-                        outcome = await self._desk.handle_in(session, verdict, directory)
-                    elif row.submission_id is not None:  # asked for by "needs info"
-                        outcome = await self._desk.followup_verdict(session, row, verdict)
+                    outcome = await self._settle_in(
+                        session, document, settle, verdict, blob=blob, directory=directory
+                    )
+            except _SettledElsewhere:
+                return False, None
             except StaleDataError:  # the draft changed meanwhile: again, on the fresh one
                 if attempt == STALE_ATTEMPTS:
                     raise
@@ -284,6 +303,30 @@ class DocumentPipeline:
             else:
                 return True, outcome
         return False, None
+
+    async def _settle_in(
+        self,
+        session: AsyncSession,
+        document: PendingDocument,
+        settle: dict[str, Any],
+        verdict: DocumentChecked,
+        *,
+        blob: dict[str, Any] | None,
+        directory: Directory,
+    ) -> Outcome | None:
+        connection = await session.connection()
+        if blob is not None:  # first: the document row refers to it
+            await connection.execute(_ADD_BLOB, blob)
+        found = (await connection.execute(_SETTLE, {"document_id": document.id, **settle})).first()
+        if found is None:  # settled elsewhere, or discarded meanwhile
+            raise _SettledElsewhere
+        if found.draft_id is not None:
+            return await self._desk.handle_in(session, verdict, directory)
+        if found.submission_id is not None:  # asked for by "needs info"
+            row = await session.get(Document, document.id)
+            assert row is not None  # noqa: S101 — just updated
+            return await self._desk.followup_verdict(session, row, verdict)
+        return None
 
     def _verdict(
         self,
@@ -311,15 +354,16 @@ class DocumentPipeline:
         detail: str,
         check: PhotoCheck | None = None,
     ) -> None:
-        def update(_session: AsyncSession, row: Document) -> None:
-            row.status = DocumentStatus.REFUSED
-            row.issues = {"issues": list(issues)}
-            row.last_error = detail[:200]
-            if check is not None:
-                row.content_type = check.kind.value
-                row.metrics = _metrics(check)
-
-        _, outcome = await self._finish(document, update, self._verdict(document, False, issues))
+        settle = {
+            "status": DocumentStatus.REFUSED,
+            "blob_id": None,
+            "stored_at": None,
+            "content_type": check.kind.value if check is not None else None,
+            "metrics": _metrics(check) if check is not None else {},
+            "issues": {"issues": list(issues)},
+            "last_error": detail[:200],
+        }
+        _, outcome = await self._finish(document, settle, self._verdict(document, False, issues))
         self._settled(document, outcome, forget=False)
 
     async def _store(
@@ -327,18 +371,23 @@ class DocumentPipeline:
         document: PendingDocument,
         sealed: SealedDocument,
     ) -> None:
-        def update(session: AsyncSession, row: Document) -> None:
-            stored = sealed.blob
-            blob = Blob(id=uuid.uuid4(), name=stored.name, size=stored.size, sha256=stored.sha256)
-            row.blob_id = blob.id
-            row.status = DocumentStatus.STORED
-            row.stored_at = utcnow()
-            row.content_type = sealed.kind.value
-            row.metrics = _metrics(sealed.check)
-            row.issues = {"issues": []}
-            row.last_error = None
-            session.add(blob)
-
+        stored = sealed.blob
+        blob = {
+            "id": uuid.uuid4(),
+            "name": stored.name,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "created_at": utcnow(),
+        }
+        settle = {
+            "status": DocumentStatus.STORED,
+            "blob_id": blob["id"],
+            "stored_at": blob["created_at"],
+            "content_type": sealed.kind.value,
+            "metrics": _metrics(sealed.check),
+            "issues": {"issues": []},
+            "last_error": None,
+        }
         try:
             qr = sealed.check.qr
             reading = (
@@ -349,7 +398,7 @@ class DocumentPipeline:
                 else (None, None)
             )
             verdict = self._verdict(document, True, (), reading)
-            stored, outcome = await self._finish(document, update, verdict)
+            committed, outcome = await self._finish(document, settle, verdict, blob)
         except asyncio.CancelledError:
             # Stopped during the commit: on PostgreSQL SQLAlchemy finishes a commit before it
             # re-raises the cancellation, so the row may point at the file. A file no row
@@ -358,7 +407,7 @@ class DocumentPipeline:
         except BaseException:  # the transaction failed: no row points here
             self._drop_blob(sealed.blob.name)
             raise
-        if not stored:  # settled elsewhere meanwhile
+        if not committed:  # settled elsewhere meanwhile
             self._drop_blob(sealed.blob.name)
             return
         self._settled(document, outcome, forget=True)

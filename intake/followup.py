@@ -82,7 +82,7 @@ async def take_followup_upload(
         return None
     if event.file_size is not None and event.file_size > MAX_FILE_BYTES:
         return FollowupResult([Reply("photo.too_big")])
-    pending = add_pending_document(
+    pending = await add_pending_document(
         session,
         event,
         slot=slot,

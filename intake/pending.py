@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.events import Upload
@@ -15,6 +16,8 @@ from storage.models import Document, utcnow
 from storage.states import DocumentStatus
 
 __all__ = ["PendingDocument", "add_pending_document"]
+
+_ADD_DOCUMENT = insert(cast(Table, Document.__table__))  # built once
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class PendingDocument:
     attempts: int
 
 
-def add_pending_document(
+async def add_pending_document(
     session: AsyncSession,
     upload: Upload,
     *,
@@ -42,7 +45,8 @@ def add_pending_document(
     """Add the pending row of an upload (of a draft, or of a submission for "needs info").
 
     The calling process takes it at once (the lease is its claim); after a crash, another
-    process takes it when the lease ends.
+    process takes it when the lease ends. Its draft or submission row must be flushed already:
+    the row is inserted at once, as a plain statement (every photo runs it).
     """
     pending = PendingDocument(
         id=uuid.uuid4(),
@@ -54,23 +58,27 @@ def add_pending_document(
         message_id=upload.message_id,
         attempts=1,
     )
-    session.add(
-        Document(
-            id=pending.id,
-            draft_id=draft_id,
-            submission_id=submission_id,
-            commune_id=commune_id,
-            slot=slot,
-            status=DocumentStatus.PENDING,
-            as_file=upload.kind.value == "file",
-            telegram_file_id=upload.file_id,
-            file_unique_id=upload.file_unique_id,
-            file_size=upload.file_size,
-            media_group_id=upload.media_group_id,
-            chat_id=upload.actor.chat_id,
-            message_id=upload.message_id,
-            attempts=1,
-            not_before=utcnow() + lease,
-        )
+    now = utcnow()
+    connection = await session.connection()
+    await connection.execute(
+        _ADD_DOCUMENT,
+        {
+            "id": pending.id,
+            "draft_id": draft_id,
+            "submission_id": submission_id,
+            "commune_id": commune_id,
+            "slot": slot,
+            "status": DocumentStatus.PENDING,
+            "as_file": upload.kind.value == "file",
+            "telegram_file_id": upload.file_id,
+            "file_unique_id": upload.file_unique_id,
+            "file_size": upload.file_size,
+            "media_group_id": upload.media_group_id,
+            "chat_id": upload.actor.chat_id,
+            "message_id": upload.message_id,
+            "attempts": 1,
+            "not_before": now + lease,
+            "created_at": now,
+        },
     )
     return pending
