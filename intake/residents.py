@@ -80,10 +80,18 @@ log = logging.getLogger("hoso.residents")
 # checked on every write, as the ORM's version counter did.
 _DRAFTS = cast(Table, DraftRow.__table__)
 _DRAFT_COLUMNS = (_DRAFTS.c.id, _DRAFTS.c.version, _DRAFTS.c.payload_enc)
+_CITIZENS = cast(Table, Citizen.__table__)
 _CITIZEN_AND_DRAFT = (
-    select(Citizen, *_DRAFT_COLUMNS)
+    select(
+        _CITIZENS.c.id,
+        _CITIZENS.c.language,
+        _CITIZENS.c.consent_version,
+        _CITIZENS.c.followup_submission_id,
+        *_DRAFT_COLUMNS,
+    )
+    .select_from(_CITIZENS)
     .outerjoin(_DRAFTS, _DRAFTS.c.chat_id == bindparam("chat_id"))
-    .where(Citizen.telegram_user_id == bindparam("user_id"))
+    .where(_CITIZENS.c.telegram_user_id == bindparam("user_id"))
 )
 _DRAFT_OF_CHAT = select(*_DRAFT_COLUMNS).where(_DRAFTS.c.chat_id == bindparam("chat_id"))
 _INSERT_DRAFT = insert(_DRAFTS)
@@ -144,6 +152,23 @@ def _status_replies(views: list[SubmissionView]) -> list[Reply]:
     return [Reply("status.list", {"items_lines": items})]
 
 
+@dataclass(frozen=True)
+class _CitizenRow:
+    """The resident as read with the draft, as plain values: most events only read these, and
+    the few that change the resident take the ORM entity (`_entity`)."""
+
+    id: uuid.UUID
+    language: str
+    consent_version: str | None
+    followup_submission_id: uuid.UUID | None
+
+
+async def _entity(session: AsyncSession, citizen: _CitizenRow) -> Citizen:
+    entity = await session.get(Citizen, citizen.id)
+    assert entity is not None  # noqa: S101 — read in this transaction
+    return entity
+
+
 @dataclass
 class _DraftRow:
     """The chat's draft row as read or written in this transaction."""
@@ -158,7 +183,7 @@ class _Scope:
     """What every effect of one event is applied within."""
 
     session: AsyncSession
-    citizen: Citizen
+    citizen: _CitizenRow
     event: Event
     outcome: Outcome
 
@@ -315,7 +340,8 @@ class ResidentDesk:
         session, citizen, event, outcome = scope.session, scope.citizen, scope.event, scope.outcome
         match effect:
             case RecordConsent(version=version):
-                citizen.consent_version, citizen.consent_at = version, utcnow()
+                entity = await _entity(session, citizen)
+                entity.consent_version, entity.consent_at = version, utcnow()
                 await append_event(
                     session,
                     actor_kind=ActorKind.RESIDENT,
@@ -333,7 +359,7 @@ class ResidentDesk:
                     data={"version": version, "chat_id": event.actor.chat_id},
                 )
             case SetLanguage(language=language):
-                citizen.language = language.value
+                (await _entity(session, citizen)).language = language.value
                 outcome.language = language
             case AcceptUpload(slot=slot, upload=upload) if row is not None and draft is not None:
                 pending = await add_pending_document(
@@ -367,7 +393,7 @@ class ResidentDesk:
                 await create_submission(
                     session,
                     self._deps,
-                    citizen=citizen,
+                    citizen=await _entity(session, citizen),
                     chat_id=event.actor.chat_id,
                     draft_id=row.id,
                     draft=finished,
@@ -426,17 +452,19 @@ class ResidentDesk:
         return outcome
 
     async def _followup(
-        self, session: AsyncSession, citizen: Citizen, event: Event, language: Language
+        self, session: AsyncSession, citizen: _CitizenRow, event: Event, language: Language
     ) -> Outcome | None:
         match event:
             case Pressed(data=data) if data.startswith("up:"):
-                return Outcome(language, await open_followup(session, citizen, data))
+                entity = await _entity(session, citizen)
+                return Outcome(language, await open_followup(session, entity, data))
             case Command(name="cancel") if citizen.followup_submission_id is not None:
-                citizen.followup_submission_id = citizen.followup_slot = None
+                entity = await _entity(session, citizen)
+                entity.followup_submission_id = entity.followup_slot = None
                 return Outcome(language, [Reply("followup.cancelled")])
             case Upload() if citizen.followup_submission_id is not None:
                 result = await take_followup_upload(
-                    session, citizen, event, lease=self._document_lease
+                    session, await _entity(session, citizen), event, lease=self._document_lease
                 )
                 if result is None:
                     return None
@@ -466,7 +494,7 @@ class ResidentDesk:
 
     async def _citizen_and_draft(
         self, session: AsyncSession, event: Event
-    ) -> tuple[Citizen, _DraftRow | None]:
+    ) -> tuple[_CitizenRow, _DraftRow | None]:
         """The resident (created on first contact) and their chat's draft, in one query."""
         found = (
             await session.execute(
@@ -475,18 +503,19 @@ class ResidentDesk:
             )
         ).first()
         if found is not None:
-            citizen, draft_id, version, payload = found
-            return citizen, None if draft_id is None else _DraftRow(draft_id, version, payload)
-        citizen = Citizen(
+            draft_id, version, payload = found[4:]
+            draft = None if draft_id is None else _DraftRow(draft_id, version, payload)
+            return _CitizenRow(*found[:4]), draft
+        entity = Citizen(
             telegram_user_id=event.actor.user_id,
             language=language_of(event.actor.language_code).value,
         )
-        session.add(citizen)
+        session.add(entity)
         await session.flush()  # its row first: the draft's refers to it
-        return citizen, None
+        return _CitizenRow(entity.id, entity.language, None, None), None
 
     async def _submission_commands(
-        self, session: AsyncSession, citizen: Citizen, event: Event, language: Language
+        self, session: AsyncSession, citizen: _CitizenRow, event: Event, language: Language
     ) -> Outcome | None:
         match event:
             case Command(name="status"):
@@ -531,7 +560,9 @@ class ResidentDesk:
             case Pressed(data="wdno"):
                 return Outcome(language, [Reply("withdraw.kept")])
             case Pressed(data=data) if data.startswith("wdok:"):
-                result = await withdraw_submission(session, citizen, data[5:])
+                result = await withdraw_submission(
+                    session, await _entity(session, citizen), data[5:]
+                )
                 if result is None:
                     return Outcome(language, [Reply("button.expired")])
                 if not result.withdrawn:
