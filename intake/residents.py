@@ -1,8 +1,10 @@
 """The resident desk: handles one event from a resident's chat in one transaction.
 
 In that transaction: record the update id (a redelivered update is ignored), load or create the
-citizen and the draft, run the pure `flow.step`, apply its effects (consent, pending documents,
-the submission with its receipt in the outbox) and save the draft. The adapter sends the replies
+citizen and the draft, run the pure `flow.step`, save the draft (first, so that a new draft's
+row exists for its documents; a version check makes a concurrent write fail the step, which is
+then handled again) and apply its effects (consent, pending documents, the submission with its
+receipt in the outbox; a finished draft is deleted after them). The adapter sends the replies
 after the commit; the document pipeline and the outbox sender are woken then.
 `/status` and `/withdraw` concern submissions, not the draft, and are answered here.
 """
