@@ -61,6 +61,8 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._in_flight = asyncio.Semaphore(self.MAX_IN_FLIGHT)
         self._in_flight_rows: set[int] = set()  # claimed here and not yet settled
+        # the last claim took all it could, or there was no room to claim: more may be due
+        self._more_due = False
 
     def kick(self) -> None:
         self._wake.set()
@@ -68,7 +70,12 @@ class OutboxSender:
     async def run(self, stop: asyncio.Event, *, poll: float = 1.0) -> None:
         """Send until stopped. A new claim does not wait for the messages already on their way:
         their chats are leased, so a claim never takes a chat's next row before the one in
-        flight, and the order per chat holds. At most `MAX_CLAIMED` rows are out at once."""
+        flight, and the order per chat holds. At most `MAX_CLAIMED` rows are out at once.
+
+        The sender claims again at once only when more may be due: the claim was full, or a
+        pass has just served a chat with more rows waiting; new rows wake it themselves, and
+        rows due later (paced, retried, another process's lease) are found by the poll. An
+        empty claim after every pass had cost a transaction per message."""
         passes: set[asyncio.Task[int]] = set()
         while not stop.is_set():
             self._wake.clear()
@@ -79,10 +86,13 @@ class OutboxSender:
                     started = await self._start_pass(stop, room)
                 except Exception:
                     log.exception("outbox pass failed")
+            else:
+                self._more_due = True  # a pass that ends makes room: claim then
             if started is not None:
                 passes.add(started)
                 started.add_done_callback(passes.discard)
-                continue
+                if self._more_due:
+                    continue
             await idle(self._wake, stop, poll)
         await asyncio.gather(*passes, return_exceptions=True)
 
@@ -102,6 +112,7 @@ class OutboxSender:
         claim's lease) and a burst to one chat never holds up the others.
         """
         due = await self._outbox.claim_due(limit)
+        self._more_due = len(due) >= limit
         now = time.monotonic()
         chat_next = dict(self._chat_ready)
         schedule: list[tuple[float, int, DueMessage]] = []
@@ -133,7 +144,10 @@ class OutboxSender:
             )
         finally:
             self._in_flight_rows.difference_update(row.id for _, _, row in schedule)
-            self.kick()  # room for the next claim
+            # a claim again when there is more to take: the next row of a chat just served, or
+            # what a full claim (or no room) left
+            if self._more_due or any(row.followed for _, _, row in schedule):
+                self.kick()
         for result in results:
             if isinstance(result, BaseException):  # the row stays leased: taken up again later
                 log.error("outbox message failed", exc_info=result)

@@ -107,6 +107,7 @@ class DueMessage:
     message: OutboxMessage
     attempts: int
     created_at: datetime
+    followed: bool = False  # the chat has later rows waiting, claimable once this one is sent
 
 
 class OutboxService:
@@ -125,21 +126,25 @@ class OutboxService:
             # Only the oldest unsent row of each chat: a chat's messages go out in the order
             # they were written, even when a later one is due before an earlier (paced, retried
             # or held by another process's lease).
+            # How many each chat has waiting tells the sender whether to claim again once the
+            # first is sent (an empty claim after every message cost a transaction each).
             first_of_chat = (
-                select(func.min(Outbox.id))
+                select(func.min(Outbox.id).label("id"), func.count().label("waiting"))
                 .where(Outbox.status == OutboxStatus.PENDING)
                 .group_by(Outbox.chat_id)
+                .subquery()
             )
             query = (
-                select(Outbox)
-                .where(Outbox.id.in_(first_of_chat), Outbox.not_before <= now)
+                select(Outbox, first_of_chat.c.waiting)
+                .join(first_of_chat, Outbox.id == first_of_chat.c.id)
+                .where(Outbox.not_before <= now)
                 .order_by(Outbox.id)
                 .limit(limit)
             )
             if self._deps.database.backend == "postgresql":
-                query = query.with_for_update(skip_locked=True)
+                query = query.with_for_update(skip_locked=True, of=Outbox)
             due = []
-            for row in await session.scalars(query):
+            for row, waiting in await session.execute(query):
                 row.not_before = now + self.LEASE  # the lease: nobody else takes it meanwhile
                 row.attempts += 1
                 try:
@@ -153,7 +158,13 @@ class OutboxService:
                     continue
                 due.append(
                     DueMessage(
-                        row.id, row.chat_id, row.kind, message, row.attempts, row.created_at
+                        row.id,
+                        row.chat_id,
+                        row.kind,
+                        message,
+                        row.attempts,
+                        row.created_at,
+                        followed=waiting > 1,
                     )
                 )
             return due

@@ -86,3 +86,35 @@ async def test_a_chat_waiting_for_its_pace_does_not_hold_up_the_others(deps: Dep
     at = {receipt: when for when, _, receipt in telegram.sent}
     assert at["R8-0"] - added < 0.5, "chat 8 waited for chat 7's pace"
     assert at["R7-1"] - at["R7-0"] >= 0.9
+
+
+class CountingService(OutboxService):
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(deps)
+        self.claims: list[int] = []  # rows each claim returned
+
+    async def claim_due(self, limit: int = 100) -> list[Any]:
+        due = await super().claim_due(limit)
+        self.claims.append(len(due))
+        return due
+
+
+async def test_a_chat_with_more_waiting_is_claimed_again_at_once_others_are_not(
+    deps: Deps,
+) -> None:
+    telegram = SlowTelegram(delay=0.0, expected=5)
+    service = CountingService(deps)
+    sender = OutboxSender(telegram, service, overall_rate=1000, chat_interval=0.0)  # type: ignore[arg-type]
+    await add(deps, 1, 2, 3)
+    await add(deps, 9, 9)
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop, poll=30.0))  # no poll can help here
+    try:
+        await asyncio.wait_for(telegram.all_sent.wait(), 10)  # chat 9's second: claimed again
+        await asyncio.sleep(0.3)
+    finally:
+        stop.set()
+        await task
+    # the four firsts, then chat 9's second once its first was sent; no claim that finds
+    # nothing (none while a pass is on its way, none after a pass of chats with nothing more)
+    assert service.claims == [4, 1]
