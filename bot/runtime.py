@@ -356,9 +356,11 @@ class Runtime:
         # ~600 times and made 6 full passes of up to 80 ms in one 200-resident bench run. Less
         # often: 18 young passes and one full pass (bench/README.md); cyclic garbage waits a
         # little longer, the peak RSS did not move.
+        thresholds = gc.get_threshold()
         gc.set_threshold(*_GC_THRESHOLDS)
         try:
             await stop.wait()
         finally:
             await self.stop()
             gc.unfreeze()  # so that extension modules (zxing-cpp) are torn down cleanly at exit
+            gc.set_threshold(*thresholds)

@@ -25,7 +25,6 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from crypto import CommuneRecipients
 from intake.deps import Deps
@@ -40,6 +39,7 @@ from intake.residents import STALE_ATTEMPTS, Outcome, ResidentDesk, stale_pause
 from intake.sealing import SealedDocument, check_seal_and_store
 from intake.workers import idle
 from storage.blobs import BlobStore
+from storage.db import is_conflict
 from storage.models import Blob, Document, utcnow
 from storage.states import DocumentStatus
 
@@ -296,8 +296,8 @@ class DocumentPipeline:
                     )
             except _SettledElsewhere:
                 return False, None
-            except StaleDataError:  # the draft changed meanwhile: again, on the fresh one
-                if attempt == STALE_ATTEMPTS:
+            except Exception as error:  # the draft changed meanwhile: again, on the fresh one
+                if not is_conflict(error) or attempt == STALE_ATTEMPTS:
                     raise
                 await stale_pause(attempt)
             else:

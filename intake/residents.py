@@ -1,10 +1,10 @@
 """The resident desk: handles one event from a resident's chat in one transaction.
 
 In that transaction: record the update id (a redelivered update is ignored), load or create the
-citizen and the draft, run the pure `flow.step`, save the draft (first, so that a new draft's
-row exists for its documents; a version check makes a concurrent write fail the step, which is
-then handled again) and apply its effects (consent, pending documents, the submission with its
-receipt in the outbox; a finished draft is deleted after them). The adapter sends the replies
+citizen and the draft, run the pure `flow.step`, apply its effects (consent, pending documents,
+the submission with its receipt in the outbox) and save the draft: a new draft's row first, so
+that its documents can refer to it; an existing one last, with a version check that makes a
+concurrent write fail the step, which is then handled again. The adapter sends the replies
 after the commit; the document pipeline and the outbox sender are woken then.
 `/status` and `/withdraw` concern submissions, not the draft, and are answered here.
 """
@@ -68,6 +68,7 @@ from intake.submissions import (
     open_submissions,
     withdraw_submission,
 )
+from storage.db import is_conflict
 from storage.models import Citizen, Document, utcnow
 from storage.models import Draft as DraftRow
 from storage.repositories import append_event, claim_update
@@ -113,7 +114,8 @@ _DELETE_DRAFT = delete(_DRAFTS).where(
 )
 _DRAFT = ("draft", "payload_enc")
 # A draft changed by another transaction meanwhile (on PostgreSQL: a verdict of the same album
-# committing on another connection) fails the step's optimistic version check; the step is then
+# committing on another connection) fails the step's optimistic version check (a deadlock with
+# it, PostgreSQL's own check, fails it the same way: `is_conflict`); the step is then
 # handled again on the fresh draft, after a short random pause so that the album's verdicts and
 # steps stop colliding. Five photos of one album can collide several times in a row.
 STALE_ATTEMPTS = 8
@@ -172,7 +174,7 @@ async def _entity(session: AsyncSession, citizen: _CitizenRow) -> Citizen:
 
 
 @dataclass
-class _DraftRow:
+class _DraftRecord:
     """The chat's draft row as read or written in this transaction."""
 
     id: uuid.UUID
@@ -219,10 +221,11 @@ class ResidentDesk:
                         return Outcome(language_of(event.actor.language_code), duplicate=True)
                     outcome = await self.handle_in(session, event, directory)
                 break
-            except StaleDataError:
+            except Exception as error:
                 # the document pipeline changed this draft meanwhile (another process, or a
-                # verdict): the whole event is handled again on the fresh draft
-                if attempt == STALE_ATTEMPTS:
+                # verdict), or lost a deadlock to it on PostgreSQL: the whole event is handled
+                # again on the fresh draft
+                if not is_conflict(error) or attempt == STALE_ATTEMPTS:
                     raise
                 await stale_pause(attempt)
         self.after_commit(outcome)
@@ -264,7 +267,7 @@ class ResidentDesk:
 
     # --- drafts ---------------------------------------------------------------------------
 
-    def _load(self, row: _DraftRow) -> Draft:
+    def _load(self, row: _DraftRecord) -> Draft:
         text = self._deps.fields.decrypt(
             row.payload_enc, table=_DRAFT[0], column=_DRAFT[1], row=row.id
         )
@@ -278,8 +281,8 @@ class ResidentDesk:
             row=draft_id,  # bound into the ciphertext
         )
 
-    async def _insert(self, scope: _Scope, draft: Draft) -> _DraftRow:
-        row = _DraftRow(uuid.uuid4(), 1, b"")
+    async def _insert(self, scope: _Scope, draft: Draft) -> _DraftRecord:
+        row = _DraftRecord(uuid.uuid4(), 1, b"")
         row.payload_enc = self._sealed(row.id, draft)
         now = utcnow()
         connection = await scope.session.connection()
@@ -298,7 +301,7 @@ class ResidentDesk:
         )
         return row
 
-    async def _update(self, session: AsyncSession, row: _DraftRow, draft: Draft) -> None:
+    async def _update(self, session: AsyncSession, row: _DraftRecord, draft: Draft) -> None:
         """Write the draft over the version read; if another transaction wrote it meanwhile,
         `StaleDataError`, and the event is handled again on the fresh draft."""
         payload = self._sealed(row.id, draft)
@@ -319,25 +322,31 @@ class ResidentDesk:
         row.version += 1
         row.payload_enc = payload
 
-    async def _save(self, scope: _Scope, row: _DraftRow | None, transition: Transition) -> None:
+    async def _save(self, scope: _Scope, row: _DraftRecord | None, transition: Transition) -> None:
         session = scope.session
-        if transition.draft is not None:  # written first: a new row must exist for its documents
-            if row is None:
-                row = await self._insert(scope, transition.draft)
-            else:
-                await self._update(session, row, transition.draft)
+        if transition.draft is not None and row is None:  # first: its documents refer to it
+            row = await self._insert(scope, transition.draft)
+            for effect in transition.effects:
+                await self._apply(scope, row, transition.draft, effect)
+            return
         for effect in transition.effects:
             await self._apply(scope, row, transition.draft, effect)
-        if transition.draft is None and row is not None:
-            connection = await session.connection()
-            result = await connection.execute(
-                _DELETE_DRAFT, {"draft_id": row.id, "read": row.version}
-            )
-            if result.rowcount != 1:
-                raise StaleDataError("the draft changed meanwhile")
+        if row is None:
+            return
+        # An existing draft is written last, after the effects' documents: a verdict locks its
+        # document and then the draft, and on PostgreSQL the other order could deadlock.
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
+        if transition.draft is not None:
+            await self._update(session, row, transition.draft)
+            return
+        connection = await session.connection()
+        result = await connection.execute(_DELETE_DRAFT, {"draft_id": row.id, "read": row.version})
+        if result.rowcount != 1:
+            raise StaleDataError("the draft changed meanwhile")
 
     async def _apply(
-        self, scope: _Scope, row: _DraftRow | None, draft: Draft | None, effect: Effect
+        self, scope: _Scope, row: _DraftRecord | None, draft: Draft | None, effect: Effect
     ) -> None:
         session, citizen, event, outcome = scope.session, scope.citizen, scope.event, scope.outcome
         match effect:
@@ -412,14 +421,14 @@ class ResidentDesk:
                     found = (await session.execute(_DRAFT_OF_CHAT, {"chat_id": chat_id})).first()
                     if found is None:
                         return
-                    row = _DraftRow(*found)
+                    row = _DraftRecord(*found)
                     draft = self._load(row)
                     if draft.checklist_message_id != message_id:
                         await self._update(
                             session, row, replace(draft, checklist_message_id=message_id)
                         )
-            except StaleDataError:
-                if attempt == STALE_ATTEMPTS:
+            except Exception as error:
+                if not is_conflict(error) or attempt == STALE_ATTEMPTS:
                     raise
                 await stale_pause(attempt)
             else:
@@ -496,7 +505,7 @@ class ResidentDesk:
 
     async def _citizen_and_draft(
         self, session: AsyncSession, event: Event
-    ) -> tuple[_CitizenRow, _DraftRow | None]:
+    ) -> tuple[_CitizenRow, _DraftRecord | None]:
         """The resident (created on first contact) and their chat's draft, in one query."""
         found = (
             await session.execute(
@@ -506,7 +515,7 @@ class ResidentDesk:
         ).first()
         if found is not None:
             draft_id, version, payload = found[4:]
-            draft = None if draft_id is None else _DraftRow(draft_id, version, payload)
+            draft = None if draft_id is None else _DraftRecord(draft_id, version, payload)
             return _CitizenRow(*found[:4]), draft
         entity = Citizen(
             telegram_user_id=event.actor.user_id,

@@ -9,6 +9,7 @@ loop: storage/_inline_sqlite.py). The schema is managed by Alembic only;
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +22,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm.exc import StaleDataError
 
 from storage._inline_sqlite import InlineSession, connect_inline
 
-__all__ = ["Database", "DatabaseUrlError", "insert_for", "sqlite_url"]
+__all__ = ["Database", "DatabaseUrlError", "insert_for", "is_conflict", "sqlite_url"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _SQLITE_BUSY_SECONDS = 15.0
@@ -44,6 +46,24 @@ class DatabaseUrlError(ValueError):
 def insert_for(dialect_name: str) -> Callable[[Any], Any]:
     """The backend's INSERT construct, which has ON CONFLICT (upserts, insert-or-ignore)."""
     return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+
+
+# PostgreSQL's "serialization failure" and "deadlock detected": the transaction lost to a
+# concurrent one and may simply be run again.
+_CONFLICT_STATES = frozenset({"40001", "40P01"})
+# `UPDATE … RETURNING` (the verdict's settle) came with SQLite 3.35.
+_SQLITE_MINIMUM = (3, 35)
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Whether a failed transaction lost to a concurrent one (a row's version changed, or a
+    deadlock or serialization failure on PostgreSQL), so that running it again can succeed."""
+    if isinstance(error, StaleDataError):
+        return True
+    if isinstance(error, DBAPIError):
+        state = getattr(error.orig, "sqlstate", None)
+        return state in _CONFLICT_STATES
+    return False
 
 
 def sqlite_url(path: Path) -> str:
@@ -73,8 +93,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         # on the driver's cursor: a statement through SQLAlchemy's execution machinery cost a
         # sixth of a short transaction, and every update and verdict is one
         cursor = connection.connection.cursor()
+        dbapi_error = connection.dialect.loaded_dbapi.Error
         try:
             cursor.execute("BEGIN IMMEDIATE")
+        except dbapi_error as error:  # as SQLAlchemy's own execution would have raised it
+            raise DBAPIError.instance("BEGIN IMMEDIATE", None, error, dbapi_error) from error
         finally:
             cursor.close()
 
@@ -96,6 +119,11 @@ class Database:
             raise DatabaseUrlError("the database URL is not a valid URL") from None
         backend = parsed.get_backend_name()
         if backend == "sqlite":
+            if sqlite3.sqlite_version_info < _SQLITE_MINIMUM:
+                raise DatabaseUrlError(
+                    f"SQLite {sqlite3.sqlite_version} is too old: hoso needs 3.35 or newer "
+                    "(or PostgreSQL)"
+                )
             if parsed.drivername != "sqlite+aiosqlite":
                 parsed = parsed.set(drivername="sqlite+aiosqlite")
             # One connection: SQLite has one writer anyway, and queueing in the pool (FIFO,

@@ -6,9 +6,11 @@ import asyncio
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
-from storage.db import Database, DatabaseUrlError
+from storage.db import Database, DatabaseUrlError, is_conflict
 from storage.models import Event, Province
 from storage.repositories import append_event, verify_event_chain
 from storage.states import ActorKind
@@ -132,3 +134,23 @@ async def test_audit_events_are_refused_inside_a_savepoint(database: Database) -
     async with database.sessions() as session:
         assert list(await session.scalars(select(Event.note))) == ["outside"]
         assert await verify_event_chain(session) is None
+
+
+class _DriverError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("error", "conflict"),
+    [
+        (StaleDataError("the draft changed meanwhile"), True),
+        (DBAPIError("UPDATE draft", None, _DriverError("40P01")), True),  # deadlock detected
+        (DBAPIError("UPDATE draft", None, _DriverError("40001")), True),  # serialization
+        (DBAPIError("INSERT INTO blob", None, _DriverError("23505")), False),  # unique key
+        (RuntimeError("the step failed"), False),
+    ],
+)
+def test_only_a_lost_race_is_run_again(error: BaseException, conflict: bool) -> None:
+    assert is_conflict(error) is conflict

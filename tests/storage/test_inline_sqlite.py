@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._inline_sqlite import InlineSession, connect_inline
-from storage.db import Database, sqlite_url
+from storage.db import Database, DatabaseUrlError, sqlite_url
 from storage.models import Province
 
 
@@ -130,3 +131,35 @@ def test_postgresql_keeps_sqlalchemys_own_sessions(tmp_path: Path) -> None:
     assert database.sessions.class_ is AsyncSession
     sqlite = Database.connect(sqlite_url(tmp_path / "hoso.db"))
     assert sqlite.sessions.class_ is InlineSession
+
+
+async def test_a_database_locked_beyond_the_budget_fails_as_sqlalchemy_reports_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BEGIN IMMEDIATE runs on the driver's cursor; a failure there still arrives as
+    SQLAlchemy's error, which the CLI turns into a message instead of a traceback."""
+    monkeypatch.setattr("storage.db._SQLITE_BUSY_SECONDS", 0.2)
+    database = Database.connect(sqlite_url(tmp_path / "hoso.db"))
+    await database.upgrade()
+    locked = threading.Event()
+    holder = threading.Thread(
+        target=hold_write_lock, args=(tmp_path / "hoso.db", 1.0, locked), daemon=True
+    )
+    holder.start()
+    try:
+        assert await asyncio.to_thread(locked.wait, 5)
+        with pytest.raises(OperationalError, match="locked"):
+            async with database.sessions.begin() as session:
+                await session.execute(select(Province.name))
+    finally:
+        await database.close()
+        holder.join()
+
+
+def test_sqlite_older_than_3_35_is_refused_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.db.sqlite3.sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr("storage.db.sqlite3.sqlite_version", "3.34.1")
+    with pytest.raises(DatabaseUrlError, match=r"3\.34\.1 is too old"):
+        Database.connect(sqlite_url(tmp_path / "hoso.db"))
