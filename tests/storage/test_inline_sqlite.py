@@ -29,15 +29,19 @@ def hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None
         other.close()
 
 
-async def test_a_locked_database_waits_without_blocking_the_loop(tmp_path: Path) -> None:
-    database = Database.connect(sqlite_url(tmp_path / "hoso.db"))
+async def locked_database(path: Path, seconds: float) -> tuple[Database, threading.Thread]:
+    """A migrated database whose write lock another writer holds for `seconds` from now."""
+    database = Database.connect(sqlite_url(path))
     await database.upgrade()
     locked = threading.Event()
-    holder = threading.Thread(
-        target=hold_write_lock, args=(tmp_path / "hoso.db", 0.5, locked), daemon=True
-    )
+    holder = threading.Thread(target=hold_write_lock, args=(path, seconds, locked), daemon=True)
     holder.start()
     assert await asyncio.to_thread(locked.wait, 5)
+    return database, holder
+
+
+async def test_a_locked_database_waits_without_blocking_the_loop(tmp_path: Path) -> None:
+    database, holder = await locked_database(tmp_path / "hoso.db", 0.5)
     ticks = 0
 
     async def tick() -> None:
@@ -139,15 +143,8 @@ async def test_a_database_locked_beyond_the_budget_fails_as_sqlalchemy_reports_i
     """BEGIN IMMEDIATE runs on the driver's cursor; a failure there still arrives as
     SQLAlchemy's error, which the CLI turns into a message instead of a traceback."""
     monkeypatch.setattr("storage.db._SQLITE_BUSY_SECONDS", 0.2)
-    database = Database.connect(sqlite_url(tmp_path / "hoso.db"))
-    await database.upgrade()
-    locked = threading.Event()
-    holder = threading.Thread(
-        target=hold_write_lock, args=(tmp_path / "hoso.db", 1.0, locked), daemon=True
-    )
-    holder.start()
+    database, holder = await locked_database(tmp_path / "hoso.db", 1.0)
     try:
-        assert await asyncio.to_thread(locked.wait, 5)
         with pytest.raises(OperationalError, match="locked"):
             async with database.sessions.begin() as session:
                 await session.execute(select(Province.name))
