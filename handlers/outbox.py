@@ -63,8 +63,13 @@ class OutboxSender:
         self._in_flight_rows: set[int] = set()  # claimed here and not yet settled
         # the last claim took all it could, or there was no room to claim: more may be due
         self._more_due = False
+        self._written_in_flight = False  # rows were written while passes were on their way
 
     def kick(self) -> None:
+        """New rows were written: claim now, and again when the passes on their way end (a new
+        row behind a chat's message in flight can only be claimed after that one is sent)."""
+        if self._in_flight_rows:
+            self._written_in_flight = True
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, *, poll: float = 1.0) -> None:
@@ -145,9 +150,11 @@ class OutboxSender:
         finally:
             self._in_flight_rows.difference_update(row.id for _, _, row in schedule)
             # a claim again when there is more to take: the next row of a chat just served, or
-            # what a full claim (or no room) left
-            if self._more_due or any(row.followed for _, _, row in schedule):
-                self.kick()
+            # what a full claim (or no room) left, or rows written while passes were on their
+            # way (each may follow a message just sent)
+            written, self._written_in_flight = self._written_in_flight, False
+            if written or self._more_due or any(row.followed for _, _, row in schedule):
+                self._wake.set()
         for result in results:
             if isinstance(result, BaseException):  # the row stays leased: taken up again later
                 log.error("outbox message failed", exc_info=result)

@@ -296,7 +296,7 @@ class DocumentPipeline:
                     )
             except _SettledElsewhere:
                 return False, None
-            except Exception as error:  # the draft changed meanwhile: again, on the fresh one
+            except Exception as error:  # a lost race (a changed draft, a deadlock): again
                 if not is_conflict(error) or attempt == STALE_ATTEMPTS:
                     raise
                 await stale_pause(attempt)

@@ -118,3 +118,23 @@ async def test_a_chat_with_more_waiting_is_claimed_again_at_once_others_are_not(
     # the four firsts, then chat 9's second once its first was sent; no claim that finds
     # nothing (none while a pass is on its way, none after a pass of chats with nothing more)
     assert service.claims == [4, 1]
+
+
+async def test_a_row_written_while_its_chat_is_sending_goes_without_waiting_for_the_poll(
+    deps: Deps,
+) -> None:
+    telegram = SlowTelegram(delay=0.3, expected=2)
+    service = CountingService(deps)
+    sender = OutboxSender(telegram, service, overall_rate=1000, chat_interval=0.0)  # type: ignore[arg-type]
+    await add(deps, 5)
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop, poll=30.0))  # no poll can help here
+    try:
+        await asyncio.sleep(0.1)  # the first row is on its way
+        await add(deps, 5)
+        sender.kick()  # as a commit that wrote a row does
+        await asyncio.wait_for(telegram.all_sent.wait(), 5)
+    finally:
+        stop.set()
+        await task
+    assert [chat for _, chat, _ in telegram.sent] == [5, 5]  # the second within the 5 s, not 30
