@@ -98,8 +98,26 @@ class FileSource(Protocol):
     async def fetch(self, file_id: str, *, max_bytes: int) -> bytes: ...
 
 
+@dataclasses.dataclass(frozen=True)
+class _Judged:
+    """A document's verdict, ready to be committed: its row's new values, the event for its
+    chat and, for a stored document, its new blob row (whose file the worker has written)."""
+
+    document: PendingDocument
+    settle: dict[str, Any]
+    verdict: DocumentChecked
+    blob: dict[str, Any] | None = None
+
+
 class DocumentPipeline:
-    """Claims pending documents and carries each through to a verdict."""
+    """Claims pending documents and carries each through to a verdict.
+
+    The documents of one chat that wait for a place together (an album: its photos arrive as
+    separate updates, between other chats' updates) are processed together and their verdicts
+    committed in one transaction, which steps the chat's draft through them and writes it
+    once; the resident is told once, and the checklist is edited once, instead of once per
+    photo seconds apart while other chats' photos are checked in between.
+    """
 
     def __init__(
         self,
@@ -127,8 +145,11 @@ class DocumentPipeline:
         # event loop two Bot API calls and a transaction; more of them at once keeps the photo
         # processes busier but makes the conversation's steps wait behind them. Measured
         # (bench/README.md, 200 residents): 8 halves the p99 of the steps that overlap a burst
-        # against 32, for 4-10 % fewer photos/s.
-        self._slots = asyncio.Semaphore(concurrency)
+        # against 32, for 4-10 % fewer photos/s. A chat's waiting documents start together,
+        # so that an album may take a few places more than this.
+        self._concurrency = concurrency
+        self._busy = 0
+        self._waiting: dict[int, list[PendingDocument]] = {}  # by chat, first come first
         self._lease = lease
         self._max_bytes = max_bytes
         self._wake = asyncio.Event()
@@ -143,7 +164,9 @@ class DocumentPipeline:
             except Exception:
                 log.exception("document pass failed")
             await idle(self._wake, stop, poll)
-        while self._tasks:  # a document settling now starts the task that tells its resident
+        # what is taken is finished (a group ending starts the next waiting one), and each
+        # settled document starts the task that tells its resident
+        while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def process_pending(self, limit: int = 64) -> int:
@@ -156,7 +179,15 @@ class DocumentPipeline:
         """Process documents this process holds the lease of: claimed here, or just accepted by
         the desk (whose transaction set the lease), which saves a claim transaction per photo."""
         for document in documents:
-            self._spawn(self._process_released(document))
+            self._waiting.setdefault(document.chat_id, []).append(document)
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        """Start the chats' waiting documents, each chat's together, while there is room."""
+        while self._waiting and self._busy < self._concurrency:
+            group = self._waiting.pop(next(iter(self._waiting)))
+            self._busy += len(group)
+            self._spawn(self._process_group(group))
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         """A task of the pipeline's: drained, and awaited at stop."""
@@ -202,25 +233,42 @@ class DocumentPipeline:
                 for r in rows
             ]
 
-    async def _process_released(self, document: PendingDocument) -> None:
-        await self._slots.acquire()
+    async def _process_group(self, group: list[PendingDocument]) -> None:
+        """Fetch and check a chat's documents side by side, then commit their verdicts."""
         try:
-            await self._process(document)
+            judged = await asyncio.gather(*(self._judge_or_fail(d) for d in group))
+            ready = [j for j in judged if j is not None]
+            if ready:
+                try:
+                    await self._commit(ready)
+                except Exception as exc:
+                    log.exception("verdicts not committed", extra={"chat_id": group[0].chat_id})
+                    for one in ready:
+                        await self._failed(one.document, exc)
+        finally:
+            self._busy -= len(group)
+            self._start_waiting()
+
+    async def _judge_or_fail(self, document: PendingDocument) -> _Judged | None:
+        try:
+            return await self._judge(document)
         except Exception as exc:
             log.exception("document failed", extra={"document": str(document.id)})
-            # any failure counts as an attempt: after the last one the resident is told to
-            # send it again, instead of a slot that stays "checking" for ever
-            try:
-                if document.attempts >= MAX_ATTEMPTS:
-                    await self._refuse(document, (UNAVAILABLE,), type(exc).__name__)
-                else:
-                    await self._retry(document, type(exc).__name__)
-            except Exception:
-                log.exception(
-                    "document failure not recorded", extra={"document": str(document.id)}
-                )
-        finally:
-            self._slots.release()
+            if document.attempts >= MAX_ATTEMPTS:
+                return self._refused(document, (UNAVAILABLE,), type(exc).__name__)
+            await self._failed(document, exc)
+            return None
+
+    async def _failed(self, document: PendingDocument, exc: Exception) -> None:
+        """Any failure counts as an attempt: after the last one the resident is told to send it
+        again, instead of a slot that stays "checking" for ever."""
+        try:
+            if document.attempts >= MAX_ATTEMPTS:
+                await self._commit([self._refused(document, (UNAVAILABLE,), type(exc).__name__)])
+            else:
+                await self._retry(document, type(exc).__name__)
+        except Exception:
+            log.exception("document failure not recorded", extra={"document": str(document.id)})
 
     async def _recipients_for(self, commune_id: int) -> CommuneRecipients:
         cached = self._recipients.get(commune_id)
@@ -230,18 +278,18 @@ class DocumentPipeline:
         self._recipients[commune_id] = (time.monotonic(), recipients)
         return recipients
 
-    async def _process(self, document: PendingDocument) -> None:
+    async def _judge(self, document: PendingDocument) -> _Judged | None:
+        """Fetch, check, strip, seal and store: the verdict to commit, or None when the
+        document is to be tried again later (recorded already)."""
         if document.commune_id is None:
-            await self._refuse(document, (UNAVAILABLE,), "no commune")
-            return
+            return self._refused(document, (UNAVAILABLE,), "no commune")
         try:
             data = await self._files.fetch(document.file_id, max_bytes=self._max_bytes)
         except FileUnavailable as exc:
             if exc.permanent or document.attempts >= MAX_ATTEMPTS:
-                await self._refuse(document, (exc.reason,), exc.reason)
-            else:
-                await self._retry(document, exc.reason)
-            return
+                return self._refused(document, (exc.reason,), exc.reason)
+            await self._retry(document, exc.reason)
+            return None
         recipients = await self._recipients_for(document.commune_id)
         # The worker writes the sealed file under a name chosen here, so that a result that
         # never arrives (this task cancelled at shutdown, a crashed sibling breaking the pool)
@@ -253,16 +301,14 @@ class DocumentPipeline:
         try:
             result = await asyncio.wrap_future(work)
         except DocumentRefused as exc:  # nothing was written
-            await self._refuse(document, (exc.reason.value,), exc.reason.value)
-            return
+            return self._refused(document, (exc.reason.value,), exc.reason.value)
         except BaseException:
             work.add_done_callback(lambda _: self._drop_blob(name))  # at once if done already
             raise
         if isinstance(result, PhotoCheck):
             issues = tuple(issue.value for issue in result.issues)
-            await self._refuse(document, issues, "retake", result)
-            return
-        await self._store(document, result)
+            return self._refused(document, issues, "retake", result)
+        return self._stored(document, result)
 
     def _drop_blob(self, name: str) -> None:
         """Delete a sealed file that no row points to (from any thread)."""
@@ -278,55 +324,83 @@ class DocumentPipeline:
                 row.not_before = utcnow() + timedelta(seconds=2**document.attempts)
                 row.last_error = reason[:200]
 
-    async def _finish(
-        self,
-        document: PendingDocument,
-        settle: dict[str, Any],
-        verdict: DocumentChecked,
-        blob: dict[str, Any] | None = None,
-    ) -> tuple[bool, Outcome | None]:
-        """Settle a still-pending document in one transaction (its row takes the `settle`
-        values, `blob` is its new blob row); (committed, the chat's outcome)."""
+    async def _commit(self, judged: list[_Judged]) -> None:
+        """Commit one chat's verdicts together, then tell the resident (in a task of its own,
+        so that the places go to the next documents at once instead of waiting for Telegram's
+        answers). A file whose row was not committed is deleted."""
+        try:
+            outcomes = await self._finish(judged)
+        except asyncio.CancelledError:
+            # Stopped during the commit: on PostgreSQL SQLAlchemy finishes a commit before it
+            # re-raises the cancellation, so the rows may point at the files. A file no row
+            # points to costs some disk; a row without its file is a lost document.
+            raise
+        except BaseException:  # the transaction failed: no row points to these files
+            self._drop_blobs(judged)
+            raise
+        if outcomes is None:  # one of them was settled elsewhere meanwhile: each on its own
+            if len(judged) > 1:
+                for one in judged:
+                    await self._commit([one])
+            else:
+                self._drop_blobs(judged)
+            return
+        for outcome in outcomes:
+            self._desk.after_commit(outcome)
+        forget = [j.document for j in judged if j.blob is not None]
+        if outcomes or (forget and self._forget_message is not None):
+            self._spawn(self._tell(judged[0].document.chat_id, outcomes, forget))
+
+    def _drop_blobs(self, judged: list[_Judged]) -> None:
+        for one in judged:
+            if one.blob is not None:
+                self._drop_blob(one.blob["name"])
+
+    async def _finish(self, judged: list[_Judged]) -> list[Outcome] | None:
+        """Settle still-pending documents in one transaction: the chat's outcomes, or None
+        (nothing committed) when one of them was no longer pending."""
         directory = await self._directory.get()
         for attempt in range(1, STALE_ATTEMPTS + 1):
             try:
                 async with self._deps.database.sessions.begin() as session:
-                    outcome = await self._settle_in(
-                        session, document, settle, verdict, blob=blob, directory=directory
-                    )
+                    outcomes = await self._settle_in(session, judged, directory)
             except _SettledElsewhere:
-                return False, None
+                return None
             except Exception as error:  # a lost race (a changed draft, a deadlock): again
                 if not is_conflict(error) or attempt == STALE_ATTEMPTS:
                     raise
                 await stale_pause(attempt)
             else:
-                return True, outcome
-        return False, None
+                return outcomes
+        return None
 
     async def _settle_in(
-        self,
-        session: AsyncSession,
-        document: PendingDocument,
-        settle: dict[str, Any],
-        verdict: DocumentChecked,
-        *,
-        blob: dict[str, Any] | None,
-        directory: Directory,
-    ) -> Outcome | None:
+        self, session: AsyncSession, judged: list[_Judged], directory: Directory
+    ) -> list[Outcome]:
+        """Every document's row first, then the draft: a resident's step locks them in the
+        same order (on PostgreSQL the other order could deadlock)."""
         connection = await session.connection()
-        if blob is not None:  # first: the document row refers to it
-            await connection.execute(_ADD_BLOB, blob)
-        found = (await connection.execute(_SETTLE, {"document_id": document.id, **settle})).first()
-        if found is None:  # settled elsewhere, or discarded meanwhile
-            raise _SettledElsewhere
-        if found.draft_id is not None:
-            return await self._desk.handle_in(session, verdict, directory)
-        if found.submission_id is not None:  # asked for by "needs info"
-            row = await session.get(Document, document.id)
-            assert row is not None  # noqa: S101 — just updated
-            return await self._desk.followup_verdict(session, row, verdict)
-        return None
+        outcomes: list[Outcome] = []
+        drafted: list[DocumentChecked] = []
+        for one in judged:
+            if one.blob is not None:  # first: the document row refers to it
+                await connection.execute(_ADD_BLOB, one.blob)
+            found = (
+                await connection.execute(_SETTLE, {"document_id": one.document.id, **one.settle})
+            ).first()
+            if found is None:  # settled elsewhere, or discarded meanwhile
+                raise _SettledElsewhere
+            if found.draft_id is not None:
+                drafted.append(one.verdict)
+            elif found.submission_id is not None:  # asked for by "needs info"
+                row = await session.get(Document, one.document.id)
+                assert row is not None  # noqa: S101 — just updated
+                outcome = await self._desk.followup_verdict(session, row, one.verdict)
+                if outcome is not None:
+                    outcomes.append(outcome)
+        if drafted:
+            outcomes.append(await self._desk.handle_verdicts(session, drafted, directory))
+        return outcomes
 
     def _verdict(
         self,
@@ -347,13 +421,13 @@ class DocumentPipeline:
             qr_cccd=qr[1],
         )
 
-    async def _refuse(
+    def _refused(
         self,
         document: PendingDocument,
         issues: tuple[str, ...],
         detail: str,
         check: PhotoCheck | None = None,
-    ) -> None:
+    ) -> _Judged:
         settle = {
             "status": DocumentStatus.REFUSED,
             "blob_id": None,
@@ -363,14 +437,9 @@ class DocumentPipeline:
             "issues": {"issues": list(issues)},
             "last_error": detail[:200],
         }
-        _, outcome = await self._finish(document, settle, self._verdict(document, False, issues))
-        self._settled(document, outcome, forget=False)
+        return _Judged(document, settle, self._verdict(document, False, issues))
 
-    async def _store(
-        self,
-        document: PendingDocument,
-        sealed: SealedDocument,
-    ) -> None:
+    def _stored(self, document: PendingDocument, sealed: SealedDocument) -> _Judged:
         stored = sealed.blob
         blob = {
             "id": uuid.uuid4(),
@@ -388,52 +457,27 @@ class DocumentPipeline:
             "issues": {"issues": []},
             "last_error": None,
         }
-        try:
-            qr = sealed.check.qr
-            reading = (
-                (qr.cccd.name, qr.cccd.number)
-                if qr.status is QrStatus.CCCD
-                and qr.cccd is not None
-                and Slot(document.slot) in QR_SLOTS
-                else (None, None)
-            )
-            verdict = self._verdict(document, True, (), reading)
-            committed, outcome = await self._finish(document, settle, verdict, blob)
-        except asyncio.CancelledError:
-            # Stopped during the commit: on PostgreSQL SQLAlchemy finishes a commit before it
-            # re-raises the cancellation, so the row may point at the file. A file no row
-            # points to costs some disk; a row without its file is a lost document.
-            raise
-        except BaseException:  # the transaction failed: no row points here
-            self._drop_blob(sealed.blob.name)
-            raise
-        if not committed:  # settled elsewhere meanwhile
-            self._drop_blob(sealed.blob.name)
-            return
-        self._settled(document, outcome, forget=True)
-
-    def _settled(
-        self, document: PendingDocument, outcome: Outcome | None, *, forget: bool
-    ) -> None:
-        """After the verdict's commit: the resident is told (and their photo deleted) in a task
-        of its own, so that the document's slot goes to the next one at once instead of waiting
-        for Telegram's answers."""
-        if outcome is not None:
-            self._desk.after_commit(outcome)
-        if outcome is None and not (forget and self._forget_message is not None):
-            return
-        self._spawn(self._tell(document, outcome, forget=forget))
+        qr = sealed.check.qr
+        reading = (
+            (qr.cccd.name, qr.cccd.number)
+            if qr.status is QrStatus.CCCD
+            and qr.cccd is not None
+            and Slot(document.slot) in QR_SLOTS
+            else (None, None)
+        )
+        return _Judged(document, settle, self._verdict(document, True, (), reading), blob)
 
     async def _tell(
-        self, document: PendingDocument, outcome: Outcome | None, *, forget: bool
+        self, chat_id: int, outcomes: list[Outcome], forget: list[PendingDocument]
     ) -> None:
         try:
-            if outcome is not None:
-                await self._deliver(document.chat_id, outcome)
-            if forget and self._forget_message is not None:
-                await self._forget_message(document.chat_id, document.message_id)
-        except Exception:  # the verdict is committed: the resident sees it on their next step
-            log.exception("verdict not delivered", extra={"document": str(document.id)})
+            for outcome in outcomes:
+                await self._deliver(chat_id, outcome)
+            if self._forget_message is not None:
+                for document in forget:
+                    await self._forget_message(document.chat_id, document.message_id)
+        except Exception:  # the verdicts are committed: the resident sees them on their next step
+            log.exception("verdict not delivered", extra={"chat_id": chat_id})
 
 
 def _metrics(check: PhotoCheck) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import json
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import cast
@@ -167,6 +167,14 @@ class _CitizenRow:
     followup_submission_id: uuid.UUID | None
 
 
+def _context(directory: Directory, citizen: _CitizenRow) -> Context:
+    return Context(
+        directory=directory,
+        language=Language(citizen.language),
+        consented=citizen.consent_version == CONSENT_VERSION,
+    )
+
+
 async def _entity(session: AsyncSession, citizen: _CitizenRow) -> Citizen:
     entity = await session.get(Citizen, citizen.id)
     assert entity is not None  # noqa: S101 — read in this transaction
@@ -244,25 +252,53 @@ class ResidentDesk:
     async def handle_in(
         self, session: AsyncSession, event: Event, directory: Directory
     ) -> Outcome:
-        """Handle `event` inside the caller's transaction (the pipeline uses this too)."""
+        """Handle `event` inside the caller's transaction."""
         citizen, row = await self._citizen_and_draft(session, event)
-        language = Language(citizen.language)
         draft = self._load(row) if row is not None else None
-        ctx = Context(
-            directory=directory,
-            language=language,
-            consented=citizen.consent_version == CONSENT_VERSION,
-        )
-        special = await self._followup(session, citizen, event, language)
+        ctx = _context(directory, citizen)
+        special = await self._followup(session, citizen, event, ctx.language)
         if special is None:
-            special = await self._submission_commands(session, citizen, event, language)
+            special = await self._submission_commands(session, citizen, event, ctx.language)
         if special is not None:
             if draft is not None:  # then the question the resident was answering, again
                 special.replies.extend(prompt(draft, ctx))
             return special
-        transition = step(draft, event, ctx)
-        outcome = Outcome(language, list(transition.replies))
-        await self._save(_Scope(session, citizen, event, outcome), row, transition)
+        return await self._step(session, citizen, row, draft=draft, events=(event,), ctx=ctx)
+
+    async def handle_verdicts(
+        self, session: AsyncSession, verdicts: Sequence[DocumentChecked], directory: Directory
+    ) -> Outcome:
+        """The pipeline's verdicts on documents of one chat's draft, in the caller's
+        transaction: stepped in order, as one event each, with the draft read and written once
+        (an album's verdicts, settled together)."""
+        citizen, row = await self._citizen_and_draft(session, verdicts[0])
+        draft = self._load(row) if row is not None else None
+        ctx = _context(directory, citizen)
+        return await self._step(session, citizen, row, draft=draft, events=verdicts, ctx=ctx)
+
+    async def _step(
+        self,
+        session: AsyncSession,
+        citizen: _CitizenRow,
+        row: _DraftRecord | None,
+        *,
+        draft: Draft | None,
+        events: Sequence[Event],
+        ctx: Context,
+    ) -> Outcome:
+        """Step the draft through `events` and save it once. The effects are applied after the
+        last step, on its draft: several events are stepped at once only where that is the same
+        (verdicts, whose steps have none)."""
+        replies: list[Reply] = []
+        effects: list[Effect] = []
+        for event in events:
+            transition = step(draft, event, ctx)
+            draft = transition.draft
+            replies += transition.replies
+            effects += transition.effects
+        outcome = Outcome(ctx.language, replies)
+        scope = _Scope(session, citizen, events[-1], outcome)
+        await self._save(scope, row, Transition(draft, tuple(replies), tuple(effects)))
         return outcome
 
     # --- drafts ---------------------------------------------------------------------------

@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from crypto import open_document
+from intake.pending import PendingDocument
 from intake.photos import SlotKind, prepare_document
 from intake.pull import plan_pull
 from intake.pull_writer import PullFolder, pull_into_folder
+from intake.residents import Outcome
 from intake.text import VIETNAM
 from simulator import ChatMessage, UserSession
-from storage.models import Blob, Document, Submission
+from storage.models import Blob, Document, Draft, Submission
 from storage.states import DocumentStatus, Route, SubmissionState
 from tests.e2e.conftest import RECORDED, World
 from tests.e2e.photos import document_photo
@@ -260,6 +262,61 @@ async def test_blurry_photo_retaken_then_an_album_of_five(world: World) -> None:
         "cert_owner",
     ]
     assert len({d.media_group_id for d in stored}) == 1
+
+
+async def test_an_albums_photos_waiting_together_are_settled_in_one_transaction(
+    world: World,
+) -> None:
+    """Photos of one chat that wait for the pipeline together (an album while other chats'
+    photos are checked) have their verdicts committed together: the draft is written once, not
+    once per photo, and the resident is told once."""
+    resident = world.simulator.add_user("Bùi Thị Hoa", language_code="vi")
+    await agree(resident, "v24175-07")
+    await answer_questions(resident)
+    pipeline = world.runtime.pipeline
+    take = pipeline.take
+    held: list[PendingDocument] = []
+    all_held = asyncio.Event()
+
+    def hold(documents: list[PendingDocument]) -> None:
+        held.extend(documents)
+        if len(held) == 5:
+            all_held.set()
+
+    pipeline.take = hold  # type: ignore[method-assign]
+    files = photos()
+    album = [files["front"], files["back"], files["page1"], files["page2"]]
+    await resident.send_album([*album, document_photo(7, card=False)])
+    async with asyncio.timeout(10):
+        await all_held.wait()
+    async with world.deps.database.sessions() as session:
+        before = await session.scalar(
+            select(Draft.version).where(Draft.chat_id == resident.chat_id)
+        )
+    assert before is not None
+    told = []
+    deliver = pipeline._deliver
+
+    async def counted(chat_id: int, outcome: Outcome) -> None:
+        told.append(chat_id)
+        await deliver(chat_id, outcome)
+
+    pipeline._deliver = counted
+    take(held)  # as they would have waited behind other chats' photos
+
+    await until(resident, "Xem lại hồ sơ")  # the five verdicts are in
+    async with world.deps.database.sessions() as session:
+        after = await session.scalar(
+            select(Draft.version).where(Draft.chat_id == resident.chat_id)
+        )
+        statuses = list(
+            await session.scalars(
+                select(Document.status).where(Document.chat_id == resident.chat_id)
+            )
+        )
+    assert statuses == [DocumentStatus.STORED] * 5
+    assert after == before + 1
+    assert told == [resident.chat_id]
 
 
 async def test_file_over_20_mb_is_refused_politely(world: World) -> None:

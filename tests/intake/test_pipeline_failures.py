@@ -118,6 +118,39 @@ async def test_a_sealed_file_without_its_verdict_is_deleted(deps: Deps) -> None:
         assert await session.scalar(select(func.count()).select_from(Blob)) == 0
 
 
+async def test_a_chats_document_settled_meanwhile_leaves_the_others_settled(deps: Deps) -> None:
+    """A chat's documents that waited together are settled in one transaction; when one of
+    them was settled meanwhile, the others are settled each on their own, and only the file
+    of the one settled elsewhere is dropped."""
+    await import_province(deps, "66")
+    await create_escrow_key(deps, "66")
+    await create_commune_key(deps, "24175", "a long passphrase for the test")
+    discarded = await pending_document(deps, "24175")
+    kept = await pending_document(deps, "24175")
+    worker = pipeline(deps, Files(document_photo(1, card=True)))
+    finish = DocumentPipeline._finish
+    settled: list[int] = []
+
+    async def discarding_one(self: DocumentPipeline, judged: list[Any]) -> Any:
+        settled.append(len(judged))
+        if len(settled) == 1:
+            async with deps.database.sessions.begin() as session:
+                row = await session.get(Document, discarded)
+                assert row is not None
+                row.status = DocumentStatus.DELETED
+        return await finish(self, judged)
+
+    with patch.object(DocumentPipeline, "_finish", discarding_one):
+        await worker.drain()
+    assert settled == [2, 1, 1]  # together, then each on its own
+    async with deps.database.sessions() as session:
+        statuses = {d.id: d.status for d in await session.scalars(select(Document))}
+        blobs = await session.scalar(select(func.count()).select_from(Blob))
+    assert statuses == {discarded: DocumentStatus.DELETED, kept: DocumentStatus.STORED}
+    assert blobs == 1
+    assert len(blob_files(deps)) == 1
+
+
 async def test_a_sealed_file_whose_result_never_arrives_is_deleted(deps: Deps) -> None:
     """Stopped while the worker seals (shutdown's deadline, say): the file it goes on to
     write is deleted once it is done, and the document stays pending for the next start."""
