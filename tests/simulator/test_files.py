@@ -256,3 +256,22 @@ async def test_a_failed_recompression_reaches_every_waiter_and_is_not_kept() -> 
     with pytest.raises(ImageError):
         await files.derive("photo", b"x", failing)
     assert len(attempts) == 2  # once for the two at the same time, once again later
+
+
+async def test_an_upload_is_known_by_its_content_not_by_the_object_holding_it() -> None:
+    files = FileStore()
+    photo = jpeg(1600, 1200)
+    made: list[bytes] = []
+
+    def counting(data: bytes) -> list[ImageVariant]:
+        made.append(data)
+        return make_photo_sizes(data)
+
+    first = await files.derive("photo", photo, counting)
+    copy = await files.derive("photo", bytes(bytearray(photo)), counting)  # another object
+    other = await files.derive("photo", jpeg(1600, 1201), counting)
+    again = await files.derive("photo", photo, counting)
+    assert len(made) == 2
+    assert [s.unique_id for s in first] == [s.unique_id for s in copy]
+    assert [s.unique_id for s in first] == [s.unique_id for s in again]
+    assert first[-1].unique_id != other[-1].unique_id
