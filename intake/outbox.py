@@ -13,9 +13,9 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crypto import CryptoError
@@ -110,6 +110,56 @@ class DueMessage:
     followed: bool = False  # the chat has later rows waiting, claimable once this one is sent
 
 
+# The sender's statements, built once (building one cost more than running it) and run as
+# plain statements: a claim, and one settle per message sent, under load.
+_OUTBOX = cast(Table, Outbox.__table__)
+# Only the oldest unsent row of each chat: a chat's messages go out in the order they were
+# written, even when a later one is due before an earlier (paced, retried or held by another
+# process's lease). How many each chat has waiting tells the sender whether to claim again
+# once the first is sent (an empty claim after every message cost a transaction each).
+_FIRST_OF_CHAT = (
+    select(func.min(_OUTBOX.c.id).label("id"), func.count().label("waiting"))
+    .where(_OUTBOX.c.status == OutboxStatus.PENDING)
+    .group_by(_OUTBOX.c.chat_id)
+    .subquery()
+)
+_DUE = (
+    select(
+        _OUTBOX.c.id,
+        _OUTBOX.c.chat_id,
+        _OUTBOX.c.kind,
+        _OUTBOX.c.payload_enc,
+        _OUTBOX.c.attempts,
+        _OUTBOX.c.created_at,
+        _FIRST_OF_CHAT.c.waiting,
+    )
+    .join(_FIRST_OF_CHAT, _OUTBOX.c.id == _FIRST_OF_CHAT.c.id)
+    .where(_OUTBOX.c.not_before <= bindparam("now"))
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+)
+_DUE_LOCKED = _DUE.with_for_update(skip_locked=True, of=_OUTBOX)  # PostgreSQL
+_ROW = _OUTBOX.c.id == bindparam("row_id")
+_LEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(not_before=bindparam("until"), attempts=_OUTBOX.c.attempts + 1)
+)
+_SENT = (
+    update(_OUTBOX)
+    .where(_ROW)
+    .values(status=OutboxStatus.SENT, sent_at=bindparam("now"), last_error=None)
+)
+_LATER = (
+    update(_OUTBOX)
+    .where(_ROW)
+    .values(not_before=bindparam("until"), last_error=bindparam("error"))
+)
+_FAILED = (
+    update(_OUTBOX).where(_ROW).values(status=OutboxStatus.FAILED, last_error=bindparam("error"))
+)
+
+
 class OutboxService:
     """Claiming and settling outbox rows; each call is its own short transaction."""
 
@@ -122,31 +172,17 @@ class OutboxService:
 
     async def claim_due(self, limit: int = 100) -> list[DueMessage]:
         now = utcnow()
+        query = _DUE_LOCKED if self._deps.database.backend == "postgresql" else _DUE
         async with self._deps.database.sessions.begin() as session:
-            # Only the oldest unsent row of each chat: a chat's messages go out in the order
-            # they were written, even when a later one is due before an earlier (paced, retried
-            # or held by another process's lease).
-            # How many each chat has waiting tells the sender whether to claim again once the
-            # first is sent (an empty claim after every message cost a transaction each).
-            first_of_chat = (
-                select(func.min(Outbox.id).label("id"), func.count().label("waiting"))
-                .where(Outbox.status == OutboxStatus.PENDING)
-                .group_by(Outbox.chat_id)
-                .subquery()
+            connection = await session.connection()
+            rows = (await connection.execute(query, {"now": now, "limit": limit})).all()
+            if not rows:
+                return []
+            await connection.execute(
+                _LEASE, {"ids": [row.id for row in rows], "until": now + self.LEASE}
             )
-            query = (
-                select(Outbox, first_of_chat.c.waiting)
-                .join(first_of_chat, Outbox.id == first_of_chat.c.id)
-                .where(Outbox.not_before <= now)
-                .order_by(Outbox.id)
-                .limit(limit)
-            )
-            if self._deps.database.backend == "postgresql":
-                query = query.with_for_update(skip_locked=True, of=Outbox)
             due = []
-            for row, waiting in await session.execute(query):
-                row.not_before = now + self.LEASE  # the lease: nobody else takes it meanwhile
-                row.attempts += 1
+            for row in rows:
                 try:
                     text = self._deps.fields.decrypt(
                         row.payload_enc, table=_TABLE, column=_COLUMN, row=row.id
@@ -154,7 +190,9 @@ class OutboxService:
                     message = OutboxMessage.from_json(text)
                 except (CryptoError, ValueError, KeyError):
                     # one unreadable row must not hold up every other message
-                    row.status, row.last_error = OutboxStatus.FAILED, "unreadable payload"
+                    await connection.execute(
+                        _FAILED, {"row_id": row.id, "error": "unreadable payload"}
+                    )
                     continue
                 due.append(
                     DueMessage(
@@ -162,33 +200,23 @@ class OutboxService:
                         row.chat_id,
                         row.kind,
                         message,
-                        row.attempts,
+                        row.attempts + 1,
                         row.created_at,
-                        followed=waiting > 1,
+                        followed=row.waiting > 1,
                     )
                 )
             return due
 
     async def mark_sent(self, row_id: int) -> None:
-        async with self._deps.database.sessions.begin() as session:
-            await session.execute(
-                update(Outbox)
-                .where(Outbox.id == row_id)
-                .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
-            )
+        await self._settle(_SENT, {"row_id": row_id, "now": utcnow()})
 
     async def retry_later(self, row_id: int, delay: float, error: str) -> None:
-        async with self._deps.database.sessions.begin() as session:
-            await session.execute(
-                update(Outbox)
-                .where(Outbox.id == row_id)
-                .values(not_before=utcnow() + timedelta(seconds=delay), last_error=error[:200])
-            )
+        until = utcnow() + timedelta(seconds=delay)
+        await self._settle(_LATER, {"row_id": row_id, "until": until, "error": error[:200]})
 
     async def give_up(self, row_id: int, error: str) -> None:
+        await self._settle(_FAILED, {"row_id": row_id, "error": error[:200]})
+
+    async def _settle(self, statement: Update, values: dict[str, Any]) -> None:
         async with self._deps.database.sessions.begin() as session:
-            await session.execute(
-                update(Outbox)
-                .where(Outbox.id == row_id)
-                .values(status=OutboxStatus.FAILED, last_error=error[:200])
-            )
+            await (await session.connection()).execute(statement, values)
