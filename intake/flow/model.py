@@ -165,8 +165,9 @@ class Draft:
     assisted_by: int | None = None  # the staff member submitting for a household in person
 
     def to_json(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
-        return plain
+        # field by field: `dataclasses.asdict` copies everything deeply first, which made
+        # writing a draft cost four times reading one (every step and verdict writes it)
+        return {name: _plain(getattr(self, name)) for name in _DRAFT_FIELDS}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Draft:
@@ -208,11 +209,25 @@ class Draft:
         )
 
 
+_DRAFT_FIELDS = tuple(f.name for f in dataclasses.fields(Draft))
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
+    """A draft's value as JSON types, shaped as `dataclasses.asdict` would give it."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, Place):
+        return {"id": value.id, "name": value.name, "code": value.code}
+    if isinstance(value, SlotState):
+        return {
+            "status": value.status.value,
+            "file_unique_id": value.file_unique_id,
+            "issues": list(value.issues),
+        }
+    if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, StrEnum):
-        return value.value
     return value

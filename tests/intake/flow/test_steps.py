@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import replace
+from enum import StrEnum
+from typing import Any
 
 import pytest
 
@@ -716,6 +720,33 @@ def test_every_step_survives_every_kind_of_input() -> None:
 def test_draft_json_round_trip() -> None:
     draft = replace(complete(), candidates=(HOA_PHU,), qr_name="A B", checklist_message_id=5)
     assert Draft.from_json(draft.to_json()) == draft
+
+
+def test_draft_json_keeps_the_shape_of_stored_drafts() -> None:
+    """Drafts were stored as `dataclasses.asdict` gave them; the same fields, values and types
+    come out now, so a stored draft and a new one read alike."""
+    draft = replace(
+        complete(),
+        candidates=(HOA_PHU,),
+        qr_name="A B",
+        checklist_message_id=5,
+        resume_step=Step.PHONE,
+        slots={
+            **complete().slots,
+            "cert_changes": SlotState(SlotStatus.EMPTY, None, ("blurry", "dark")),
+        },
+    )
+
+    def asdict_shape(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): asdict_shape(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [asdict_shape(v) for v in value]
+        return value.value if isinstance(value, StrEnum) else value
+
+    expected = asdict_shape(dataclasses.asdict(draft))
+    assert draft.to_json() == expected
+    assert json.dumps(draft.to_json()) == json.dumps(expected)
 
 
 def test_keyboards_are_big_reply_buttons_for_few_answers() -> None:
