@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.deps import Deps
@@ -107,19 +108,41 @@ async def digest_of(session: AsyncSession, deps: Deps, submission: Submission) -
     )
 
 
+@dataclass(frozen=True)
+class _Recipient:
+    telegram_user_id: int
+    language: str
+    daily_digest: bool
+
+
+_STAFF = cast(Table, Staff.__table__)
+_OF_ROLE = (
+    select(_STAFF.c.telegram_user_id, _STAFF.c.language, _STAFF.c.daily_digest)
+    .where(
+        _STAFF.c.active.is_(True),
+        _STAFF.c.role == bindparam("role"),
+        _STAFF.c.commune_id == bindparam("commune_id"),
+    )
+    .order_by(_STAFF.c.id)
+)
+_OF_VILLAGE = _OF_ROLE.where(_STAFF.c.village_id == bindparam("village_id"))
+
+
 async def _staff(
     session: AsyncSession,
     *,
     commune_id: int,
     role: StaffRole,
     village_id: int | None = None,
-) -> Sequence[Staff]:
-    query = select(Staff).where(
-        Staff.active.is_(True), Staff.role == role, Staff.commune_id == commune_id
-    )
+) -> list[_Recipient]:
+    """The active staff of a role in a commune (or in one of its villages), as plain values:
+    every submission asks (statements built once)."""
+    values: dict[str, object] = {"role": role, "commune_id": commune_id}
     if village_id is not None:
-        query = query.where(Staff.village_id == village_id)
-    return list(await session.scalars(query.order_by(Staff.id)))
+        values["village_id"] = village_id
+    query = _OF_ROLE if village_id is None else _OF_VILLAGE
+    rows = await (await session.connection()).execute(query, values)
+    return [_Recipient(*row) for row in rows]
 
 
 async def notify_officers(
@@ -145,12 +168,17 @@ async def notify_officers(
 
 
 async def notify_new_submission(
-    session: AsyncSession, deps: Deps, submission: Submission, village_name: str | None
+    session: AsyncSession,
+    deps: Deps,
+    submission: Submission,
+    village_name: str | None,
+    digest: SubmissionDigest | None = None,
 ) -> None:
-    """Tell the village's chiefs (instant ones now; digest ones later), or the officers."""
-    digest = await digest_of(session, deps, submission)
+    """Tell the village's chiefs (instant ones now; digest ones later), or the officers.
+    `digest`: the submission's, when the caller has it at hand (read here otherwise)."""
+    digest = digest or await digest_of(session, deps, submission)
     params = {**digest.params(), "village": village_name or "—"}
-    chiefs: Sequence[Staff] = ()
+    chiefs: Sequence[_Recipient] = ()
     if submission.village_id is not None:
         chiefs = await _staff(
             session,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, bindparam, func, select, update
+from sqlalchemy import Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crypto import CryptoError
@@ -87,31 +87,8 @@ class OutboxMessage:
         return cls(data["key"], data["language"], data.get("params", {}), keyboard, photo)
 
 
-async def enqueue(
-    session: AsyncSession, deps: Deps, *, chat_id: int, kind: str, message: OutboxMessage
-) -> Outbox:
-    row = Outbox(chat_id=chat_id, kind=kind, payload_enc=b"", status=OutboxStatus.PENDING)
-    session.add(row)
-    await session.flush()  # the row id is part of the ciphertext's associated data
-    row.payload_enc = deps.fields.encrypt(
-        message.to_json(), table=_TABLE, column=_COLUMN, row=row.id
-    )
-    return row
-
-
-@dataclass(frozen=True)
-class DueMessage:
-    id: int
-    chat_id: int
-    kind: str
-    message: OutboxMessage
-    attempts: int
-    created_at: datetime
-    followed: bool = False  # the chat has later rows waiting, claimable once this one is sent
-
-
-# The sender's statements, built once (building one cost more than running it) and run as
-# plain statements: a claim, and one settle per message sent, under load.
+# The outbox's statements, built once (building one cost more than running it) and run as
+# plain statements: a write per message, a claim, and a settle per message sent.
 _OUTBOX = cast(Table, Outbox.__table__)
 # Only the oldest unsent row of each chat: a chat's messages go out in the order they were
 # written, even when a later one is due before an earlier (paced, retried or held by another
@@ -140,6 +117,8 @@ _DUE = (
 )
 _DUE_LOCKED = _DUE.with_for_update(skip_locked=True, of=_OUTBOX)  # PostgreSQL
 _ROW = _OUTBOX.c.id == bindparam("row_id")
+_ADD = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_PAYLOAD = update(_OUTBOX).where(_ROW).values(payload_enc=bindparam("payload"))
 _LEASE = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
@@ -158,6 +137,36 @@ _LATER = (
 _FAILED = (
     update(_OUTBOX).where(_ROW).values(status=OutboxStatus.FAILED, last_error=bindparam("error"))
 )
+
+
+async def enqueue(
+    session: AsyncSession, deps: Deps, *, chat_id: int, kind: str, message: OutboxMessage
+) -> int:
+    """Write a message to the outbox in the caller's transaction; returns the row's id.
+
+    Two plain statements: the row, then its payload, encrypted with the row's id as associated
+    data (a payload copied to another row cannot be opened there)."""
+    connection = await session.connection()
+    row_id: int = (
+        await connection.execute(
+            _ADD,
+            {"chat_id": chat_id, "kind": kind, "payload_enc": b"", "status": OutboxStatus.PENDING},
+        )
+    ).scalar_one()
+    payload = deps.fields.encrypt(message.to_json(), table=_TABLE, column=_COLUMN, row=row_id)
+    await connection.execute(_PAYLOAD, {"row_id": row_id, "payload": payload})
+    return row_id
+
+
+@dataclass(frozen=True)
+class DueMessage:
+    id: int
+    chat_id: int
+    kind: str
+    message: OutboxMessage
+    attempts: int
+    created_at: datetime
+    followed: bool = False  # the chat has later rows waiting, claimable once this one is sent
 
 
 class OutboxService:

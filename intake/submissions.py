@@ -12,15 +12,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from intake.deps import Deps
 from intake.flow import Draft
 from intake.flow.slots import slots_for
-from intake.notify import notify_new_submission
+from intake.notify import SubmissionDigest, notify_new_submission, parcel_text
 from intake.outbox import OutboxMessage, enqueue
 from intake.text import VIETNAM
 from storage.models import (
@@ -74,30 +74,61 @@ def new_receipt_code(prefix: str) -> str:
     return f"{prefix}-{body}"
 
 
-async def _parcel_village(session: AsyncSession, commune_id: int, draft: Draft) -> int | None:
-    if not draft.map_sheet or not draft.parcel_no:
-        return None
-    return await session.scalar(
-        select(Parcel.village_id).where(
-            Parcel.commune_id == commune_id,
-            Parcel.map_sheet == draft.map_sheet,
-            Parcel.parcel_no == draft.parcel_no,
-        )
+# Every submission runs these: built once (building one cost more than running it) and run as
+# plain statements; the submission itself stays an ORM entity (its callers use it).
+_PARCELS = cast(Table, Parcel.__table__)
+_TARGETS = cast(Table, Target.__table__)
+_DOCUMENTS = cast(Table, Document.__table__)
+_SUBMISSIONS = cast(Table, Submission.__table__)
+_COMMUNES = cast(Table, Commune.__table__)
+_VILLAGES = cast(Table, Village.__table__)
+_COMMUNE = select(_COMMUNES.c.name, _COMMUNES.c.receipt_prefix).where(
+    _COMMUNES.c.id == bindparam("commune_id")
+)
+_VILLAGE_NAME = select(_VILLAGES.c.name).where(_VILLAGES.c.id == bindparam("village_id"))
+_PARCEL_VILLAGE = select(_PARCELS.c.village_id).where(
+    _PARCELS.c.commune_id == bindparam("commune_id"),
+    _PARCELS.c.map_sheet == bindparam("map_sheet"),
+    _PARCELS.c.parcel_no == bindparam("parcel_no"),
+)
+_TARGET_VILLAGE = (
+    select(_TARGETS.c.village_id)
+    .where(
+        _TARGETS.c.commune_id == bindparam("commune_id"),
+        _TARGETS.c.cccd_index == bindparam("cccd_index"),
+        _TARGETS.c.village_id.is_not(None),
     )
+    .limit(1)
+)
+_RECEIPT_TAKEN = select(_SUBMISSIONS.c.id).where(_SUBMISSIONS.c.receipt_code == bindparam("code"))
+# the draft's stored documents, sealed for this commune's keys (never another's)
+_OF_DRAFT = (
+    (_DOCUMENTS.c.draft_id == bindparam("of_draft"))
+    & (_DOCUMENTS.c.status == DocumentStatus.STORED)
+    & (_DOCUMENTS.c.commune_id == bindparam("of_commune"))
+)
+_DRAFT_DOCUMENTS = (
+    select(_DOCUMENTS.c.slot, _DOCUMENTS.c.metrics)
+    .where(_OF_DRAFT)
+    .order_by(_DOCUMENTS.c.created_at)
+)
+_ATTACH = update(_DOCUMENTS).where(_OF_DRAFT).values(submission_id=bindparam("new_submission"))
 
 
-async def _target_village(
-    session: AsyncSession, deps: Deps, commune_id: int, cccd: str
-) -> int | None:
-    return await session.scalar(
-        select(Target.village_id)
-        .where(
-            Target.commune_id == commune_id,
-            Target.cccd_index == deps.blind.cccd(cccd),
-            Target.village_id.is_not(None),
+async def _route(
+    connection: AsyncConnection, deps: Deps, commune_id: int, draft: Draft
+) -> tuple[int | None, Route]:
+    by_parcel = None
+    if draft.map_sheet and draft.parcel_no:
+        by_parcel = await connection.scalar(
+            _PARCEL_VILLAGE,
+            {"commune_id": commune_id, "map_sheet": draft.map_sheet, "parcel_no": draft.parcel_no},
         )
-        .limit(1)
+    assert draft.cccd is not None  # noqa: S101 — checked by the caller
+    by_target = await connection.scalar(
+        _TARGET_VILLAGE, {"commune_id": commune_id, "cccd_index": deps.blind.cccd(draft.cccd)}
     )
+    return route_submission(draft.village.id if draft.village else None, by_parcel, by_target)
 
 
 LOW_RESOLUTION_PX = 800  # a photo whose short side is smaller is hard to read
@@ -133,18 +164,18 @@ async def create_submission(
     """Turn a finished draft into a routed submission with its documents and a receipt."""
     if draft.commune is None or draft.holder_name is None or draft.cccd is None:
         raise ValueError("an incomplete draft cannot be submitted")
-    commune = await session.get(Commune, draft.commune.id)
+    connection = await session.connection()
+    commune = (await connection.execute(_COMMUNE, {"commune_id": draft.commune.id})).first()
     if commune is None:
         raise ValueError("the draft's commune no longer exists")
-    village_id, route = route_submission(
-        draft.village.id if draft.village else None,
-        await _parcel_village(session, commune.id, draft),
-        await _target_village(session, deps, commune.id, draft.cccd),
-    )
+    commune_id = draft.commune.id
+    village_id, route = await _route(connection, deps, commune_id, draft)
     code = new_receipt_code(commune.receipt_prefix)
-    while await session.scalar(select(Submission.id).where(Submission.receipt_code == code)):
+    while await connection.scalar(_RECEIPT_TAKEN, {"code": code}):
         code = new_receipt_code(commune.receipt_prefix)
     sid = uuid.uuid4()
+    of_draft = {"of_draft": draft_id, "of_commune": commune_id}
+    documents = (await connection.execute(_DRAFT_DOCUMENTS, of_draft)).all()
 
     def seal(column: str, value: str | None) -> bytes | None:
         if not value:
@@ -152,11 +183,12 @@ async def create_submission(
         return deps.fields.encrypt(value, table="submission", column=column, row=sid)
 
     now = utcnow()
+    flags = quality_flags(draft, [(slot, metrics) for slot, metrics in documents])
     submission = Submission(
         id=sid,
         receipt_code=code,
         citizen_id=citizen.id,
-        commune_id=commune.id,
+        commune_id=commune_id,
         village_id=village_id,
         route=route,
         state=SubmissionState.SUBMITTED,
@@ -172,33 +204,18 @@ async def create_submission(
         assisted_by_staff_id=draft.assisted_by,
         submitted_at=now,
         updated_at=now,
+        quality_flags=flags,
+        complete=not flags["missing"],
     )
     session.add(submission)
-    await session.flush()
-    await session.execute(
-        update(Document)
-        .where(
-            Document.draft_id == draft_id,
-            Document.status == DocumentStatus.STORED,
-            Document.commune_id == commune.id,  # sealed for this commune's keys, never another's
-        )
-        .values(submission_id=sid)
-    )
-    documents = (
-        await session.execute(
-            select(Document.slot, Document.metrics).where(
-                Document.submission_id == sid, Document.status == DocumentStatus.STORED
-            )
-        )
-    ).all()
-    submission.quality_flags = quality_flags(draft, documents)
-    submission.complete = not submission.quality_flags["missing"]
+    await session.flush()  # its row first: the documents refer to it
+    await connection.execute(_ATTACH, {**of_draft, "new_submission": sid})
     await append_event(
         session,
         actor_kind=ActorKind.RESIDENT,
         actor_id=str(citizen.id),
         action="submitted",
-        commune_id=commune.id,
+        commune_id=commune_id,
         submission_id=sid,
         data={
             "route": route.value,
@@ -206,8 +223,18 @@ async def create_submission(
             "assisted_by": draft.assisted_by,
         },
     )
-    village = await session.get(Village, village_id) if village_id else None
-    await notify_new_submission(session, deps, submission, village.name if village else None)
+    village = (
+        await connection.scalar(_VILLAGE_NAME, {"village_id": village_id}) if village_id else None
+    )
+    digest = SubmissionDigest(
+        receipt=code,
+        holder_name=draft.holder_name,
+        parcel=parcel_text(submission.map_sheet, submission.parcel_no),
+        documents_in=tuple(dict.fromkeys(slot for slot, _ in documents)),
+        documents_missing=tuple(flags["missing"]),
+        flags=tuple(flags["flags"]),
+    )
+    await notify_new_submission(session, deps, submission, village, digest)
     await enqueue(
         session,
         deps,
@@ -218,7 +245,7 @@ async def create_submission(
             citizen.language,
             {
                 "receipt": code,
-                "place": f"{village.name}, {commune.name}" if village else commune.name,
+                "place": f"{village}, {commune.name}" if village else commune.name,
             },
         ),
     )

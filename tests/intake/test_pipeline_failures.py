@@ -249,7 +249,10 @@ async def test_an_unreadable_outbox_row_fails_alone(deps: Deps) -> None:
         bad = await enqueue(
             session, deps, chat_id=2, kind="x", message=OutboxMessage("help.resident", "vi")
         )
-        bad.payload_enc = good.payload_enc  # bound to another row: cannot be opened here
+        good_row, bad_row = await session.get(Outbox, good), await session.get(Outbox, bad)
+        assert good_row is not None
+        assert bad_row is not None
+        bad_row.payload_enc = good_row.payload_enc  # bound to another row: cannot be opened here
     due = await OutboxService(deps).claim_due()
     assert [m.chat_id for m in due] == [1]
     async with deps.database.sessions() as session:
