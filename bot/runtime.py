@@ -251,7 +251,11 @@ class Runtime:
             on_committed=committed,
             document_lease=lease,
         )
-        self.replies = ReplySender(bot, self.desk.remember_message)
+
+        def checking(chat_id: int) -> bool:  # the pipeline is built below, with these replies
+            return self.pipeline.checking(chat_id)
+
+        self.replies = ReplySender(bot, self.desk.remember_message, checking=checking)
         self.staff_desk = StaffDesk(
             self._deps,
             bot_id=bot.id,

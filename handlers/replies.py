@@ -2,8 +2,11 @@
 
 Edits of the same message (the document checklist during an album) are coalesced: the latest
 text wins after a short delay, so five photos make one edit instead of five (Telegram allows
-about one message per second in a chat). Deletions (the resident's photos, once sealed) are
-gathered per chat the same way and go out as one deleteMessages: an album of five is one call.
+about one message per second in a chat). While the chat's documents are still being checked
+(under load an album's verdicts come seconds after its photos), the edit waits for their
+verdicts, up to a few seconds: the "checking" state and the verdicts make one edit, not two.
+Deletions (the resident's photos, once sealed) are gathered per chat the same way and go out
+as one deleteMessages: an album of five is one call.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ log = logging.getLogger("hoso.replies")
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 Remember = Callable[[int, str, int], Awaitable[None]]
 _DELETE_AT_ONCE = 100  # deleteMessages takes 1-100 identifiers
+_EDIT_POLL = 0.1  # seconds between looks at whether a chat's documents are still being checked
 
 
 def _label(language: Language, button: Button) -> str:
@@ -93,10 +97,16 @@ class ReplySender:
         *,
         edit_delay: float = 0.8,
         delete_delay: float = 1.5,
+        checking: Callable[[int], bool] | None = None,
+        edit_wait: float = 3.0,
     ) -> None:
         self._bot = bot
         self._remember = remember
         self._edit_delay = edit_delay
+        # whether a chat's documents are being checked: their verdicts will change the
+        # checklist again, so its edit waits for them, up to `edit_wait` after the first change
+        self._checking = checking
+        self._edit_wait = edit_wait
         self._delete_delay = delete_delay
         self._pending_edits: dict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None]] = {}
         self._pending_deletes: dict[int, list[int]] = {}
@@ -144,6 +154,10 @@ class ReplySender:
 
     async def _edit_later(self, key: tuple[int, int]) -> None:
         await asyncio.sleep(self._edit_delay)
+        waited = self._edit_delay
+        while self._checking is not None and self._checking(key[0]) and waited < self._edit_wait:
+            await asyncio.sleep(_EDIT_POLL)
+            waited += _EDIT_POLL
         text, markup = self._pending_edits.pop(key)
         try:
             await self._bot.edit_message_text(

@@ -150,6 +150,7 @@ class DocumentPipeline:
         self._concurrency = concurrency
         self._busy = 0
         self._waiting: dict[int, list[PendingDocument]] = {}  # by chat, first come first
+        self._checking: dict[int, int] = {}  # documents taken and not yet settled, by chat
         self._lease = lease
         self._max_bytes = max_bytes
         self._wake = asyncio.Event()
@@ -180,7 +181,13 @@ class DocumentPipeline:
         the desk (whose transaction set the lease), which saves a claim transaction per photo."""
         for document in documents:
             self._waiting.setdefault(document.chat_id, []).append(document)
+            self._checking[document.chat_id] = self._checking.get(document.chat_id, 0) + 1
         self._start_waiting()
+
+    def checking(self, chat_id: int) -> bool:
+        """Whether documents of this chat are waiting or being checked (their verdicts will
+        change the resident's checklist)."""
+        return chat_id in self._checking
 
     def _start_waiting(self) -> None:
         """Start the chats' waiting documents, each chat's together, while there is room."""
@@ -247,6 +254,12 @@ class DocumentPipeline:
                         await self._failed(one.document, exc)
         finally:
             self._busy -= len(group)
+            chat_id = group[0].chat_id
+            left = self._checking.get(chat_id, 0) - len(group)
+            if left > 0:
+                self._checking[chat_id] = left
+            else:
+                self._checking.pop(chat_id, None)
             self._start_waiting()
 
     async def _judge_or_fail(self, document: PendingDocument) -> _Judged | None:

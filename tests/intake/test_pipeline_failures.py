@@ -260,3 +260,21 @@ async def test_an_unreadable_outbox_row_fails_alone(deps: Deps) -> None:
         count = await session.scalar(select(func.count()).select_from(Outbox))
     assert statuses[2] is OutboxStatus.FAILED
     assert count == 2
+
+
+async def test_a_chat_is_checking_from_its_documents_taken_until_they_are_settled(
+    deps: Deps,
+) -> None:
+    """What holds the chat's checklist edit back until the verdicts are in (handlers/replies)."""
+    await import_province(deps, "66")
+    await create_escrow_key(deps, "66")
+    await create_commune_key(deps, "24175", "a long passphrase for the test")
+    await pending_document(deps, "24175")
+    await pending_document(deps, "24175")
+    worker = pipeline(deps, Files(document_photo(1, card=True)))
+    assert not worker.checking(1)
+    assert await worker.process_pending() == 2
+    assert worker.checking(1)
+    assert not worker.checking(2)
+    await worker.drain()
+    assert not worker.checking(1)
