@@ -7,10 +7,10 @@ import hashlib
 import json
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -153,30 +153,52 @@ async def append_event(
 _UNCHAINED = "hoso.unchained_events"
 
 
+# The chain's statements, built once and run as plain statements (every consent and every
+# submission commits through here).
+_EVENTS = cast(Table, Event.__table__)
+_HEADS = cast(Table, AuditHead.__table__)
+_LOCK_HEAD = select(_HEADS.c.hash).where(_HEADS.c.id == 1).with_for_update()
+_ADD_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
+_MOVE_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.id == 1)
+    .values(hash=bindparam("new_hash"), last_event_id=bindparam("event_id"))
+)
+_EVENT_COLUMNS = (
+    "at",
+    "actor_kind",
+    "actor_id",
+    "action",
+    "commune_id",
+    "submission_id",
+    "note",
+    "data",
+    "prev_hash",
+    "hash",
+)
+
+
 @sa_event.listens_for(Session, "before_commit")
 def _chain_on_commit(session: Session) -> None:
     """Chain the transaction's events to the head, under its lock (see `append_event`). Runs
-    inside SQLAlchemy's asyncio bridge, where the synchronous session API may emit SQL."""
+    inside SQLAlchemy's asyncio bridge, where the synchronous session API may emit SQL. The
+    events are written as rows, not added to the session: nothing reads them back here."""
     if session.in_nested_transaction():  # a savepoint's release: the real commit comes later
         return
     events: list[Event] = session.info.pop(_UNCHAINED, [])
     if not events:
         return
-    head = session.scalar(
-        select(AuditHead)
-        .where(AuditHead.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)  # never a copy loaded earlier
-    )
+    connection = session.connection()
+    head = connection.scalar(_LOCK_HEAD)
     if head is None:  # the first migration creates it; its absence means a damaged database
         raise RuntimeError("the audit chain head is missing")
+    event_id = 0
     for event in events:
-        event.prev_hash = head.hash
-        event.hash = _event_hash(head.hash, event)
-        head.hash = event.hash
-    session.add_all(events)
-    session.flush()
-    head.last_event_id = events[-1].id
+        event.prev_hash = head
+        event.hash = head = _event_hash(head, event)
+        row = {column: getattr(event, column) for column in _EVENT_COLUMNS}
+        event_id = connection.execute(_ADD_EVENT, row).scalar_one()
+    connection.execute(_MOVE_HEAD, {"new_hash": head, "event_id": event_id})
 
 
 @sa_event.listens_for(Session, "after_rollback")
