@@ -153,12 +153,14 @@ class ReplySender:
         return task
 
     async def _edit_later(self, key: tuple[int, int]) -> None:
-        await asyncio.sleep(self._edit_delay)
-        waited = self._edit_delay
-        while self._checking is not None and self._checking(key[0]) and waited < self._edit_wait:
-            await asyncio.sleep(_EDIT_POLL)
-            waited += _EDIT_POLL
-        text, markup = self._pending_edits.pop(key)
+        try:
+            await asyncio.sleep(self._edit_delay)
+            waited = self._edit_delay
+            while self._still_checking(key[0]) and waited < self._edit_wait:
+                await asyncio.sleep(_EDIT_POLL)
+                waited += _EDIT_POLL
+        finally:  # whatever happens, the message's next change schedules an edit again
+            text, markup = self._pending_edits.pop(key)
         try:
             await self._bot.edit_message_text(
                 text, chat_id=key[0], message_id=key[1], reply_markup=markup
@@ -168,6 +170,13 @@ class ReplySender:
                 log.info("edit failed, message gone", extra={"chat_id": key[0]})
         except TelegramError:
             log.warning("edit failed", exc_info=True, extra={"chat_id": key[0]})
+
+    def _still_checking(self, chat_id: int) -> bool:
+        try:
+            return self._checking is not None and self._checking(chat_id)
+        except Exception:  # the edit goes now rather than never
+            log.exception("checking state unknown", extra={"chat_id": chat_id})
+            return False
 
     async def flush(self) -> None:
         """Wait for scheduled edits and deletions (on shutdown)."""

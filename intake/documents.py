@@ -194,13 +194,28 @@ class DocumentPipeline:
         while self._waiting and self._busy < self._concurrency:
             group = self._waiting.pop(next(iter(self._waiting)))
             self._busy += len(group)
-            self._spawn(self._process_group(group))
+            task = self._spawn(self._process_group(group))
+            task.add_done_callback(functools.partial(self._group_done, group))
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+    def _group_done(self, group: list[PendingDocument], task: asyncio.Task[None]) -> None:
+        """A group's places are free (also when it was cancelled, even before it ran); the
+        next waiting documents start, unless the group was cancelled: the pipeline stops."""
+        self._busy -= len(group)
+        chat_id = group[0].chat_id
+        left = self._checking.get(chat_id, 0) - len(group)
+        if left > 0:
+            self._checking[chat_id] = left
+        else:
+            self._checking.pop(chat_id, None)
+        if not task.cancelled():
+            self._start_waiting()
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         """A task of the pipeline's: drained, and awaited at stop."""
         task = asyncio.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def drain(self) -> None:
         """Process until nothing is pending or in flight (for tests and benchmarks)."""
@@ -242,25 +257,10 @@ class DocumentPipeline:
 
     async def _process_group(self, group: list[PendingDocument]) -> None:
         """Fetch and check a chat's documents side by side, then commit their verdicts."""
-        try:
-            judged = await asyncio.gather(*(self._judge_or_fail(d) for d in group))
-            ready = [j for j in judged if j is not None]
-            if ready:
-                try:
-                    await self._commit(ready)
-                except Exception as exc:
-                    log.exception("verdicts not committed", extra={"chat_id": group[0].chat_id})
-                    for one in ready:
-                        await self._failed(one.document, exc)
-        finally:
-            self._busy -= len(group)
-            chat_id = group[0].chat_id
-            left = self._checking.get(chat_id, 0) - len(group)
-            if left > 0:
-                self._checking[chat_id] = left
-            else:
-                self._checking.pop(chat_id, None)
-            self._start_waiting()
+        judged = await asyncio.gather(*(self._judge_or_fail(d) for d in group))
+        ready = [j for j in judged if j is not None]
+        if ready:
+            await self._commit(ready)
 
     async def _judge_or_fail(self, document: PendingDocument) -> _Judged | None:
         try:
@@ -277,7 +277,7 @@ class DocumentPipeline:
         again, instead of a slot that stays "checking" for ever."""
         try:
             if document.attempts >= MAX_ATTEMPTS:
-                await self._commit([self._refused(document, (UNAVAILABLE,), type(exc).__name__)])
+                await self._commit_one(self._refused(document, (UNAVAILABLE,), type(exc).__name__))
             else:
                 await self._retry(document, type(exc).__name__)
         except Exception:
@@ -321,7 +321,11 @@ class DocumentPipeline:
         if isinstance(result, PhotoCheck):
             issues = tuple(issue.value for issue in result.issues)
             return self._refused(document, issues, "retake", result)
-        return self._stored(document, result)
+        try:
+            return self._stored(document, result)
+        except BaseException:
+            self._drop_blob(name)
+            raise
 
     def _drop_blob(self, name: str) -> None:
         """Delete a sealed file that no row points to (from any thread)."""
@@ -338,26 +342,46 @@ class DocumentPipeline:
                 row.last_error = reason[:200]
 
     async def _commit(self, judged: list[_Judged]) -> None:
-        """Commit one chat's verdicts together, then tell the resident (in a task of its own,
-        so that the places go to the next documents at once instead of waiting for Telegram's
-        answers). A file whose row was not committed is deleted."""
+        """Commit one chat's verdicts together; when that fails (one of them was settled
+        elsewhere, or fails on its own), each on its own, so that one document cannot hold up
+        its album. A failure is counted against its document, which is tried again later."""
+        if len(judged) > 1:
+            try:
+                outcomes = await self._finish(judged)
+            except Exception:
+                log.warning("verdicts committed one by one", exc_info=True)
+                outcomes = None
+            if outcomes is not None:
+                self._told(judged, outcomes)
+                return
+        for one in judged:
+            try:
+                await self._commit_one(one)
+            except Exception as exc:
+                log.exception("verdict not committed", extra={"document": str(one.document.id)})
+                await self._failed(one.document, exc)
+
+    async def _commit_one(self, one: _Judged) -> None:
+        """Commit one verdict; its file is deleted unless its row was committed."""
         try:
-            outcomes = await self._finish(judged)
+            outcomes = await self._finish([one])
         except asyncio.CancelledError:
             # Stopped during the commit: on PostgreSQL SQLAlchemy finishes a commit before it
-            # re-raises the cancellation, so the rows may point at the files. A file no row
+            # re-raises the cancellation, so the row may point at the file. A file no row
             # points to costs some disk; a row without its file is a lost document.
             raise
-        except BaseException:  # the transaction failed: no row points to these files
-            self._drop_blobs(judged)
+        except BaseException:  # the transaction failed: no row points to this file
+            self._drop_blobs([one])
             raise
-        if outcomes is None:  # one of them was settled elsewhere meanwhile: each on its own
-            if len(judged) > 1:
-                for one in judged:
-                    await self._commit([one])
-            else:
-                self._drop_blobs(judged)
+        if outcomes is None:  # settled elsewhere meanwhile
+            self._drop_blobs([one])
             return
+        self._told([one], outcomes)
+
+    def _told(self, judged: list[_Judged], outcomes: list[Outcome]) -> None:
+        """After the commit: the resident is told (and their photos deleted) in a task of its
+        own, so that the places go to the next documents at once instead of waiting for
+        Telegram's answers."""
         for outcome in outcomes:
             self._desk.after_commit(outcome)
         forget = [j.document for j in judged if j.blob is not None]
@@ -393,9 +417,10 @@ class DocumentPipeline:
         """Every document's row first, then the draft: a resident's step locks them in the
         same order (on PostgreSQL the other order could deadlock)."""
         connection = await session.connection()
-        outcomes: list[Outcome] = []
-        drafted: list[DocumentChecked] = []
-        for one in judged:
+        settled = {}
+        # rows in the order of their ids, as the ORM writes several (a discarded album): two
+        # transactions locking the same rows in different orders could deadlock
+        for one in sorted(judged, key=lambda j: j.document.id):
             if one.blob is not None:  # first: the document row refers to it
                 await connection.execute(_ADD_BLOB, one.blob)
             found = (
@@ -403,6 +428,11 @@ class DocumentPipeline:
             ).first()
             if found is None:  # settled elsewhere, or discarded meanwhile
                 raise _SettledElsewhere
+            settled[one.document.id] = found
+        outcomes: list[Outcome] = []
+        drafted: list[DocumentChecked] = []
+        for one in judged:  # the verdicts in the order the documents came
+            found = settled[one.document.id]
             if found.draft_id is not None:
                 drafted.append(one.verdict)
             elif found.submission_id is not None:  # asked for by "needs info"

@@ -111,7 +111,9 @@ _DUE = (
         _FIRST_OF_CHAT.c.waiting,
     )
     .join(_FIRST_OF_CHAT, _OUTBOX.c.id == _FIRST_OF_CHAT.c.id)
-    .where(_OUTBOX.c.not_before <= bindparam("now"))
+    # pending again here: on PostgreSQL a row locked by another claim or settle is re-checked
+    # against these conditions once that commits, not against the grouped subquery's
+    .where(_OUTBOX.c.status == OutboxStatus.PENDING, _OUTBOX.c.not_before <= bindparam("now"))
     .order_by(_OUTBOX.c.id)
     .limit(bindparam("limit"))
 )

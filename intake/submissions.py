@@ -174,6 +174,10 @@ async def create_submission(
     while await connection.scalar(_RECEIPT_TAKEN, {"code": code}):
         code = new_receipt_code(commune.receipt_prefix)
     sid = uuid.uuid4()
+    # Read before they are attached, for the flags that go in with the submission's row. A
+    # verdict committed in between (on PostgreSQL, another connection) would be attached
+    # without being counted; but every verdict writes the draft, so this step's
+    # version-checked delete of the draft then fails, and the step runs again.
     of_draft = {"of_draft": draft_id, "of_commune": commune_id}
     documents = (await connection.execute(_DRAFT_DOCUMENTS, of_draft)).all()
 

@@ -140,7 +140,7 @@ def guess_mime_type(filename: str | None, given: str | None) -> str:
     return guessed or "application/octet-stream"
 
 
-_REMEMBERED_SOURCES = 64
+_REMEMBERED_SOURCES = 16
 
 
 class FileStore:

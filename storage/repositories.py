@@ -188,6 +188,9 @@ def _chain_on_commit(session: Session) -> None:
     events: list[Event] = session.info.pop(_UNCHAINED, [])
     if not events:
         return
+    # The transaction's pending changes first, as the commit would: the head's lock is then
+    # held for these few statements only, and taken after the rows the events refer to.
+    session.flush()
     connection = session.connection()
     head = connection.scalar(_LOCK_HEAD)
     if head is None:  # the first migration creates it; its absence means a damaged database

@@ -278,3 +278,36 @@ async def test_a_chat_is_checking_from_its_documents_taken_until_they_are_settle
     assert not worker.checking(2)
     await worker.drain()
     assert not worker.checking(1)
+
+
+async def test_a_document_that_cannot_be_committed_does_not_hold_up_its_album(
+    deps: Deps,
+) -> None:
+    """A chat's verdicts that fail together are committed each on its own: the others are
+    settled, the failing one is tried again later, and its sealed file is not left behind."""
+    await import_province(deps, "66")
+    await create_escrow_key(deps, "66")
+    await create_commune_key(deps, "24175", "a long passphrase for the test")
+    bad = await pending_document(deps, "24175")
+    good = await pending_document(deps, "24175")
+    worker = pipeline(deps, Files(document_photo(1, card=True)))
+    finish = DocumentPipeline._finish
+    settled: list[int] = []
+
+    async def failing_one(self: DocumentPipeline, judged: list[Any]) -> Any:
+        settled.append(len(judged))
+        if any(one.document.id == bad for one in judged):
+            raise RuntimeError("this one cannot be written")
+        return await finish(self, judged)
+
+    with patch.object(DocumentPipeline, "_finish", failing_one):
+        await worker.drain()
+    assert sorted(settled) == [1, 1, 2]
+    async with deps.database.sessions() as session:
+        rows = {d.id: d for d in await session.scalars(select(Document))}
+        blobs = await session.scalar(select(func.count()).select_from(Blob))
+    assert rows[good].status is DocumentStatus.STORED
+    assert rows[bad].status is DocumentStatus.PENDING  # tried again after its backoff
+    assert rows[bad].last_error == "RuntimeError"
+    assert blobs == 1
+    assert len(blob_files(deps)) == 1

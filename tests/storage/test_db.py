@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from storage.db import Database, DatabaseUrlError, is_conflict
-from storage.models import Event, Province
+from storage.models import Commune, Event, Province
 from storage.repositories import append_event, verify_event_chain
 from storage.states import ActorKind
 
@@ -69,6 +69,33 @@ async def test_audit_chain_detects_tampering(database: Database) -> None:
         await session.execute(update(Event).where(Event.id == third.id).values(note="rewritten"))
     async with database.sessions() as session:
         assert await verify_event_chain(session) == third.id
+
+
+async def test_an_event_may_refer_to_a_row_of_its_own_transaction(database: Database) -> None:
+    """The transaction's pending rows are written before its events are chained: an event
+    about a commune added in the same transaction, not yet flushed, commits with it."""
+    async with database.sessions.begin() as session:
+        province = Province(code="98", name="P", short_name="P", search_key="p")
+        session.add(province)
+        await session.flush()
+        session.add(
+            Commune(
+                id=98001,
+                province_id=province.id,
+                code="98001",
+                name="Xã Thử",
+                short_name="Thử",
+                kind="Xã",
+                search_key="thu",
+                receipt_prefix="TH",
+            )
+        )
+        await append_event(
+            session, actor_kind=ActorKind.SYSTEM, actor_id=None, action="test", commune_id=98001
+        )
+    async with database.sessions() as session:
+        assert await verify_event_chain(session) is None
+        assert await session.scalar(select(Event.action).where(Event.commune_id == 98001))
 
 
 async def test_repositories_never_commit(database: Database) -> None:
