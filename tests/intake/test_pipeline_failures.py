@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import threading
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -118,30 +119,48 @@ async def test_a_sealed_file_without_its_verdict_is_deleted(deps: Deps) -> None:
         assert await session.scalar(select(func.count()).select_from(Blob)) == 0
 
 
+async def two_of_one_chat(deps: Deps) -> tuple[uuid.UUID, uuid.UUID, DocumentPipeline]:
+    """A commune with its keys, two pending documents of one chat, and a pipeline."""
+    await import_province(deps, "66")
+    await create_escrow_key(deps, "66")
+    await create_commune_key(deps, "24175", "a long passphrase for the test")
+    first = await pending_document(deps, "24175")
+    second = await pending_document(deps, "24175")
+    return first, second, pipeline(deps, Files(document_photo(1, card=True)))
+
+
+async def drain_settling(
+    worker: DocumentPipeline, before: Callable[[list[Any], list[int]], Awaitable[None]]
+) -> list[int]:
+    """Drain, running `before` ahead of each verdict transaction; returns how many verdicts
+    each transaction settled."""
+    finish = DocumentPipeline._finish
+    settled: list[int] = []
+
+    async def finishing(self: DocumentPipeline, judged: list[Any]) -> Any:
+        settled.append(len(judged))
+        await before(judged, settled)
+        return await finish(self, judged)
+
+    with patch.object(DocumentPipeline, "_finish", finishing):
+        await worker.drain()
+    return settled
+
+
 async def test_a_chats_document_settled_meanwhile_leaves_the_others_settled(deps: Deps) -> None:
     """A chat's documents that waited together are settled in one transaction; when one of
     them was settled meanwhile, the others are settled each on their own, and only the file
     of the one settled elsewhere is dropped."""
-    await import_province(deps, "66")
-    await create_escrow_key(deps, "66")
-    await create_commune_key(deps, "24175", "a long passphrase for the test")
-    discarded = await pending_document(deps, "24175")
-    kept = await pending_document(deps, "24175")
-    worker = pipeline(deps, Files(document_photo(1, card=True)))
-    finish = DocumentPipeline._finish
-    settled: list[int] = []
+    discarded, kept, worker = await two_of_one_chat(deps)
 
-    async def discarding_one(self: DocumentPipeline, judged: list[Any]) -> Any:
-        settled.append(len(judged))
+    async def discarding_one(judged: list[Any], settled: list[int]) -> None:
         if len(settled) == 1:
             async with deps.database.sessions.begin() as session:
                 row = await session.get(Document, discarded)
                 assert row is not None
                 row.status = DocumentStatus.DELETED
-        return await finish(self, judged)
 
-    with patch.object(DocumentPipeline, "_finish", discarding_one):
-        await worker.drain()
+    settled = await drain_settling(worker, discarding_one)
     assert settled == [2, 1, 1]  # together, then each on its own
     async with deps.database.sessions() as session:
         statuses = {d.id: d.status for d in await session.scalars(select(Document))}
@@ -266,12 +285,7 @@ async def test_a_chat_is_checking_from_its_documents_taken_until_they_are_settle
     deps: Deps,
 ) -> None:
     """What holds the chat's checklist edit back until the verdicts are in (handlers/replies)."""
-    await import_province(deps, "66")
-    await create_escrow_key(deps, "66")
-    await create_commune_key(deps, "24175", "a long passphrase for the test")
-    await pending_document(deps, "24175")
-    await pending_document(deps, "24175")
-    worker = pipeline(deps, Files(document_photo(1, card=True)))
+    *_, worker = await two_of_one_chat(deps)
     assert not worker.checking(1)
     assert await worker.process_pending() == 2
     assert worker.checking(1)
@@ -285,23 +299,13 @@ async def test_a_document_that_cannot_be_committed_does_not_hold_up_its_album(
 ) -> None:
     """A chat's verdicts that fail together are committed each on its own: the others are
     settled, the failing one is tried again later, and its sealed file is not left behind."""
-    await import_province(deps, "66")
-    await create_escrow_key(deps, "66")
-    await create_commune_key(deps, "24175", "a long passphrase for the test")
-    bad = await pending_document(deps, "24175")
-    good = await pending_document(deps, "24175")
-    worker = pipeline(deps, Files(document_photo(1, card=True)))
-    finish = DocumentPipeline._finish
-    settled: list[int] = []
+    bad, good, worker = await two_of_one_chat(deps)
 
-    async def failing_one(self: DocumentPipeline, judged: list[Any]) -> Any:
-        settled.append(len(judged))
+    async def failing_one(judged: list[Any], settled: list[int]) -> None:
         if any(one.document.id == bad for one in judged):
             raise RuntimeError("this one cannot be written")
-        return await finish(self, judged)
 
-    with patch.object(DocumentPipeline, "_finish", failing_one):
-        await worker.drain()
+    settled = await drain_settling(worker, failing_one)
     assert sorted(settled) == [1, 1, 2]
     async with deps.database.sessions() as session:
         rows = {d.id: d for d in await session.scalars(select(Document))}

@@ -217,15 +217,21 @@ async def test_file_download_path(
             assert response.status == 401
 
 
-async def test_the_same_bytes_are_recompressed_once_even_when_sent_at_once() -> None:
-    files = FileStore()
-    photo = jpeg(1600, 1200)
-    made: list[bytes] = []
+def counted(made: list[bytes]) -> Callable[[bytes], list[ImageVariant]]:
+    """The simulator's photo sizes, each source recorded in `made`."""
 
     def counting(data: bytes) -> list[ImageVariant]:
         made.append(data)
         return make_photo_sizes(data)
 
+    return counting
+
+
+async def test_the_same_bytes_are_recompressed_once_even_when_sent_at_once() -> None:
+    files = FileStore()
+    photo = jpeg(1600, 1200)
+    made: list[bytes] = []
+    counting = counted(made)
     first, second = await asyncio.gather(
         files.derive("photo", photo, counting), files.derive("photo", photo, counting)
     )
@@ -262,11 +268,7 @@ async def test_an_upload_is_known_by_its_content_not_by_the_object_holding_it() 
     files = FileStore()
     photo = jpeg(1600, 1200)
     made: list[bytes] = []
-
-    def counting(data: bytes) -> list[ImageVariant]:
-        made.append(data)
-        return make_photo_sizes(data)
-
+    counting = counted(made)
     first = await files.derive("photo", photo, counting)
     copy = await files.derive("photo", bytes(bytearray(photo)), counting)  # another object
     other = await files.derive("photo", jpeg(1600, 1201), counting)

@@ -16,6 +16,17 @@ from storage.repositories import append_event, verify_event_chain
 from storage.states import ActorKind
 
 
+def a_commune(**columns: object) -> Commune:
+    values: dict[str, object] = {
+        "name": "Xã Thử",
+        "short_name": "Thử",
+        "kind": "Xã",
+        "search_key": "thu",
+        "receipt_prefix": "TH",
+    }
+    return Commune(**{**values, **columns})
+
+
 async def test_upgrade_is_idempotent_and_at_head(database: Database) -> None:
     await database.upgrade()
     current, head = await database.schema_revision()
@@ -34,21 +45,9 @@ async def test_sqlite_is_tuned(database: Database) -> None:
 async def test_foreign_keys_enforced(database: Database) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from storage.models import Commune
-
     with pytest.raises(IntegrityError):
         async with database.sessions.begin() as session:
-            session.add(
-                Commune(
-                    province_id=999,
-                    code="1",
-                    name="x",
-                    short_name="x",
-                    kind="Xã",
-                    search_key="x",
-                    receipt_prefix="X",
-                )
-            )
+            session.add(a_commune(province_id=999, code="1"))
 
 
 async def test_audit_chain_detects_tampering(database: Database) -> None:
@@ -78,18 +77,7 @@ async def test_an_event_may_refer_to_a_row_of_its_own_transaction(database: Data
         province = Province(code="98", name="P", short_name="P", search_key="p")
         session.add(province)
         await session.flush()
-        session.add(
-            Commune(
-                id=98001,
-                province_id=province.id,
-                code="98001",
-                name="Xã Thử",
-                short_name="Thử",
-                kind="Xã",
-                search_key="thu",
-                receipt_prefix="TH",
-            )
-        )
+        session.add(a_commune(id=98001, province_id=province.id, code="98001"))
         await append_event(
             session, actor_kind=ActorKind.SYSTEM, actor_id=None, action="test", commune_id=98001
         )
