@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -33,6 +33,7 @@ __all__ = [
     "notify_resident",
     "open_button",
     "parcel_text",
+    "submission_digest",
     "upload_buttons",
 ]
 
@@ -86,26 +87,32 @@ def parcel_text(map_sheet: str | None, parcel_no: str | None) -> str:
     return "—"
 
 
+def submission_digest(
+    submission: Submission, holder_name: str, stored_slots: Iterable[str]
+) -> SubmissionDigest:
+    """The digest of a submission whose holder's name and stored slots (in the order they
+    came) the caller has at hand."""
+    flags = submission.quality_flags or {}
+    return SubmissionDigest(
+        receipt=submission.receipt_code,
+        holder_name=holder_name,
+        parcel=parcel_text(submission.map_sheet, submission.parcel_no),
+        documents_in=tuple(dict.fromkeys(stored_slots)),
+        documents_missing=tuple(flags.get("missing", ())),
+        flags=tuple(flags.get("flags", ())),
+    )
+
+
 async def digest_of(session: AsyncSession, deps: Deps, submission: Submission) -> SubmissionDigest:
     stored = await session.scalars(
         select(Document.slot)
         .where(Document.submission_id == submission.id, Document.status == DocumentStatus.STORED)
         .order_by(Document.created_at)
     )
-    flags = submission.quality_flags or {}
-    return SubmissionDigest(
-        receipt=submission.receipt_code,
-        holder_name=deps.fields.decrypt(
-            submission.holder_name_enc,
-            table="submission",
-            column="holder_name_enc",
-            row=submission.id,
-        ),
-        parcel=parcel_text(submission.map_sheet, submission.parcel_no),
-        documents_in=tuple(dict.fromkeys(stored)),
-        documents_missing=tuple(flags.get("missing", ())),
-        flags=tuple(flags.get("flags", ())),
+    holder_name = deps.fields.decrypt(
+        submission.holder_name_enc, table="submission", column="holder_name_enc", row=submission.id
     )
+    return submission_digest(submission, holder_name, stored)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from intake.deps import Deps
 from intake.flow import Draft
 from intake.flow.slots import slots_for
-from intake.notify import SubmissionDigest, notify_new_submission, parcel_text
+from intake.notify import notify_new_submission, submission_digest
 from intake.outbox import OutboxMessage, enqueue
 from intake.text import VIETNAM
 from storage.models import (
@@ -230,14 +230,7 @@ async def create_submission(
     village = (
         await connection.scalar(_VILLAGE_NAME, {"village_id": village_id}) if village_id else None
     )
-    digest = SubmissionDigest(
-        receipt=code,
-        holder_name=draft.holder_name,
-        parcel=parcel_text(submission.map_sheet, submission.parcel_no),
-        documents_in=tuple(dict.fromkeys(slot for slot, _ in documents)),
-        documents_missing=tuple(flags["missing"]),
-        flags=tuple(flags["flags"]),
-    )
+    digest = submission_digest(submission, draft.holder_name, (slot for slot, _ in documents))
     await notify_new_submission(session, deps, submission, village, digest)
     await enqueue(
         session,

@@ -164,18 +164,7 @@ _MOVE_HEAD = (
     .where(_HEADS.c.id == 1)
     .values(hash=bindparam("new_hash"), last_event_id=bindparam("event_id"))
 )
-_EVENT_COLUMNS = (
-    "at",
-    "actor_kind",
-    "actor_id",
-    "action",
-    "commune_id",
-    "submission_id",
-    "note",
-    "data",
-    "prev_hash",
-    "hash",
-)
+_EVENT_COLUMNS = tuple(column.name for column in _EVENTS.columns if column.name != "id")
 
 
 @sa_event.listens_for(Session, "before_commit")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from handlers.outbox import OutboxSender
@@ -99,22 +101,31 @@ class CountingService(OutboxService):
         return due
 
 
+@contextlib.asynccontextmanager
+async def sending_without_a_poll(
+    deps: Deps, telegram: SlowTelegram
+) -> AsyncIterator[tuple[CountingService, OutboxSender]]:
+    """A sender running with a poll too long to help: only its own claims and kicks count."""
+    service = CountingService(deps)
+    sender = OutboxSender(telegram, service, overall_rate=1000, chat_interval=0.0)  # type: ignore[arg-type]
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop, poll=30.0))
+    try:
+        yield service, sender
+    finally:
+        stop.set()
+        await task
+
+
 async def test_a_chat_with_more_waiting_is_claimed_again_at_once_others_are_not(
     deps: Deps,
 ) -> None:
     telegram = SlowTelegram(delay=0.0, expected=5)
-    service = CountingService(deps)
-    sender = OutboxSender(telegram, service, overall_rate=1000, chat_interval=0.0)  # type: ignore[arg-type]
     await add(deps, 1, 2, 3)
     await add(deps, 9, 9)
-    stop = asyncio.Event()
-    task = asyncio.create_task(sender.run(stop, poll=30.0))  # no poll can help here
-    try:
+    async with sending_without_a_poll(deps, telegram) as (service, _):
         await asyncio.wait_for(telegram.all_sent.wait(), 10)  # chat 9's second: claimed again
         await asyncio.sleep(0.3)
-    finally:
-        stop.set()
-        await task
     # the four firsts, then chat 9's second once its first was sent; no claim that finds
     # nothing (none while a pass is on its way, none after a pass of chats with nothing more)
     assert service.claims == [4, 1]
@@ -124,17 +135,10 @@ async def test_a_row_written_while_its_chat_is_sending_goes_without_waiting_for_
     deps: Deps,
 ) -> None:
     telegram = SlowTelegram(delay=0.3, expected=2)
-    service = CountingService(deps)
-    sender = OutboxSender(telegram, service, overall_rate=1000, chat_interval=0.0)  # type: ignore[arg-type]
     await add(deps, 5)
-    stop = asyncio.Event()
-    task = asyncio.create_task(sender.run(stop, poll=30.0))  # no poll can help here
-    try:
+    async with sending_without_a_poll(deps, telegram) as (_, sender):
         await asyncio.sleep(0.1)  # the first row is on its way
         await add(deps, 5)
         sender.kick()  # as a commit that wrote a row does
         await asyncio.wait_for(telegram.all_sent.wait(), 5)
-    finally:
-        stop.set()
-        await task
     assert [chat for _, chat, _ in telegram.sent] == [5, 5]  # the second within the 5 s, not 30
