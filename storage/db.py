@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage._inline_sqlite import InlineSession, connect_inline
+from storage._inline_sqlite import InlineSession, connect_inline, inline_dbapi
 
 __all__ = ["Database", "DatabaseUrlError", "insert_for", "is_conflict", "sqlite_url"]
 
@@ -136,6 +136,7 @@ class Database:
                 pool_size=1,
                 max_overflow=0,
                 pool_timeout=120,
+                module=inline_dbapi(),
                 async_creator=lambda: connect_inline(path, busy_budget=_SQLITE_BUSY_SECONDS),
             )
             _tune_sqlite(engine)

@@ -8,11 +8,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage._inline_sqlite import InlineSession, connect_inline
+from storage._inline_sqlite import InlineConnection, InlineSession, connect_inline
 from storage.db import Database, DatabaseUrlError, sqlite_url
 from storage.models import Province
 
@@ -91,6 +91,36 @@ async def test_busy_beyond_the_budget_fails_and_other_errors_fail_at_once(tmp_pa
     finally:
         await connection.close()
         holder.join()
+
+
+def province(code: str) -> dict[str, str]:
+    return {"code": code, "name": code, "short_name": code, "search_key": code}
+
+
+async def test_statements_run_on_the_drivers_cursor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows, several rows in one statement and a failing constraint, with aiosqlite's own way
+    of running a call (`_execute`, awaited through its coroutines) out of use: SQLAlchemy's
+    cursor calls the driver's directly, and its errors still arrive as SQLAlchemy's."""
+    database = Database.connect(sqlite_url(tmp_path / "hoso.db"))
+    await database.upgrade()
+
+    async def not_this_way(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a statement went through aiosqlite's coroutines")
+
+    monkeypatch.setattr(InlineConnection, "_execute", not_this_way)
+    try:
+        async with database.engine.begin() as connection:  # executemany
+            await connection.execute(insert(Province), [province("67"), province("66")])
+        with pytest.raises(IntegrityError):
+            async with database.sessions.begin() as session:
+                await session.execute(insert(Province).values(province("66")))
+        async with database.sessions() as session:
+            codes = list(await session.scalars(select(Province.code).order_by(Province.code)))
+    finally:
+        await database.close()
+    assert codes == ["66", "67"]
 
 
 async def add_then_fail(database: Database) -> None:
