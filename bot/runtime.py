@@ -24,7 +24,7 @@ from aiohttp import web
 from sqlalchemy import text
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.photo_processes import PhotoProcesses, default_process_count
 from bot.processor import ChatOrderedProcessor
@@ -33,6 +33,7 @@ from handlers.files import TelegramFiles
 from handlers.http import AiohttpRequest
 from handlers.menus import StaffMenus
 from handlers.outbox import OutboxSender
+from handlers.ratelimit import ChatRateLimiter
 from handlers.replies import ReplySender
 from handlers.resident import ResidentHandlers
 from intake.daily import DailyJobs
@@ -137,7 +138,7 @@ class Runtime:
             .get_updates_request(AiohttpRequest(pool_size=2))
         )
         if self._options.rate_limit:
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+            builder = builder.rate_limiter(ChatRateLimiter(max_retries=3))
         if self._options.api_url:
             base = self._options.api_url.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")

@@ -1,0 +1,99 @@
+"""After a 429 for a chat, no call reaches that chat before its retry_after has run out."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from handlers.ratelimit import ChatRateLimiter
+
+
+class Telegram:
+    """Answers each chat's calls; a chat's next answer can be a 429. Records when calls came."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, float]] = []  # chat, event-loop time
+        self.bans: dict[str, list[int]] = {}  # chat -> retry_after of its next answers
+        self.in_flight: set[str] = set()
+        self.overlapped = False  # two calls to one chat at once
+
+    async def call(self, chat: str) -> bool:
+        self.calls.append((chat, asyncio.get_running_loop().time()))
+        if chat in self.in_flight:
+            self.overlapped = True
+        self.in_flight.add(chat)
+        try:
+            await asyncio.sleep(0.01)
+            if self.bans.get(chat):
+                raise RetryAfter(self.bans[chat].pop(0))
+            return True
+        finally:
+            self.in_flight.discard(chat)
+
+    def times(self, chat: str) -> list[float]:
+        return [at for name, at in self.calls if name == chat]
+
+
+def send(limiter: ChatRateLimiter, telegram: Telegram, chat: str) -> Any:
+    return limiter.process_request(
+        telegram.call, (chat,), {}, "sendMessage", {"chat_id": chat}, None
+    )
+
+
+async def test_a_chats_next_call_waits_out_its_ban_even_after_the_limiter_gave_up() -> None:
+    limiter, telegram = ChatRateLimiter(max_retries=0), Telegram()
+    telegram.bans["7"] = [1]
+    first = asyncio.create_task(send(limiter, telegram, "7"))
+    second = asyncio.create_task(send(limiter, telegram, "7"))  # on its way meanwhile
+    with pytest.raises(RetryAfter):
+        await first
+    assert await second
+    refused, sent = telegram.times("7")
+    assert sent - refused >= 1.0
+    assert not telegram.overlapped
+
+
+async def test_overlapping_bans_of_two_chats_each_last_their_own_time() -> None:
+    """PTB's own pause ends for everyone when the first of two overlapping waits ends."""
+    limiter, telegram = ChatRateLimiter(max_retries=1), Telegram()
+    telegram.bans["7"] = [1]
+    telegram.bans["8"] = [2]
+    short, long = send(limiter, telegram, "7"), send(limiter, telegram, "8")
+    started = asyncio.get_running_loop().time()
+    both = asyncio.gather(short, long)
+    await asyncio.sleep(1.3)  # chat 7 has been retried and answered; chat 8 is still banned
+    assert len(telegram.times("7")) == 2
+    late = asyncio.create_task(send(limiter, telegram, "8"))
+    assert await both == [True, True]
+    assert await late
+    banned = telegram.times("8")[0]
+    assert all(at - banned >= 2.0 for at in telegram.times("8")[1:])
+    assert asyncio.get_running_loop().time() - started < 3.5
+
+
+async def test_chats_without_bans_do_not_wait_for_each_other_and_are_forgotten() -> None:
+    limiter, telegram = ChatRateLimiter(max_retries=0), Telegram()
+    started = asyncio.get_running_loop().time()
+    # 20: within PTB's overall 30 a second
+    assert all(await asyncio.gather(*(send(limiter, telegram, str(n)) for n in range(20))))
+    assert asyncio.get_running_loop().time() - started < 0.15  # not 20 x 10 ms in a row
+    assert not limiter._chats  # noqa: SLF001 — nothing kept once idle and unbanned
+
+
+async def test_a_banned_chat_is_forgotten_once_its_ban_runs_out() -> None:
+    limiter, telegram = ChatRateLimiter(max_retries=0), Telegram()
+    telegram.bans["7"] = [1]
+    with pytest.raises(RetryAfter):
+        await send(limiter, telegram, "7")
+    assert "7" in limiter._chats  # noqa: SLF001
+    await asyncio.sleep(1.05)
+    assert not limiter._chats  # noqa: SLF001
+
+
+async def test_calls_without_a_chat_pass_as_before() -> None:
+    limiter, telegram = ChatRateLimiter(max_retries=0), Telegram()
+    result = await limiter.process_request(telegram.call, ("-",), {}, "getFile", {}, None)
+    assert result is True
