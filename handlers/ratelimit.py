@@ -1,14 +1,13 @@
-"""PTB's rate limiter, strict per chat about Telegram's 429s.
+"""PTB's rate limiter, strict per chat about Telegram's 429s: a chat's calls take turns, and
+none goes out before the chat's latest `retry_after` has run out.
 
 `AIORateLimiter` keeps the bot under Telegram's overall ~30 messages/s and, after a 429, waits
-`retry_after` and tries again, pausing every other request meanwhile. Two gaps remain, and the
-load bench with the simulator's flood limits found both (a call to a chat 0.37 s into that
-chat's one-second ban): the pause is one switch for all chats, so when two chats' waits
-overlap the first to end lets the other chat's calls through early; and a call already on its
-way when a 429 arrives goes out regardless. Here each chat's calls go out one at a time (the
-checklist's edit, a deletion, a receipt: Telegram allows about one message a second in a chat
-anyway), and each waits until the chat's latest `retry_after` has run out, even after PTB has
-given up retrying and raised the 429 to its caller.
+`retry_after` and tries again, pausing every other request meanwhile. But that pause is one
+switch for all chats (when two chats' waits overlap, the first to end lets the other chat's
+calls through early), and a call already on its way when a 429 arrives goes out regardless
+(bench/README.md, item 32). Telegram allows about one message a second in a chat anyway, so
+its calls going one at a time costs nothing; the ban is kept even after PTB has given up
+retrying and raised the 429 to its caller.
 """
 
 from __future__ import annotations
@@ -58,15 +57,18 @@ class ChatRateLimiter(AIORateLimiter):
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
-        key = str(chat_id)
+        key = str(chat_id)  # 7 and "7" are one chat
         chat = self._chats.get(key)
         if chat is None:
             chat = self._chats[key] = _Chat()
         chat.users += 1
         try:
-            async with chat.turn:
+            async with chat.turn:  # a call of this chat's that got a 429 has returned by now
+                wait = chat.banned_until - asyncio.get_running_loop().time()
+                if wait > 0:  # before PTB's limiter, whose slots and pause then apply afresh
+                    await asyncio.sleep(wait)
                 return await super().process_request(
-                    _keeping_to(chat, callback), args, kwargs, endpoint, data, rate_limit_args
+                    _noting_bans(chat, callback), args, kwargs, endpoint, data, rate_limit_args
                 )
         finally:
             chat.users -= 1
@@ -83,18 +85,15 @@ class ChatRateLimiter(AIORateLimiter):
             del self._chats[key]
 
 
-def _keeping_to(chat: _Chat, callback: Callback) -> Callback:
-    """`callback`, sent only once the chat's ban has run out, noting a new ban."""
+def _noting_bans(chat: _Chat, callback: Callback) -> Callback:
+    """`callback`, noting the ban a 429 sets (PTB's limiter then waits it out and retries)."""
 
     async def call(*args: Any, **kwargs: Any) -> Result:
-        loop = asyncio.get_running_loop()
-        wait = chat.banned_until - loop.time()  # the chat's calls take turns: no new ban
-        if wait > 0:  # can come while this one waits
-            await asyncio.sleep(wait)
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as error:
-            chat.banned_until = max(chat.banned_until, loop.time() + retry_seconds(error))
+            until = asyncio.get_running_loop().time() + retry_seconds(error)
+            chat.banned_until = max(chat.banned_until, until)
             raise
 
     return call

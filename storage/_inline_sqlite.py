@@ -33,8 +33,8 @@ Options in the database URL's query string are not passed on (hoso's URLs have n
 SQLAlchemy's aiosqlite dialect is kept (its SQL, types and errors), with a DBAPI module of ours
 (`inline_dbapi`) whose adapter runs each statement on the driver's cursor in one awaitable
 rather than three round trips through aiosqlite's coroutines, and skips the rollback the pool
-issues at every checkin when no transaction is open: 9 % less CPU for a transaction of three
-statements (bench/README.md, item 31).
+issues at every checkin when no transaction is open: 8 % less CPU for a step-shaped
+transaction (bench/README.md, item 31).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 from sqlalchemy.util.concurrency import await_
 
@@ -73,15 +74,12 @@ class InlineConnection(aiosqlite.Connection):
     async def _execute(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        try:
-            return fn(*args, **kwargs)
-        except sqlite3.OperationalError as error:
-            if not _busy(error):
-                raise
-        return await self._retry(partial(fn, *args, **kwargs))
+        return await self.run(partial(fn, *args, **kwargs))
 
     async def run(self, call: Callable[[], Any]) -> Any:
-        """`call()` on the driver, now; a busy database is waited for, as in `_execute`."""
+        """`call()` on the driver, now; a busy database is waited for with asyncio sleeps, up
+        to the busy budget. A busy call is run again whole: under BEGIN IMMEDIATE only the
+        BEGIN itself can find the database busy, never a write half done."""
         try:
             return call()
         except sqlite3.OperationalError as error:
@@ -118,16 +116,16 @@ class _InlineCursor(AsyncAdapt_aiosqlite_cursor):
     _adapt_connection: _InlineAdaptedConnection
 
     def _make_new_cursor(self, connection: Any) -> Any:
-        return connection._conn.cursor()
+        try:  # a closed connection's ValueError, as SQLAlchemy's disconnect: dropped, not reused
+            return connection._conn.cursor()
+        except Exception as error:
+            self._adapt_connection._handle_exception(error)
 
     def _aenter_cursor(self, cursor: Any) -> Any:
         return cursor
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        try:
-            await_(self._adapt_connection.inline.run(partial(self._run, operation, parameters)))
-        except Exception as error:
-            self._adapt_connection._handle_exception(error)
+        self._adapt_connection.run(partial(self._run, operation, parameters))
 
     def _run(self, operation: Any, parameters: Any) -> None:
         cursor = cast(sqlite3.Cursor, self._cursor)  # the driver's: `_make_new_cursor`
@@ -137,11 +135,7 @@ class _InlineCursor(AsyncAdapt_aiosqlite_cursor):
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
         cursor = cast(sqlite3.Cursor, self._cursor)
-        call = partial(cursor.executemany, operation, seq_of_parameters)
-        try:
-            await_(self._adapt_connection.inline.run(call))
-        except Exception as error:
-            self._adapt_connection._handle_exception(error)
+        self._adapt_connection.run(partial(cursor.executemany, operation, seq_of_parameters))
 
 
 class _InlineAdaptedConnection(AsyncAdapt_aiosqlite_connection):
@@ -153,7 +147,14 @@ class _InlineAdaptedConnection(AsyncAdapt_aiosqlite_connection):
 
     @property
     def inline(self) -> InlineConnection:
-        return self._connection  # type: ignore[return-value]
+        return cast(InlineConnection, self._connection)
+
+    def run(self, call: Callable[[], Any]) -> Any:
+        """`call()` on the driver from SQLAlchemy's greenlet; its errors as SQLAlchemy's."""
+        try:
+            return await_(self.inline.run(call))
+        except Exception as error:
+            self._handle_exception(error)
 
     def commit(self) -> None:
         self._end(lambda driver: driver.commit)
@@ -167,17 +168,16 @@ class _InlineAdaptedConnection(AsyncAdapt_aiosqlite_connection):
             # closed, as aiosqlite's adapter does; or nothing to end: the pool's reset after
             # every checkin is a rollback, and a session has ended its transaction before
             return
-        try:
-            await_(self.inline.run(method(driver)))
-        except Exception as error:
-            self._handle_exception(error)
+        self.run(method(driver))
 
 
 class _InlineDbapi(AsyncAdapt_aiosqlite_dbapi):
     """The DBAPI module SQLAlchemy's aiosqlite dialect is given for `InlineConnection`s."""
 
     def connect(self, *arg: Any, **kw: Any) -> _InlineAdaptedConnection:
-        creator = kw.pop("async_creator_fn")
+        creator = kw.pop("async_creator_fn", None)
+        if creator is None:
+            raise ArgumentError("inline_dbapi() needs the engine's async_creator=connect_inline")
         return _InlineAdaptedConnection(self, await_(creator(*arg, **kw)))
 
 

@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage._inline_sqlite import InlineConnection, InlineSession, connect_inline
@@ -113,6 +113,8 @@ async def test_statements_run_on_the_drivers_cursor(
     try:
         async with database.engine.begin() as connection:  # executemany
             await connection.execute(insert(Province), [province("67"), province("66")])
+            renamed = await connection.execute(update(Province).values(name="Đắk Lắk"))
+            assert renamed.rowcount == 2
         with pytest.raises(IntegrityError):
             async with database.sessions.begin() as session:
                 await session.execute(insert(Province).values(province("66")))
@@ -121,6 +123,23 @@ async def test_statements_run_on_the_drivers_cursor(
     finally:
         await database.close()
     assert codes == ["66", "67"]
+
+
+async def test_a_closed_driver_connection_is_dropped_not_reused(tmp_path: Path) -> None:
+    """As SQLAlchemy's disconnect: the pool's one connection is replaced, not handed out dead."""
+    database = Database.connect(sqlite_url(tmp_path / "hoso.db"))
+    await database.upgrade()
+    try:
+        async with database.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            await raw.driver_connection.close()  # type: ignore[union-attr]
+            with pytest.raises(DBAPIError) as caught:
+                await connection.execute(select(Province.code))
+            assert caught.value.connection_invalidated
+        async with database.sessions() as session:
+            assert list(await session.scalars(select(Province.code))) == []
+    finally:
+        await database.close()
 
 
 async def add_then_fail(database: Database) -> None:
