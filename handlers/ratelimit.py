@@ -13,7 +13,8 @@ retrying and raised the 429 to its caller.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -57,22 +58,29 @@ class ChatRateLimiter(AIORateLimiter):
             return await super().process_request(
                 callback, args, kwargs, endpoint, data, rate_limit_args
             )
-        key = str(chat_id)  # 7 and "7" are one chat
+        async with self._turn(str(chat_id)) as chat:  # 7 and "7" are one chat
+            # a call of this chat's that got a 429 has returned by now; the ban is waited out
+            # before PTB's limiter, whose slots and pause then apply afresh
+            wait = chat.banned_until - asyncio.get_running_loop().time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            return await super().process_request(
+                _noting_bans(chat, callback), args, kwargs, endpoint, data, rate_limit_args
+            )
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, key: str) -> AsyncIterator[_Chat]:
+        """The chat's turn; an idle chat is forgotten once its ban, if any, has run out."""
         chat = self._chats.get(key)
         if chat is None:
             chat = self._chats[key] = _Chat()
         chat.users += 1
         try:
-            async with chat.turn:  # a call of this chat's that got a 429 has returned by now
-                wait = chat.banned_until - asyncio.get_running_loop().time()
-                if wait > 0:  # before PTB's limiter, whose slots and pause then apply afresh
-                    await asyncio.sleep(wait)
-                return await super().process_request(
-                    _noting_bans(chat, callback), args, kwargs, endpoint, data, rate_limit_args
-                )
+            async with chat.turn:
+                yield chat
         finally:
             chat.users -= 1
-            if not chat.users:  # an idle chat is forgotten once its ban, if any, has run out
+            if not chat.users:
                 loop = asyncio.get_running_loop()
                 if chat.banned_until <= loop.time():
                     del self._chats[key]

@@ -267,8 +267,8 @@ class DocumentPipeline:
             return await self._judge(document)
         except Exception as exc:
             log.exception("document failed", extra={"document": str(document.id)})
-            if document.attempts >= MAX_ATTEMPTS:
-                return self._refused(document, (UNAVAILABLE,), type(exc).__name__)
+            if document.attempts >= MAX_ATTEMPTS:  # committed with the chat's other verdicts
+                return self._given_up(document, exc)
             await self._failed(document, exc)
             return None
 
@@ -277,7 +277,7 @@ class DocumentPipeline:
         again, instead of a slot that stays "checking" for ever."""
         try:
             if document.attempts >= MAX_ATTEMPTS:
-                await self._commit_one(self._refused(document, (UNAVAILABLE,), type(exc).__name__))
+                await self._commit_one(self._given_up(document, exc))
             else:
                 await self._retry(document, type(exc).__name__)
         except Exception:
@@ -481,6 +481,10 @@ class DocumentPipeline:
             "last_error": detail[:200],
         }
         return _Judged(document, settle, self._verdict(document, False, issues))
+
+    def _given_up(self, document: PendingDocument, exc: Exception) -> _Judged:
+        """The last attempt failed: the resident is asked to send the document again."""
+        return self._refused(document, (UNAVAILABLE,), type(exc).__name__)
 
     def _stored(self, document: PendingDocument, sealed: SealedDocument) -> _Judged:
         stored = sealed.blob

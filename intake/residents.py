@@ -174,14 +174,6 @@ class _CitizenRow:
     followup_submission_id: uuid.UUID | None
 
 
-def _context(directory: Directory, citizen: _CitizenRow) -> Context:
-    return Context(
-        directory=directory,
-        language=Language(citizen.language),
-        consented=citizen.consent_version == CONSENT_VERSION,
-    )
-
-
 async def _entity(session: AsyncSession, citizen: _CitizenRow) -> Citizen:
     entity = await session.get(Citizen, citizen.id)
     assert entity is not None  # noqa: S101 — read in this transaction
@@ -260,9 +252,7 @@ class ResidentDesk:
         self, session: AsyncSession, event: Event, directory: Directory
     ) -> Outcome:
         """Handle `event` inside the caller's transaction."""
-        citizen, row = await self._citizen_and_draft(session, event)
-        draft = self._load(row) if row is not None else None
-        ctx = _context(directory, citizen)
+        citizen, row, draft, ctx = await self._read(session, event, directory)
         special = await self._followup(session, citizen, event, ctx.language)
         if special is None:
             special = await self._submission_commands(session, citizen, event, ctx.language)
@@ -278,10 +268,21 @@ class ResidentDesk:
         """The pipeline's verdicts on documents of one chat's draft, in the caller's
         transaction: stepped in order, as one event each, with the draft read and written once
         (an album's verdicts, settled together)."""
-        citizen, row = await self._citizen_and_draft(session, verdicts[0])
-        draft = self._load(row) if row is not None else None
-        ctx = _context(directory, citizen)
+        citizen, row, draft, ctx = await self._read(session, verdicts[0], directory)
         return await self._step(session, citizen, row, draft=draft, events=verdicts, ctx=ctx)
+
+    async def _read(
+        self, session: AsyncSession, event: Event, directory: Directory
+    ) -> tuple[_CitizenRow, _DraftRecord | None, Draft | None, Context]:
+        """The event's resident (a new one is added), their chat's draft and the step's context."""
+        citizen, row = await self._citizen_and_draft(session, event)
+        draft = self._load(row) if row is not None else None
+        ctx = Context(
+            directory=directory,
+            language=Language(citizen.language),
+            consented=citizen.consent_version == CONSENT_VERSION,
+        )
+        return citizen, row, draft, ctx
 
     async def _step(
         self,
