@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         le=64,
         description="worker processes checking and sealing photos (0: one per core but one)",
     )
+    process_timeout: float = Field(
+        default=15.0,
+        ge=1.0,
+        le=600.0,
+        description="seconds without a heartbeat after which a bot process is taken for dead",
+    )
     bot_username: str | None = Field(
         default=None, description="the bot's @username, for invitation links made by the CLI"
     )

@@ -1,7 +1,14 @@
-"""Structured logging: one line per event (JSON by default), secrets redacted everywhere.
+"""Structured logging: one line per event (JSON by default), secrets redacted everywhere, and
+nothing a resident sent at any level.
 
-The redaction runs on the final formatted line, so a token inside a PTB or httpx URL
+The redaction runs on the final formatted line, so a token inside a PTB URL
 (`…/bot<token>/getUpdates`), an exception text or a traceback is caught as well.
+
+`HOSO_LOG_LEVEL` is the level of hoso's own loggers, which log ids, counts and reasons, never
+a name, a number or a file id. The libraries' loggers stay at INFO or above whatever it says:
+at DEBUG, PTB writes whole updates and every request's parameters (names, CCCD numbers,
+phones, serials), and SQLAlchemy every statement's parameters; those are a debugger's job, not
+a log's. (SQLAlchemy's errors leave their parameters out too: `storage/db.py`.)
 """
 
 from __future__ import annotations
@@ -72,7 +79,8 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None
     handler.setFormatter(_Redacting(inner, [s for s in secrets if s]))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
-    # httpx logs every request URL at INFO; keep it, redacted, only when debugging.
-    logging.getLogger("httpx").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    ours = logging.getLevelName(level)
+    root.setLevel(max(ours, logging.INFO))  # the libraries: never their DEBUG (module doc)
+    logging.getLogger("hoso").setLevel(ours)
+    for quiet in ("httpx", "aiohttp.access", "sqlalchemy"):  # request lines, SQL echo
+        logging.getLogger(quiet).setLevel(logging.WARNING)

@@ -12,6 +12,11 @@ takes).
 Workers start from a fork server that has imported only the photo checks, the crypto and the
 blob store (intake/sealing.py), never the bot's database connections, threads or keys, and
 without the HOSO_* environment (the token, the keys): see `start`.
+
+Workers die with the bot, however it dies: each watches the bot's process (a pidfd, which
+becomes readable when the process ends) and exits at once. A SIGKILLed bot left them waiting for
+work for ever, and with them the fork server and the resource tracker (each lives while a worker
+holds its pipe open): three processes per crash, beside the restarted bot's own.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -32,6 +39,37 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _PRELOAD = ["intake.sealing"]
+
+
+def _watch(parent: int) -> None:
+    """Exit this worker as soon as the bot process `parent` has ended."""
+    try:
+        pidfd = os.pidfd_open(parent)
+    except ProcessLookupError:
+        os._exit(1)
+    except OSError:  # no pidfd (an old kernel): look every half second
+        while os.getppid() != 1 and _exists(parent):
+            time.sleep(0.5)
+        os._exit(1)
+    select.select([pidfd], [], [])  # readable once the process has ended
+    os._exit(1)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _start_worker(parent: int) -> None:
+    """Each worker's initializer: die with the bot, and ignore Ctrl-C (it reaches the whole
+    process group: the bot drains its photos, the workers must not die under it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(parent,), name="hoso-watch-bot", daemon=True).start()
 
 
 def default_process_count() -> int:
@@ -64,10 +102,8 @@ class PhotoProcesses(Executor):
         return ProcessPoolExecutor(
             self._processes,
             mp_context=context,
-            # Ctrl-C reaches the whole process group: the bot drains its photos, the workers
-            # must not die under it
-            initializer=signal.signal,
-            initargs=(signal.SIGINT, signal.SIG_IGN),
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         )
 
     def start(self) -> None:

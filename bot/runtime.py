@@ -1,10 +1,12 @@
 """The bot process: PTB application, web server and background workers in one asyncio loop,
 started and stopped together.
 
-Order on start: database and services (given), PTB initialise (getMe), handlers, web server,
-then updates (long polling, or `setWebhook`), then commands and workers. On stop (SIGTERM or
+Order on start: database and services (given), PTB initialise (getMe), this process's row
+(intake/processes.py), handlers, web server, then updates (our long polling, which keeps what
+it takes: handlers/polling.py; or `setWebhook`), then commands and workers. On stop (SIGTERM or
 Ctrl-C) the reverse: stop taking updates (polling stops; the webhook answers 503 so Telegram
-keeps them), let in-flight updates finish, stop the web server, then the workers.
+keeps them), let in-flight updates finish, stop the web server, then the workers; the replies
+still owed are confirmed and the process's row is marked stopped.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from handlers.files import TelegramFiles
 from handlers.http import AiohttpRequest
 from handlers.menus import StaffMenus
 from handlers.outbox import OutboxSender
+from handlers.polling import KeptPolling
 from handlers.ratelimit import ChatRateLimiter
 from handlers.replies import ReplySender
 from handlers.resident import ResidentHandlers
@@ -40,9 +43,13 @@ from intake.daily import DailyJobs
 from intake.deps import Deps
 from intake.directory import DirectoryCache
 from intake.documents import DocumentPipeline
+from intake.inbox import UpdateInbox
 from intake.janitor import DraftJanitor
 from intake.messages import Language, language_of, render
+from intake.orphans import sweep_unowned_blobs
 from intake.outbox import OutboxService
+from intake.owed import OwedReplies
+from intake.processes import ProcessRegistry, Reaped
 from intake.residents import Outcome, ResidentDesk
 from intake.staff import StaffRoster, staff_gaps
 from intake.staffdesk import StaffDesk
@@ -73,6 +80,8 @@ class BotOptions:
     digest_hour: int = 18  # Vietnam time: the chiefs' daily digest
     outbox_give_up_hours: float = 24.0
     photo_processes: int = 0  # 0: one per core but the event loop's
+    # a process silent this long is taken for dead: its leases are taken over
+    process_timeout: float = 15.0
     # Tests run the simulator's clock faster; the outbox paces by the same factor.
     time_scale: float = 1.0
 
@@ -123,11 +132,19 @@ class Runtime:
         self._web_routes = web_routes
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._polling: asyncio.Task[None] | None = None
+        self.polling: KeptPolling | None = None
         self._runner: web.AppRunner | None = None
         self.application = self._build_application()
         self.port: int | None = None
         self.replies: ReplySender | None = None
         self._photo_processes: PhotoProcesses | None = None
+        self.registry = ProcessRegistry(
+            deps,
+            mode="webhook" if options.webhook_url else "polling",
+            timeout=options.process_timeout,
+        )
+        self.owed: OwedReplies | None = None
 
     def _build_application(self) -> Application[Any, Any, Any, Any, Any, Any]:
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -142,8 +159,9 @@ class Runtime:
         if self._options.api_url:
             base = self._options.api_url.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-        if self._options.webhook_url:
-            builder = builder.updater(None)
+        # no PTB updater: the webhook endpoint (bot/web.py) or our polling (handlers/polling.py)
+        # hands each update to the processor and knows when it has been handled
+        builder = builder.updater(None)
         application = builder.build()
         application.add_error_handler(on_error)
         return application
@@ -165,6 +183,7 @@ class Runtime:
     async def start(self) -> None:
         application = self.application
         await application.initialize()
+        await self.registry.register()  # before any lease names it
         self._assemble()
         assert self._photo_processes is not None  # noqa: S101 — made by _assemble
         await asyncio.to_thread(self._photo_processes.start)
@@ -197,10 +216,15 @@ class Runtime:
             )
         else:
             await application.bot.delete_webhook()
-            assert application.updater is not None  # noqa: S101 — built with an updater
-            await application.updater.start_polling(
-                timeout=int(self._options.poll_timeout), allowed_updates=ALLOWED_UPDATES
+            inbox = UpdateInbox(self._deps, application.bot.id)
+            polling = self.polling = KeptPolling(
+                application,
+                inbox,
+                timeout=self._options.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
             )
+            self._polling = asyncio.create_task(polling.run(self._stopping))
+            self._workers.append(inbox.run)
         await self._set_commands()
         await self._warn_about_staff()
         self._tasks = [asyncio.create_task(worker(self._stopping)) for worker in self._workers]
@@ -219,7 +243,7 @@ class Runtime:
             scale = options.time_scale
             self.outbox = OutboxSender(
                 bot,
-                OutboxService(self._deps),
+                OutboxService(self._deps, self.registry),
                 overall_rate=25.0 * scale,
                 chat_interval=1.05 / scale,
                 group_interval=3.1 / scale,
@@ -228,7 +252,7 @@ class Runtime:
         else:  # capacity benchmarks against a simulator without flood limits
             self.outbox = OutboxSender(
                 bot,
-                OutboxService(self._deps),
+                OutboxService(self._deps, self.registry),
                 overall_rate=1000.0,
                 chat_interval=0.0,
                 give_up_after=give_up,
@@ -251,12 +275,14 @@ class Runtime:
             directory=directory,
             on_committed=committed,
             document_lease=lease,
+            holder=self.registry,
         )
 
         def checking(chat_id: int) -> bool:  # the pipeline is built below, with these replies
             return self.pipeline.checking(chat_id)
 
         self.replies = ReplySender(bot, self.desk.remember_message, checking=checking)
+        owed = self.owed = OwedReplies(self._deps, editing=self.replies.editing)
         self.staff_desk = StaffDesk(
             self._deps,
             bot_id=bot.id,
@@ -264,8 +290,11 @@ class Runtime:
             residents=self.desk,
             roster=self.roster,
         )
-        residents = ResidentHandlers(self.desk, self.replies, self.staff_desk, committed)
+        residents = ResidentHandlers(
+            self.desk, self.replies, self.staff_desk, committed, owed=owed
+        )
         residents.register(self.application)
+        self._residents = residents
         self._photo_processes = PhotoProcesses(options.photo_processes or default_process_count())
         self.pipeline = DocumentPipeline(
             self._deps,
@@ -276,6 +305,7 @@ class Runtime:
             forget_message=self.replies.delete if options.delete_resident_photos else None,
             executor=self._photo_processes,
             lease=lease,
+            holder=self.registry,
         )
         janitor = DraftJanitor(self._deps)
         self.daily = DailyJobs(
@@ -291,7 +321,30 @@ class Runtime:
             janitor.run,
             self.menus.run,
             self.daily.run,
+            owed.run,
+            lambda stop: self.registry.run(stop, self._take_over),
+            self._sweep_once,
         ]
+
+    async def _take_over(self, reaped: Reaped) -> None:
+        """A dead process was reaped: its released leases are claimed now, and each chat it
+        owed a reply gets its current question again."""
+        self.pipeline.kick()
+        self.outbox.kick()
+        for chat_id in reaped.owed_chats:
+            try:
+                outcome = await self.desk.ask_again(chat_id)
+                if outcome is not None:
+                    await self._residents.deliver(chat_id, outcome)
+            except Exception:  # the debt stays this process's: asked again after a restart
+                log.exception("owed question not sent", extra={"chat_id": chat_id})
+
+    async def _sweep_once(self, _stop: asyncio.Event) -> None:
+        """At start-up: sealed files a crash left without a committed row are removed."""
+        try:
+            await sweep_unowned_blobs(self._deps)
+        except Exception:
+            log.exception("the blob store was not swept")
 
     async def _warn_about_staff(self) -> None:
         """DESIGN.md's start-up check, as warnings: officers join through this very bot (an
@@ -323,8 +376,10 @@ class Runtime:
     async def stop(self) -> None:
         self._stopping.set()  # the webhook answers 503 from now on: Telegram keeps the updates
         application = self.application
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        if self._polling is not None:  # stops polling, then lets the updates it took finish
+            with contextlib.suppress(Exception):
+                await self._polling
+            self._polling = None
         if self._runner is not None:
             await self._runner.cleanup()  # waits for webhook requests being handled
             self._runner = None
@@ -335,6 +390,11 @@ class Runtime:
                 await asyncio.wait_for(task, timeout=30)
         if self.replies is not None:
             await self.replies.flush()
+        if self.owed is not None:
+            with contextlib.suppress(Exception):  # unconfirmed: asked again by the next process
+                await self.owed.confirm(everything=True)
+        with contextlib.suppress(Exception):
+            await self.registry.stopped()
         if self._photo_processes is not None:
             self._photo_processes.shutdown(wait=True)
         await application.shutdown()

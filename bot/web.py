@@ -1,9 +1,12 @@
 """The web server: the Telegram webhook endpoint and `/healthz` (the console joins later).
 
 Webhook requests must carry Telegram's `X-Telegram-Bot-Api-Secret-Token`; a missing or wrong one
-gets 403, a body that is not a JSON object 400, an oversized body 413, and while the process
-stops 503 (Telegram retries later). Refusals are logged without the request's content. An
-accepted update is handled (through the per-chat processor) before the 200 is sent.
+gets 403, a body that is not a JSON object with an integer `update_id`, or that PTB cannot read
+as an update, 400; an oversized body 413, and while the process stops 503 (Telegram retries
+later). Refusals are logged without the request's content. An accepted update is handled
+(through the per-chat processor) before the 200 is sent; a failure while handling it is the
+error handler's (logged, the resident told), and still a 200: Telegram would only send it
+again.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from telegram import Update
 from telegram.ext import Application
+
+from handlers.updates import read_update
 
 __all__ = ["WEBHOOK_PATH", "build_web_app", "webhook_secret"]
 
@@ -50,26 +54,32 @@ def _webhook_handler(
         except web.HTTPRequestEntityTooLarge:
             log.warning("webhook refused", extra={"reason": "too_large"})
             return web.json_response({"ok": False, "error": "too large"}, status=413)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: deep nesting
             log.warning("webhook refused", extra={"reason": "not_json"})
             return web.json_response({"ok": False, "error": "not json"}, status=400)
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        # `true` is an int to Python, not to Telegram; an id must fit the database's BIGINT
+        if type(update_id) is not int or not 0 <= update_id < 2**63:
             log.warning("webhook refused", extra={"reason": "not_an_update"})
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        try:
-            update = Update.de_json(data, application.bot)
-        except (KeyError, TypeError, ValueError):
-            log.warning(
-                "webhook refused", extra={"reason": "malformed", "update_id": data["update_id"]}
-            )
+        update = read_update(data, application.bot)
+        if update is None:  # wrong types, impossible dates, someone else's private chat, …
+            log.warning("webhook refused", extra={"reason": "malformed", "update_id": update_id})
             return web.json_response({"ok": False, "error": "malformed update"}, status=400)
         if not accepting():
             return web.json_response({"ok": False, "error": "stopping"}, status=503)
         # Handled before answering: Telegram forgets an update once it gets 200, so a 200 must
         # mean "committed". A crash before that means no answer, and Telegram sends it again.
-        await application.update_processor.process_update(
-            update, application.process_update(update)
-        )
+        try:
+            await application.update_processor.process_update(
+                update, application.process_update(update)
+            )
+        except Exception as error:  # not the handlers' (they report to the error handler)
+            log.error(  # noqa: TRY400 — a traceback could quote the update
+                "webhook update not handled",
+                extra={"update_id": update_id, "error": type(error).__name__},
+            )
+            return web.json_response({"ok": False, "error": "not handled"}, status=400)
         return web.json_response({"ok": True})
 
     return receive

@@ -1,4 +1,10 @@
-"""Turns PTB `Update`s into the domain's plain events (guarding every Optional PTB field)."""
+"""Turns PTB `Update`s into the domain's plain events (guarding every Optional PTB field).
+
+Every string an event carries is made valid Unicode here: JSON may carry a lone UTF-16
+surrogate (`"\\udcff"`), which Python decodes into a string that cannot be encoded, and the
+first encoding (the audit chain's hash, the draft's encryption, the database) would fail the
+whole step. Such a character becomes U+FFFD, as an invalid character does everywhere else.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from intake.events import (
     Upload,
     UploadKind,
 )
+from intake.text import valid_text
 
 __all__ = ["event_from_update"]
 
@@ -34,6 +41,10 @@ _UNSUPPORTED = (
 )
 
 
+def _optional(text: str | None) -> str | None:
+    return None if text is None else valid_text(text)
+
+
 def _actor(update: Update) -> Actor | None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
@@ -41,7 +52,7 @@ def _actor(update: Update) -> Actor | None:
     return Actor(
         user_id=user.id,
         chat_id=chat.id,
-        language_code=user.language_code,
+        language_code=_optional(user.language_code),
         private=chat.type == "private",
     )
 
@@ -60,12 +71,12 @@ def _upload(
         actor,
         update_id,
         kind=kind,
-        file_id=medium.file_id,
-        file_unique_id=medium.file_unique_id,
+        file_id=valid_text(medium.file_id),
+        file_unique_id=valid_text(medium.file_unique_id),
         file_size=medium.file_size,
         message_id=message.message_id,
-        media_group_id=message.media_group_id,
-        mime_type=mime_type,
+        media_group_id=_optional(message.media_group_id),
+        mime_type=_optional(mime_type),
         width=medium.width if isinstance(medium, PhotoSize) else None,
         height=medium.height if isinstance(medium, PhotoSize) else None,
     )
@@ -73,12 +84,12 @@ def _upload(
 
 def _from_message(actor: Actor, update_id: int, message: Message) -> Event:
     if message.text is not None:
-        text = message.text.strip()
-        if text.startswith("/"):
-            head, _, payload = text[1:].partition(" ")
+        text = valid_text(message.text)
+        if text.strip().startswith("/"):
+            head, _, payload = text.strip()[1:].partition(" ")
             name = head.split("@", 1)[0].lower()
             return Command(actor, update_id, name=name, payload=payload.strip())
-        return Text(actor, update_id, text=message.text)
+        return Text(actor, update_id, text=text)
     if message.photo:
         largest = message.photo[-1]
         return _upload(
@@ -93,7 +104,7 @@ def _from_message(actor: Actor, update_id: int, message: Message) -> Event:
         return ContactShared(
             actor,
             update_id,
-            phone=message.contact.phone_number,
+            phone=valid_text(message.contact.phone_number),
             contact_user_id=message.contact.user_id,
         )
     if message.location is not None:
@@ -118,9 +129,9 @@ def event_from_update(update: Update) -> Event | None:
         return Pressed(
             actor,
             update.update_id,
-            data=query.data or "",
+            data=valid_text(query.data or ""),
             message_id=message.message_id if message is not None else None,
-            callback_id=query.id,
+            callback_id=valid_text(query.id),
         )
     if update.message is not None:
         return _from_message(actor, update.update_id, update.message)

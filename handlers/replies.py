@@ -137,6 +137,10 @@ class ReplySender:
             if reply.remember_as is not None:
                 await self._remember(chat_id, reply.remember_as, message.message_id)
 
+    def editing(self, chat_id: int) -> bool:
+        """Whether an edit of a message in this chat is still waiting to go out."""
+        return any(chat == chat_id for chat, _ in self._pending_edits)
+
     def _schedule_edit(
         self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> None:

@@ -3,11 +3,14 @@
 Durable first, then fast. A pending document row commits with the step that received it; a
 worker claims it with a short lease (so another process, or this one after a crash, takes it up
 again), fetches the bytes, checks, strips, seals and writes them atomically as a blob in the
-executor it is given (worker processes in the bot: bot/photo_processes.py; the blob's name is
-chosen here, so that a file whose result never arrives is deleted all the same), and then — in
-one transaction — marks the document stored (unless someone else already did: it is sealed
-exactly once) and feeds the verdict back into the resident's conversation as a
-`DocumentChecked` event.
+executor it is given (worker processes in the bot: bot/photo_processes.py), and then — in one
+transaction — marks the document stored (unless someone else already did: it is sealed exactly
+once) and feeds the verdict back into the resident's conversation as a `DocumentChecked` event.
+
+The sealed file's name comes from the document's id and the attempt's number, both committed
+with the lease before the file is written (intake/pending.py). So a file whose verdict never
+commits is found again: by this process when the result never arrives, by the claim that starts
+the next attempt, and otherwise by the sweep at start-up (`sweep_unowned_blobs`).
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ from intake.events import Actor, DocumentChecked
 from intake.flow import Directory
 from intake.flow.slots import QR_SLOTS, Slot
 from intake.keys import recipients_for_commune
-from intake.pending import PendingDocument
+from intake.pending import PendingDocument, blob_name
 from intake.photos import DocumentRefused, PhotoCheck, QrStatus
+from intake.processes import LeaseHolder
 from intake.residents import STALE_ATTEMPTS, Outcome, ResidentDesk, stale_pause
 from intake.sealing import SealedDocument, check_seal_and_store
 from intake.workers import idle
-from storage.blobs import BlobStore
 from storage.db import is_conflict
 from storage.models import Blob, Document, utcnow
 from storage.states import DocumentStatus
@@ -51,10 +54,22 @@ log = logging.getLogger("hoso.documents")
 # row still being pending: on PostgreSQL the UPDATE locks it and re-checks the condition after
 # a concurrent settle, so a document is settled exactly once without a separate locking read.
 _DOCUMENTS = cast(Table, Document.__table__)
+# The attempt's number is its fencing token: a claim after the lease ran out (or after its
+# process was taken for dead) starts a new attempt, and the older one can no longer settle the
+# document (its sealed file is then deleted, by its own process or as no committed row's).
+_THIS_ATTEMPT = (
+    (_DOCUMENTS.c.id == bindparam("document_id"))
+    & (_DOCUMENTS.c.status == DocumentStatus.PENDING)
+    & (_DOCUMENTS.c.attempts == bindparam("attempt"))
+)
+_RETRY = (
+    update(_DOCUMENTS)
+    .where(_THIS_ATTEMPT)
+    .values(not_before=bindparam("until"), last_error=bindparam("error"), leased_by=None)
+)
 _SETTLE = (
     update(_DOCUMENTS)
-    .where(_DOCUMENTS.c.id == bindparam("document_id"))
-    .where(_DOCUMENTS.c.status == DocumentStatus.PENDING)
+    .where(_THIS_ATTEMPT)
     .values(
         status=bindparam("status"),
         blob_id=bindparam("blob_id"),
@@ -132,8 +147,10 @@ class DocumentPipeline:
         concurrency: int = 8,
         lease: timedelta = timedelta(seconds=30),
         max_bytes: int = 20 * 1024 * 1024,
+        holder: LeaseHolder | None = None,
     ) -> None:
         self._deps = deps
+        self._holder = holder
         self._files = files
         self._desk = desk
         self._directory = directory
@@ -175,6 +192,10 @@ class DocumentPipeline:
         claimed = await self._claim(limit)
         self.take(claimed)
         return len(claimed)
+
+    def kick(self) -> None:
+        """Claim now: leases were released (a dead process's) or documents became due."""
+        self._wake.set()
 
     def take(self, documents: list[PendingDocument]) -> None:
         """Process documents this process holds the lease of: claimed here, or just accepted by
@@ -224,7 +245,11 @@ class DocumentPipeline:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _claim(self, limit: int) -> list[PendingDocument]:
+        """Lease what is due (a lease ran out, a retry's time came, a dead process's lease was
+        released): each claim is a new attempt, which fences off the one before it, whose
+        sealed file, if it was written, is deleted once the claim has committed."""
         now = utcnow()
+        holder = self._holder.id if self._holder is not None else None
         async with self._deps.database.sessions.begin() as session:
             query = (
                 select(Document)
@@ -240,8 +265,9 @@ class DocumentPipeline:
             rows = list(await session.scalars(query))
             for row in rows:
                 row.not_before = now + self._lease
+                row.leased_by = holder
                 row.attempts += 1
-            return [
+            claimed = [
                 PendingDocument(
                     r.id,
                     r.slot,
@@ -254,6 +280,10 @@ class DocumentPipeline:
                 )
                 for r in rows
             ]
+        for document in claimed:  # the fenced-off attempt's file, if it exists
+            if document.attempts > 1:
+                self._drop_blob(blob_name(document.id, document.attempts - 1))
+        return claimed
 
     async def _process_group(self, group: list[PendingDocument]) -> None:
         """Fetch and check a chat's documents side by side, then commit their verdicts."""
@@ -304,10 +334,10 @@ class DocumentPipeline:
             await self._retry(document, exc.reason)
             return None
         recipients = await self._recipients_for(document.commune_id)
-        # The worker writes the sealed file under a name chosen here, so that a result that
+        # The worker writes the sealed file under the attempt's name, so that a result that
         # never arrives (this task cancelled at shutdown, a crashed sibling breaking the pool)
         # still has its file deleted once the worker is done with it.
-        name = BlobStore.new_name()
+        name = document.blob_name
         work = self._executor.submit(
             check_seal_and_store, data, document.slot, recipients, str(self._deps.blobs.root), name
         )
@@ -335,11 +365,17 @@ class DocumentPipeline:
             log.warning("unrecorded blob not deleted", extra={"blob": name})
 
     async def _retry(self, document: PendingDocument, reason: str) -> None:
+        """Try the document again later (unless a newer attempt has taken it meanwhile)."""
         async with self._deps.database.sessions.begin() as session:
-            row = await session.get(Document, document.id)
-            if row is not None and row.status is DocumentStatus.PENDING:
-                row.not_before = utcnow() + timedelta(seconds=2**document.attempts)
-                row.last_error = reason[:200]
+            await (await session.connection()).execute(
+                _RETRY,
+                {
+                    "document_id": document.id,
+                    "attempt": document.attempts,
+                    "until": utcnow() + timedelta(seconds=2**document.attempts),
+                    "error": reason[:200],
+                },
+            )
 
     async def _commit(self, judged: list[_Judged]) -> None:
         """Commit one chat's verdicts together; when that fails (one of them was settled
@@ -423,10 +459,9 @@ class DocumentPipeline:
         for one in sorted(judged, key=lambda j: j.document.id):
             if one.blob is not None:  # first: the document row refers to it
                 await connection.execute(_ADD_BLOB, one.blob)
-            found = (
-                await connection.execute(_SETTLE, {"document_id": one.document.id, **one.settle})
-            ).first()
-            if found is None:  # settled elsewhere, or discarded meanwhile
+            fence = {"document_id": one.document.id, "attempt": one.document.attempts}
+            found = (await connection.execute(_SETTLE, {**fence, **one.settle})).first()
+            if found is None:  # settled elsewhere, discarded, or a newer attempt took it
                 raise _SettledElsewhere
             settled[one.document.id] = found
         outcomes: list[Outcome] = []

@@ -72,7 +72,12 @@ async def open_followup(session: AsyncSession, citizen: Citizen, data: str) -> l
 
 
 async def take_followup_upload(
-    session: AsyncSession, citizen: Citizen, event: Upload, *, lease: timedelta
+    session: AsyncSession,
+    citizen: Citizen,
+    event: Upload,
+    *,
+    lease: timedelta,
+    leased_by: uuid.UUID | None = None,
 ) -> FollowupResult | None:
     """The photo for an open follow-up; None when none is open (the flow takes the upload)."""
     submission = await _open_request(session, citizen, citizen.followup_submission_id)
@@ -88,6 +93,7 @@ async def take_followup_upload(
         slot=slot,
         commune_id=submission.commune_id,
         lease=lease,
+        leased_by=leased_by,
         submission_id=submission.id,
     )
     return FollowupResult([Reply("followup.checking", {"slot_key": f"slot.{slot}"})], pending)

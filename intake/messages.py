@@ -26,6 +26,12 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Sorry, something went wrong on our side. What you already sent is safe. "
         "Please try again in a few minutes.",
     },
+    "resume.again": {
+        Language.VI: "🔄 Xin lỗi, hệ thống vừa bị gián đoạn. Những gì bạn đã gửi vẫn được giữ "
+        "an toàn. Đây là bước bạn đang làm:",
+        Language.EN: "🔄 Sorry, we were briefly interrupted. What you already sent is safe. "
+        "Here is where you were:",
+    },
     # --- commands (the menu next to the input field) -------------------------------------------
     "command.start": {Language.VI: "Bắt đầu nộp hồ sơ", Language.EN: "Start a submission"},
     "command.status": {

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crypto import CryptoError
 from intake.deps import Deps
 from intake.events import Button, Keyboard, KeyboardKind
+from intake.processes import LeaseHolder
 from storage.models import Outbox, utcnow
 from storage.states import OutboxStatus
 
@@ -124,7 +125,11 @@ _PAYLOAD = update(_OUTBOX).where(_ROW).values(payload_enc=bindparam("payload"))
 _LEASE = (
     update(_OUTBOX)
     .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
-    .values(not_before=bindparam("until"), attempts=_OUTBOX.c.attempts + 1)
+    .values(
+        not_before=bindparam("until"),
+        leased_by=bindparam("holder"),
+        attempts=_OUTBOX.c.attempts + 1,
+    )
 )
 _SENT = (
     update(_OUTBOX)
@@ -176,10 +181,12 @@ class OutboxService:
 
     # Longer than any one pass of the sender (its pacing plans 5 s, PTB's limiter may wait out
     # a 429): a claimed row is not taken by another process while this one is still on it.
+    # A process that dies has its leases released within seconds (intake/processes.py).
     LEASE = timedelta(seconds=300)
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, holder: LeaseHolder | None = None) -> None:
         self._deps = deps
+        self._holder = holder
 
     async def claim_due(self, limit: int = 100) -> list[DueMessage]:
         now = utcnow()
@@ -189,8 +196,10 @@ class OutboxService:
             rows = (await connection.execute(query, {"now": now, "limit": limit})).all()
             if not rows:
                 return []
+            holder = self._holder.id if self._holder is not None else None
             await connection.execute(
-                _LEASE, {"ids": [row.id for row in rows], "until": now + self.LEASE}
+                _LEASE,
+                {"ids": [row.id for row in rows], "until": now + self.LEASE, "holder": holder},
             )
             due = []
             for row in rows:

@@ -60,6 +60,7 @@ from intake.flow import (
 from intake.followup import followup_verdict, open_followup, take_followup_upload
 from intake.messages import Language, language_of
 from intake.pending import PendingDocument, add_pending_document
+from intake.processes import LeaseHolder
 from intake.submissions import (
     SubmissionView,
     create_submission,
@@ -105,7 +106,7 @@ _CONSENT = (
 )
 _DRAFT_OF_CHAT = select(*_DRAFT_COLUMNS).where(_DRAFTS.c.chat_id == bindparam("chat_id"))
 _INSERT_DRAFT = insert(_DRAFTS)
-_UPDATE_DRAFT = (
+_DRAFT_WRITE = (
     update(_DRAFTS)
     .where(_DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("read"))
     .values(
@@ -115,6 +116,24 @@ _UPDATE_DRAFT = (
         updated_at=bindparam("now"),
         reminded_at=None,
     )
+)
+# a step's write: its replies are owed until confirmed sent (intake/owed.py)
+_UPDATE_DRAFT = _DRAFT_WRITE.values(
+    reply_owed=bindparam("new_version"), reply_owed_by=bindparam("holder")
+)
+# a bookkeeping write (the checklist's message id): what is owed stays as it is
+_REMEMBER_IN_DRAFT = _DRAFT_WRITE
+_OWED_QUESTION = (
+    select(
+        _DRAFTS.c.id,
+        _DRAFTS.c.version,
+        _DRAFTS.c.payload_enc,
+        _DRAFTS.c.reply_owed,
+        _CITIZENS.c.language,
+        _CITIZENS.c.consent_version,
+    )
+    .join(_CITIZENS, _CITIZENS.c.id == _DRAFTS.c.citizen_id)
+    .where(_DRAFTS.c.chat_id == bindparam("chat_id"), _DRAFTS.c.reply_owed.is_not(None))
 )
 _DELETE_DRAFT = delete(_DRAFTS).where(
     _DRAFTS.c.id == bindparam("draft_id"), _DRAFTS.c.version == bindparam("read")
@@ -143,6 +162,7 @@ class Outcome:
     new_documents: list[PendingDocument] = field(default_factory=list)
     new_outbox: bool = False
     staff_changed: bool = False  # someone joined or left the staff: menus and the roster
+    owed: tuple[uuid.UUID, int] | None = None  # the draft and version whose replies these are
 
 
 def _status_replies(views: list[SubmissionView]) -> list[Reply]:
@@ -210,8 +230,10 @@ class ResidentDesk:
         directory: DirectoryCache,
         on_committed: Callable[[Outcome], None] | None = None,
         document_lease: timedelta = timedelta(seconds=30),
+        holder: LeaseHolder | None = None,
     ) -> None:
         self._deps = deps
+        self._holder = holder
         self._document_lease = document_lease
         self._bot_id = bot_id
         self._directory = directory
@@ -341,26 +363,36 @@ class ResidentDesk:
                 "version": row.version,
                 "created_at": now,
                 "updated_at": now,
+                "reply_owed": row.version,
+                "reply_owed_by": self.holder_id,
             },
         )
         return row
 
-    async def _update(self, session: AsyncSession, row: _DraftRecord, draft: Draft) -> None:
+    @property
+    def holder_id(self) -> uuid.UUID | None:
+        """The process that holds the leases this desk takes (None: leases only expire)."""
+        return self._holder.id if self._holder is not None else None
+
+    async def _update(
+        self, session: AsyncSession, row: _DraftRecord, draft: Draft, *, owe: bool = True
+    ) -> None:
         """Write the draft over the version read; if another transaction wrote it meanwhile,
-        `StaleDataError`, and the event is handled again on the fresh draft."""
+        `StaleDataError`, and the event is handled again on the fresh draft. A step's write
+        (`owe`) records that its replies are owed until they are confirmed sent."""
         payload = self._sealed(row.id, draft)
         connection = await session.connection()
-        result = await connection.execute(
-            _UPDATE_DRAFT,
-            {
-                "draft_id": row.id,
-                "read": row.version,
-                "new_step": draft.step.value,
-                "new_payload": payload,
-                "new_version": row.version + 1,
-                "now": utcnow(),
-            },
-        )
+        values = {
+            "draft_id": row.id,
+            "read": row.version,
+            "new_step": draft.step.value,
+            "new_payload": payload,
+            "new_version": row.version + 1,
+            "now": utcnow(),
+        }
+        if owe:
+            values["holder"] = self.holder_id
+        result = await connection.execute(_UPDATE_DRAFT if owe else _REMEMBER_IN_DRAFT, values)
         if result.rowcount != 1:
             raise StaleDataError("the draft changed meanwhile")
         row.version += 1
@@ -370,6 +402,7 @@ class ResidentDesk:
         session = scope.session
         if transition.draft is not None and row is None:  # first: its documents refer to it
             row = await self._insert(scope, transition.draft)
+            scope.outcome.owed = (row.id, row.version)
             for effect in transition.effects:
                 await self._apply(scope, row, transition.draft, effect)
             return
@@ -383,6 +416,7 @@ class ResidentDesk:
             await session.flush()
         if transition.draft is not None:
             await self._update(session, row, transition.draft)
+            scope.outcome.owed = (row.id, row.version)
             return
         connection = await session.connection()
         result = await connection.execute(_DELETE_DRAFT, {"draft_id": row.id, "read": row.version})
@@ -424,6 +458,7 @@ class ResidentDesk:
                     slot=slot,
                     commune_id=draft.commune.id if draft.commune else None,
                     lease=self._document_lease,
+                    leased_by=self.holder_id,
                     draft_id=row.id,
                 )
                 outcome.new_documents.append(pending)
@@ -470,7 +505,10 @@ class ResidentDesk:
                     draft = self._load(row)
                     if draft.checklist_message_id != message_id:
                         await self._update(
-                            session, row, replace(draft, checklist_message_id=message_id)
+                            session,
+                            row,
+                            replace(draft, checklist_message_id=message_id),
+                            owe=False,
                         )
             except Exception as error:
                 if not is_conflict(error) or attempt == STALE_ATTEMPTS:
@@ -478,6 +516,24 @@ class ResidentDesk:
                 await stale_pause(attempt)
             else:
                 return
+
+    async def ask_again(self, chat_id: int) -> Outcome | None:
+        """The chat's current question again, for a chat whose replies were owed by a process
+        that died (intake/processes.py); None when nothing is owed any more."""
+        directory = await self._directory.get()
+        async with self._deps.database.sessions() as session:
+            found = (await session.execute(_OWED_QUESTION, {"chat_id": chat_id})).first()
+        if found is None:
+            return None
+        draft_id, version, payload, owed, language, consent = found
+        draft = self._load(_DraftRecord(draft_id, version, payload))
+        ctx = Context(
+            directory=directory,
+            language=Language(language),
+            consented=consent == CONSENT_VERSION,
+        )
+        replies = [Reply("resume.again"), *prompt(draft, ctx)]
+        return Outcome(ctx.language, replies, owed=(draft_id, owed))
 
     # --- assisted submissions and follow-up uploads ----------------------------------------
 
@@ -520,7 +576,11 @@ class ResidentDesk:
                 return Outcome(language, [Reply("followup.cancelled")])
             case Upload() if citizen.followup_submission_id is not None:
                 result = await take_followup_upload(
-                    session, await _entity(session, citizen), event, lease=self._document_lease
+                    session,
+                    await _entity(session, citizen),
+                    event,
+                    lease=self._document_lease,
+                    leased_by=self.holder_id,
                 )
                 if result is None:
                     return None

@@ -199,7 +199,7 @@ class StaffDesk:
             case Command(name="report"):
                 await self._report(turn)
             case Command(name="settings"):
-                self._settings(turn)
+                await self._settings(turn)
             case Command(name="invite"):
                 await self._invite_menu(turn)
             case Command(name="assist"):
@@ -472,6 +472,9 @@ class StaffDesk:
         turn.say("queue.pick_village", keyboard=_inline(*rows))
 
     async def _commune_picker(self, turn: _Turn, page_text: str) -> None:
+        """The province's communes (admins): a province-wide screen, asked of the policy."""
+        if not await self._allowed(turn, Action.VIEW_QUEUE, self._subject(turn, None)):
+            return
         page = _int(page_text) or 0
         communes = list(
             await turn.session.scalars(
@@ -692,6 +695,8 @@ class StaffDesk:
         turn.say("progress.commune", {"lines_lines": lines}, keyboard=_inline(*rows))
 
     async def _province_progress(self, turn: _Turn) -> None:
+        if not await self._allowed(turn, Action.VIEW_PROGRESS, self._subject(turn, None)):
+            return
         communes = list(
             await turn.session.scalars(
                 select(Commune)
@@ -743,8 +748,12 @@ class StaffDesk:
         )
         turn.outcome.replies.extend(replies)
 
-    def _settings(self, turn: _Turn) -> None:
+    async def _settings(self, turn: _Turn) -> None:
         staff = turn.staff
+        if not await self._allowed(
+            turn, Action.SETTINGS, self._subject(turn, staff.commune_id, staff.village_id)
+        ):
+            return
         rows: list[tuple[Button, ...]] = []
         if staff.role is StaffRole.CHIEF:
             rows.append(
@@ -803,6 +812,8 @@ class StaffDesk:
             return
         if staff.role is StaffRole.ADMIN or staff.commune_id is None:
             turn.say("staff.refused")
+            return
+        if not await self._allowed(turn, Action.ASSIST, self._subject(turn, staff.commune_id)):
             return
         villages = await _villages(turn.session, staff.commune_id)
         rows = [(Button("", data=f"s:ap:{v.id}", literal=v.name),) for v in villages[:40]]

@@ -24,6 +24,7 @@ __all__ = [
     "nfc",
     "parse_cccd",
     "search_key",
+    "valid_text",
 ]
 
 # Birth-registration province codes (Circular 07/2016/TT-BCA, the 63 pre-2025 provinces).
@@ -42,6 +43,14 @@ VIETNAM = timezone(timedelta(hours=7), "ICT")  # dates shown to people are in Vi
 _SPACES = re.compile(r"\s+")
 _CCCD_SEPARATORS = re.compile(r"[\s.\-]")
 _EARLIEST_BIRTH_YEAR = 1900
+
+
+def valid_text(text: str) -> str:
+    """`text` with every lone UTF-16 surrogate (which JSON can carry as `\\udcff`, and which no
+    encoding accepts) replaced by U+FFFD; a valid text is returned as it is."""
+    if text.isascii():
+        return text
+    return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
 
 
 def nfc(text: str) -> str:

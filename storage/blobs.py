@@ -22,6 +22,7 @@ from pathlib import Path
 __all__ = ["BlobPathError", "BlobStore", "StoredBlob"]
 
 _NAME = re.compile(r"^[a-z2-7]{2}/[a-z2-7]{32}$")
+_DIRECTORY = re.compile(r"^[a-z2-7]{2}$")
 _TMP_PREFIX = ".tmp-"
 
 
@@ -48,8 +49,29 @@ class BlobStore:
 
     @staticmethod
     def new_name() -> str:
-        body = base64.b32encode(secrets.token_bytes(20)).decode().lower()  # 32 characters
-        return f"{body[:2]}/{body}"
+        return _name_from(secrets.token_bytes(20))
+
+    @staticmethod
+    def derived_name(seed: bytes) -> str:
+        """The name for `seed` (a document's id and attempt): always the same, so that it can
+        be recorded before its file exists, and a file no row owns can be recognised."""
+        return _name_from(hashlib.sha256(b"hoso blob name\0" + seed).digest()[:20])
+
+    def directories(self) -> list[str]:
+        """The store's sub-directories (`ab`), sorted."""
+        return sorted(p.name for p in self.root.iterdir() if _DIRECTORY.fullmatch(p.name))
+
+    def names_in(self, directory: str) -> list[str]:
+        """The names of the blobs in one sub-directory (temp files left out)."""
+        if not _DIRECTORY.fullmatch(directory):
+            raise BlobPathError("malformed blob directory")
+        names = []
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(self.root / directory):
+                name = f"{directory}/{entry.name}"
+                if _NAME.fullmatch(name) and entry.is_file(follow_symlinks=False):
+                    names.append(name)
+        return names
 
     def path_of(self, name: str) -> Path:
         """The file for `name`, proven to stay inside the root (symlinks resolved)."""
@@ -117,6 +139,11 @@ class BlobStore:
                     tmp.unlink()
                     removed += 1
         return removed
+
+
+def _name_from(random_or_derived: bytes) -> str:
+    body = base64.b32encode(random_or_derived).decode().lower()  # 20 bytes: 32 characters
+    return f"{body[:2]}/{body}"
 
 
 def _fsync_directory(directory: Path) -> None:

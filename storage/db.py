@@ -133,6 +133,7 @@ class Database:
             engine = create_async_engine(
                 parsed,
                 echo=echo,
+                hide_parameters=True,  # an error's text never quotes what a resident sent
                 pool_size=1,
                 max_overflow=0,
                 pool_timeout=120,
@@ -146,7 +147,12 @@ class Database:
                 parsed = parsed.set(drivername="postgresql+asyncpg")
             connect_args = {"server_settings": {"search_path": schema}} if schema else {}
             engine = create_async_engine(
-                parsed, echo=echo, pool_size=10, max_overflow=10, connect_args=connect_args
+                parsed,
+                echo=echo,
+                hide_parameters=True,
+                pool_size=10,
+                max_overflow=10,
+                connect_args=connect_args,
             )
             session_class = AsyncSession
         else:

@@ -55,9 +55,11 @@ __all__ = [
     "Draft",
     "Event",
     "FieldKeyRecord",
+    "InboxUpdate",
     "Invite",
     "Outbox",
     "Parcel",
+    "ProcessRecord",
     "ProcessedUpdate",
     "Province",
     "Staff",
@@ -248,6 +250,10 @@ class Draft(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     reminded_at: Mapped[datetime | None]
+    # the version whose replies were committed and not yet confirmed sent, and the process
+    # that owes them: after a crash, another process sends the current question again
+    reply_owed: Mapped[int | None] = mapped_column(Integer)
+    reply_owed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 — SQLAlchemy's own protocol
 
@@ -320,6 +326,7 @@ class Document(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime | None]  # a worker's lease, or the time of the next retry
+    leased_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)  # a ProcessRecord
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     stored_at: Mapped[datetime | None]
@@ -368,9 +375,38 @@ class Outbox(Base):
     payload_enc: Mapped[bytes]
     status: Mapped[OutboxStatus] = mapped_column(_state(OutboxStatus))
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    leased_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)  # a ProcessRecord
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProcessRecord(Base):
+    """A running bot process: its heartbeat tells the others it is alive. A process that stops
+    beating (or stopped) is reaped by a live one, which takes over its leases."""
+
+    __tablename__ = "process"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(16))  # polling or webhook
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    stopped_at: Mapped[datetime | None]
+    reaped_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class InboxUpdate(Base):
+    """An update taken from Telegram by long polling and not yet handled: written before
+    Telegram is told to forget it, crossed off once handled, handled again after a crash."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("bot_id", "update_id"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    bot_id: Mapped[int] = mapped_column(BigInteger)
+    update_id: Mapped[int] = mapped_column(BigInteger)
+    payload_enc: Mapped[bytes]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ProcessedUpdate(Base):
@@ -410,4 +446,5 @@ ENCRYPTED_COLUMNS: dict[type[Base], tuple[str, ...]] = {
     Draft: ("payload_enc",),
     Submission: ("holder_name_enc", "cccd_enc", "phone_enc", "certificate_serial_enc"),
     Outbox: ("payload_enc",),
+    InboxUpdate: ("payload_enc",),
 }

@@ -109,8 +109,20 @@ def _event_hash(prev: bytes, event: Event) -> bytes:
         sort_keys=True,
         ensure_ascii=False,
         default=str,
-    ).encode()
+    ).encode("utf-8", "surrogatepass")  # any string hashes; a valid one as it always did
     return hashlib.sha256(prev + body).digest()
+
+
+def _storable(value: Any) -> Any:
+    """A note's or data's strings with lone surrogates (which no database accepts) replaced
+    by U+FFFD. The adapter makes Telegram's text valid already; the audit takes no chances."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
 
 
 async def append_event(
@@ -144,8 +156,8 @@ async def append_event(
         action=action,
         commune_id=commune_id,
         submission_id=submission_id,
-        note=note,
-        data=data or {},
+        note=_storable(note),
+        data=_storable(data or {}),
     )
     session.sync_session.info.setdefault(_UNCHAINED, []).append(event)
 

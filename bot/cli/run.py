@@ -44,6 +44,7 @@ async def run() -> None:
                 digest_hour=settings.digest_hour,
                 outbox_give_up_hours=settings.outbox_give_up_hours,
                 photo_processes=settings.photo_processes,
+                process_timeout=settings.process_timeout,
             ),
         )
         await runtime.run_until_signal()

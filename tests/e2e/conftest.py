@@ -56,16 +56,17 @@ async def install_commune(deps: Deps) -> tuple[Identity, Identity]:
 
 @contextlib.asynccontextmanager
 async def open_world(
-    deps: Deps, *, flood_limits: bool = False, time_scale: float = 1.0
+    deps: Deps, *, flood_limits: bool = False, time_scale: float = 1.0, webhook: bool = False
 ) -> AsyncIterator[World]:
     """The world; with flood limits the simulator answers 429 like Telegram, and a time scale
-    runs its clock (and the bot's outbox pacing) faster."""
+    runs its clock (and the bot's outbox pacing) faster; `webhook`: Telegram (the simulator)
+    posts updates to the bot's web server instead of the bot polling."""
     identity, escrow = await install_commune(deps)
     config = SimulatorConfig(flood_limits=flood_limits, time_scale=time_scale)
     async with SimulatorServer(config, recorder=_record) as simulator:
         token = new_token()
         simulator.register_bot(token, first_name="hoso", username="hoso_test_bot")
-        runtime = Runtime(deps, bot_options(token, simulator.url, time_scale))
+        runtime = Runtime(deps, bot_options(token, simulator.url, time_scale, webhook=webhook))
         await runtime.start()
         here = World(deps, simulator, runtime, identity, escrow)
         try:
@@ -75,11 +76,15 @@ async def open_world(
             RECORDED.clear()
 
 
-def bot_options(token: str, api_url: str, time_scale: float = 1.0) -> BotOptions:
+def bot_options(
+    token: str, api_url: str, time_scale: float = 1.0, *, webhook: bool = False
+) -> BotOptions:
+    port = free_port()
     return BotOptions(
         token=token,
         api_url=api_url,
-        listen_port=free_port(),
+        webhook_url=f"http://127.0.0.1:{port}" if webhook else None,
+        listen_port=port,
         poll_timeout=1,
         province="66",
         document_lease_seconds=3,

@@ -18,11 +18,13 @@ from intake.deps import Deps
 from intake.directory import DirectoryCache
 from intake.documents import DocumentPipeline, FileUnavailable
 from intake.keys import create_commune_key, create_escrow_key
+from intake.orphans import sweep_unowned_blobs
 from intake.outbox import OutboxMessage, OutboxService, enqueue
+from intake.pending import blob_name
 from intake.residents import Outcome, ResidentDesk
 from intake.sealing import check_seal_and_store
 from intake.units import import_province
-from storage.models import Blob, Commune, Document, Outbox
+from storage.models import Blob, Commune, Document, Outbox, utcnow
 from storage.states import DocumentStatus, OutboxStatus
 from tests.e2e.photos import document_photo
 
@@ -315,3 +317,86 @@ async def test_a_document_that_cannot_be_committed_does_not_hold_up_its_album(
     assert rows[bad].last_error == "RuntimeError"
     assert blobs == 1
     assert len(blob_files(deps)) == 1
+
+
+# --- sealed files a crash left behind (issue: "sealed blob files orphaned by a crash") -------
+
+
+async def _keyed_commune(deps: Deps) -> None:
+    await import_province(deps, "66")
+    await create_escrow_key(deps, "66")
+    await create_commune_key(deps, "24175", "a long passphrase for the test")
+
+
+async def test_a_crash_between_the_sealed_file_and_its_verdict_leaves_no_file(
+    deps: Deps,
+) -> None:
+    """A worker wrote attempt 1's file and the process died before the verdict: the name was
+    recorded with the lease, so the next claim (attempt 2) deletes that file and seals the
+    document once; attempt 1, were it still alive, can no longer settle it."""
+    await _keyed_commune(deps)
+    document_id = await pending_document(deps, "24175")
+    await skip_backoff(deps, document_id)
+    async with deps.database.sessions.begin() as session:  # taken by a process, attempt 1
+        row = await session.get(Document, document_id)
+        assert row is not None
+        row.attempts = 1
+    crashed = blob_name(document_id, 1)
+    deps.blobs.write(b"age-encryption.org/v1 sealed, never recorded", crashed)
+    worker = pipeline(deps, Files(document_photo(1, card=True)))
+    await worker.drain()  # the lease ran out (0 s here): claimed again as attempt 2
+    assert not deps.blobs.exists(crashed)
+    async with deps.database.sessions() as session:
+        document = await session.get(Document, document_id)
+        names = list(await session.scalars(select(Blob.name)))
+    assert document is not None
+    assert document.status is DocumentStatus.STORED
+    assert document.attempts == 2
+    assert names == [blob_name(document_id, 2)]
+    assert [str(p.relative_to(deps.blobs.root)) for p in blob_files(deps)] == names
+
+
+async def test_an_attempt_fenced_off_by_a_newer_one_cannot_settle(deps: Deps) -> None:
+    await _keyed_commune(deps)
+    document_id = await pending_document(deps, "24175")
+    worker = pipeline(deps, Files(document_photo(1, card=True)))
+    [first] = await worker._claim(10)
+    await skip_backoff(deps, document_id)
+    [second] = await worker._claim(10)  # the first one's lease ran out
+    assert (first.attempts, second.attempts) == (1, 2)
+    late = await worker._judge(first)  # the slow first attempt finishes now
+    assert late is not None
+    assert await worker._finish([late]) is None  # refused: a newer attempt holds it
+    async with deps.database.sessions() as session:
+        document = await session.get(Document, document_id)
+    assert document is not None
+    assert document.status is DocumentStatus.PENDING
+
+
+async def test_the_start_up_sweep_removes_only_files_no_row_owns(deps: Deps) -> None:
+    await _keyed_commune(deps)
+    pending_id = await pending_document(deps, "24175")
+    async with deps.database.sessions.begin() as session:
+        row = await session.get(Document, pending_id)
+        assert row is not None
+        row.attempts = 3
+        kept_blob = Blob(name=deps.blobs.new_name(), size=1, sha256=b"0" * 32)
+        deleted_blob = Blob(
+            name=deps.blobs.new_name(), size=1, sha256=b"0" * 32, deleted_at=utcnow()
+        )
+        session.add_all([kept_blob, deleted_blob])
+    owned = {
+        kept_blob.name: "a committed blob",
+        blob_name(pending_id, 3): "the current attempt of a pending document",
+    }
+    orphans = {
+        deleted_blob.name: "a deletion whose file removal did not run",
+        blob_name(pending_id, 2): "an attempt fenced off by a newer one",
+        deps.blobs.new_name(): "a file no row has ever named",
+    }
+    for name in [*owned, *orphans]:
+        deps.blobs.write(b"sealed", name)
+    assert await sweep_unowned_blobs(deps) == len(orphans)
+    left = {str(p.relative_to(deps.blobs.root)) for p in blob_files(deps)}
+    assert left == set(owned)
+    assert await sweep_unowned_blobs(deps) == 0

@@ -28,6 +28,7 @@ SCOPES: dict[str, Subject] = {
     "triage": Subject(1, 10, None),  # commune 10's triage queue: no village yet
     "other_commune": Subject(1, 11, 110),  # same province
     "other_province": Subject(2, 20, 200),
+    "province": Subject(1),  # province 1 as a whole: the admins' commune list and progress
 }
 
 CODES = {
@@ -39,72 +40,72 @@ CODES = {
 
 # Y allowed · S out of scope · R not your role · N not staff
 TABLE = """
-# actor         action            own   other triage other other
-#                                 vill. vill.       comm. prov.
-admin           view_queue        Y     Y     Y     Y     S
-admin           view_submission   Y     Y     Y     Y     S
-admin           view_id_numbers   Y     Y     Y     Y     S
-admin           review            Y     Y     Y     Y     S
-admin           assign            Y     Y     Y     Y     S
-admin           view_progress     Y     Y     Y     Y     S
-admin           receive_report    Y     Y     Y     Y     S
-admin           assist            Y     Y     Y     Y     S
-admin           invite_chief      Y     Y     Y     Y     S
-admin           invite_officer    Y     Y     Y     Y     S
-admin           invite_admin      Y     Y     Y     Y     S
-admin           settings          Y     Y     Y     Y     S
+# actor         action            own   other triage other other whole
+#                                 vill. vill.       comm. prov. prov.
+admin           view_queue        Y     Y     Y     Y     S     Y
+admin           view_submission   Y     Y     Y     Y     S     Y
+admin           view_id_numbers   Y     Y     Y     Y     S     Y
+admin           review            Y     Y     Y     Y     S     Y
+admin           assign            Y     Y     Y     Y     S     Y
+admin           view_progress     Y     Y     Y     Y     S     Y
+admin           receive_report    Y     Y     Y     Y     S     Y
+admin           assist            Y     Y     Y     Y     S     Y
+admin           invite_chief      Y     Y     Y     Y     S     Y
+admin           invite_officer    Y     Y     Y     Y     S     Y
+admin           invite_admin      Y     Y     Y     Y     S     Y
+admin           settings          Y     Y     Y     Y     S     Y
 
-officer         view_queue        Y     Y     Y     S     S
-officer         view_submission   Y     Y     Y     S     S
-officer         view_id_numbers   Y     Y     Y     S     S
-officer         review            Y     Y     Y     S     S
-officer         assign            Y     Y     Y     S     S
-officer         view_progress     Y     Y     Y     S     S
-officer         receive_report    Y     Y     Y     S     S
-officer         assist            Y     Y     Y     S     S
-officer         invite_chief      Y     Y     Y     S     S
-officer         invite_officer    Y     Y     Y     S     S
-officer         invite_admin      R     R     R     R     S
-officer         settings          Y     Y     Y     S     S
+officer         view_queue        Y     Y     Y     S     S     S
+officer         view_submission   Y     Y     Y     S     S     S
+officer         view_id_numbers   Y     Y     Y     S     S     S
+officer         review            Y     Y     Y     S     S     S
+officer         assign            Y     Y     Y     S     S     S
+officer         view_progress     Y     Y     Y     S     S     S
+officer         receive_report    Y     Y     Y     S     S     S
+officer         assist            Y     Y     Y     S     S     S
+officer         invite_chief      Y     Y     Y     S     S     S
+officer         invite_officer    Y     Y     Y     S     S     S
+officer         invite_admin      R     R     R     R     S     R
+officer         settings          Y     Y     Y     S     S     S
 
-chief           view_queue        Y     S     S     S     S
-chief           view_submission   Y     S     S     S     S
-chief           view_id_numbers   R     R     R     R     S
-chief           review            R     R     R     R     S
-chief           assign            R     R     R     R     S
-chief           view_progress     Y     S     S     S     S
-chief           receive_report    R     R     R     R     S
-chief           assist            Y     S     S     S     S
-chief           invite_chief      R     R     R     R     S
-chief           invite_officer    R     R     R     R     S
-chief           invite_admin      R     R     R     R     S
-chief           settings          Y     Y     Y     Y     S
+chief           view_queue        Y     S     S     S     S     S
+chief           view_submission   Y     S     S     S     S     S
+chief           view_id_numbers   R     R     R     R     S     R
+chief           review            R     R     R     R     S     R
+chief           assign            R     R     R     R     S     R
+chief           view_progress     Y     S     S     S     S     S
+chief           receive_report    R     R     R     R     S     R
+chief           assist            Y     S     S     S     S     S
+chief           invite_chief      R     R     R     R     S     R
+chief           invite_officer    R     R     R     R     S     R
+chief           invite_admin      R     R     R     R     S     R
+chief           settings          Y     Y     Y     Y     S     Y
 
-not_staff       view_queue        N     N     N     N     N
-not_staff       view_submission   N     N     N     N     N
-not_staff       view_id_numbers   N     N     N     N     N
-not_staff       review            N     N     N     N     N
-not_staff       assign            N     N     N     N     N
-not_staff       view_progress     N     N     N     N     N
-not_staff       receive_report    N     N     N     N     N
-not_staff       assist            N     N     N     N     N
-not_staff       invite_chief      N     N     N     N     N
-not_staff       invite_officer    N     N     N     N     N
-not_staff       invite_admin      N     N     N     N     N
-not_staff       settings          N     N     N     N     N
+not_staff       view_queue        N     N     N     N     N     N
+not_staff       view_submission   N     N     N     N     N     N
+not_staff       view_id_numbers   N     N     N     N     N     N
+not_staff       review            N     N     N     N     N     N
+not_staff       assign            N     N     N     N     N     N
+not_staff       view_progress     N     N     N     N     N     N
+not_staff       receive_report    N     N     N     N     N     N
+not_staff       assist            N     N     N     N     N     N
+not_staff       invite_chief      N     N     N     N     N     N
+not_staff       invite_officer    N     N     N     N     N     N
+not_staff       invite_admin      N     N     N     N     N     N
+not_staff       settings          N     N     N     N     N     N
 
-foreign_admin   view_queue        S     S     S     S     Y
-foreign_admin   view_submission   S     S     S     S     Y
-foreign_admin   view_id_numbers   S     S     S     S     Y
-foreign_admin   review            S     S     S     S     Y
-foreign_admin   assign            S     S     S     S     Y
-foreign_admin   view_progress     S     S     S     S     Y
-foreign_admin   receive_report    S     S     S     S     Y
-foreign_admin   assist            S     S     S     S     Y
-foreign_admin   invite_chief      S     S     S     S     Y
-foreign_admin   invite_officer    S     S     S     S     Y
-foreign_admin   invite_admin      S     S     S     S     Y
-foreign_admin   settings          S     S     S     S     Y
+foreign_admin   view_queue        S     S     S     S     Y     S
+foreign_admin   view_submission   S     S     S     S     Y     S
+foreign_admin   view_id_numbers   S     S     S     S     Y     S
+foreign_admin   review            S     S     S     S     Y     S
+foreign_admin   assign            S     S     S     S     Y     S
+foreign_admin   view_progress     S     S     S     S     Y     S
+foreign_admin   receive_report    S     S     S     S     Y     S
+foreign_admin   assist            S     S     S     S     Y     S
+foreign_admin   invite_chief      S     S     S     S     Y     S
+foreign_admin   invite_officer    S     S     S     S     Y     S
+foreign_admin   invite_admin      S     S     S     S     Y     S
+foreign_admin   settings          S     S     S     S     Y     S
 """
 
 

@@ -334,6 +334,31 @@ async def test_a_chief_cannot_accept_even_in_their_own_village(
     assert await state_of(deps, submission) is SubmissionState.ACCEPTED
 
 
+@pytest.mark.parametrize("role", [StaffRole.OFFICER, StaffRole.CHIEF])
+async def test_the_province_wide_screens_are_asked_of_the_policy(
+    deps: Deps, hoa_phu: HoaPhu, desk: StaffDesk, updates: Iterator[int], role: StaffRole
+) -> None:
+    """The admins' commune list (s:qc) is refused to an officer and a chief, and recorded."""
+    place = {"commune": COMMUNE} if role is StaffRole.OFFICER else {}
+    user = OFFICER if role is StaffRole.OFFICER else CHIEF_1
+    staff = await join(deps, role, user, village=hoa_phu.villages[0].code, **place)
+    for page in ("0", "3"):
+        outcome = await desk.handle(press(updates, user, f"s:qc:{page}"))
+        assert keys(outcome) == ["staff.refused"]  # no list of the province's communes
+    refused = await refusals(deps)
+    assert [(e.actor_id, e.data["action"]) for e in refused] == [(str(staff.id), "view_queue")] * 2
+    assert {e.data["decision"] for e in refused} == {"out_of_scope"}
+
+
+async def test_an_admin_gets_the_commune_list(
+    deps: Deps, hoa_phu: HoaPhu, desk: StaffDesk, updates: Iterator[int]
+) -> None:
+    await join(deps, StaffRole.ADMIN, OFFICER)
+    outcome = await desk.handle(press(updates, OFFICER, "s:qc:0"))
+    assert keys(outcome) == ["queue.pick_commune"]
+    assert await refusals(deps) == []
+
+
 async def test_a_chief_opens_only_their_own_village(
     deps: Deps, hoa_phu: HoaPhu, desk: StaffDesk, updates: Iterator[int]
 ) -> None:
