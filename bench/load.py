@@ -39,11 +39,12 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import load_settings  # noqa: E402
 from bot.wiring import open_deps  # noqa: E402
-from intake.demo import prepare_demo  # noqa: E402
+from intake.admin import prepare_demo  # noqa: E402
 from simulator import ApiExchange, SimulatorConfig, SimulatorServer, UserSession  # noqa: E402
 from storage.models import Blob, Document, Outbox, Submission  # noqa: E402
 from storage.states import DocumentStatus  # noqa: E402
-from tests.e2e.photos import document_photo  # noqa: E402
+from tests.fixtures.hoso_process import descendants  # noqa: E402
+from tests.fixtures.photos import document_photo  # noqa: E402
 
 STEP_TIMEOUT = 120.0
 AFTER_BURST = 2.0  # seconds: the replies' edit (0.8 s) and deletion (1.5 s) delays
@@ -187,22 +188,6 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def descendants(pid: int) -> list[int]:
-    """The bot's child processes and theirs (the photo workers and their fork server)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue  # gone meanwhile
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found.extend(children)
-        frontier = children
-    return found
 
 
 async def run(

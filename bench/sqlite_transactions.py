@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from storage.db import Database, sqlite_url
 from storage.models import Province
-from storage.repositories import claim_update
+from storage.repositories.updates import claim_update
 
 _READ = select(Province.id).where(Province.code == "66")
 _WRITE = update(Province).where(Province.code == "66").values(name="Đắk Lắk")

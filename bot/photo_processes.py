@@ -33,6 +33,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
 
+from intake.processes import pid_alive
+
 __all__ = ["PhotoProcesses", "default_process_count"]
 
 P = ParamSpec("P")
@@ -48,21 +50,11 @@ def _watch(parent: int) -> None:
     except ProcessLookupError:
         os._exit(1)
     except OSError:  # no pidfd (an old kernel): look every half second
-        while os.getppid() != 1 and _exists(parent):
+        while os.getppid() != 1 and pid_alive(parent):
             time.sleep(0.5)
         os._exit(1)
     select.select([pidfd], [], [])  # readable once the process has ended
     os._exit(1)
-
-
-def _exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _start_worker(parent: int) -> None:

@@ -7,10 +7,10 @@ from contextlib import asynccontextmanager
 
 from bot.config import Settings
 from crypto import FieldCipher, KeyFiles
-from intake.deps import Deps
-from intake.keys import record_field_keys
+from intake.admin import record_field_keys
 from storage.blobs import BlobStore
 from storage.db import Database
+from storage.deps import Deps
 
 __all__ = ["keyfiles_for", "open_deps"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram import Document, Message, PhotoSize, Update
 
-from intake.events import (
+from intake.chat import (
     Actor,
     Command,
     ContactShared,
@@ -22,7 +22,7 @@ from intake.events import (
     Upload,
     UploadKind,
 )
-from intake.text import valid_text
+from intake.language import valid_text
 
 __all__ = ["event_from_update"]
 

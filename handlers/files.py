@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from intake.documents import FileUnavailable
+from intake.documents.pipeline import FileUnavailable
 
 __all__ = ["TelegramFiles"]
 

@@ -25,9 +25,9 @@ from telegram.error import (
 )
 
 from handlers.replies import markup_for, retry_seconds
-from intake.messages import Language, render
-from intake.outbox import DueMessage, OutboxService
-from intake.workers import idle
+from intake.language import Language, render
+from intake.notify import DueMessage, OutboxService
+from intake.processes import idle
 
 __all__ = ["OutboxSender"]
 

@@ -27,7 +27,7 @@ from telegram.warnings import PTBUserWarning
 
 from handlers.replies import retry_seconds
 from handlers.updates import read_update
-from intake.inbox import UpdateInbox
+from intake.processes import UpdateInbox
 
 __all__ = ["KeptPolling"]
 

@@ -1,10 +1,10 @@
 """Turns the domain's replies into Bot API calls, in the recipient's language.
 
-Edits of the same message (the document checklist during an album) are coalesced: the latest
-text wins after a short delay, so five photos make one edit instead of five (Telegram allows
-about one message per second in a chat). While the chat's documents are still being checked
-(under load an album's verdicts come seconds after its photos), the edit waits for their
-verdicts, up to a few seconds: the "checking" state and the verdicts make one edit, not two.
+One checklist edit per album is made here, and only here: an edit of a message waits (0.8 s,
+and while the chat's documents are still being checked, until their verdicts are in, at most
+3 s), and meanwhile each newer text of that message replaces the one waiting. So an album's
+"checking" state and its verdicts make one edit, not one per photo (Telegram allows about one
+message per second in a chat; under load an album's verdicts come seconds after its photos).
 Deletions (the resident's photos, once sealed) are gathered per chat the same way and go out
 as one deleteMessages: an album of five is one call.
 """
@@ -28,8 +28,8 @@ from telegram import (
 )
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from intake.events import Button, Keyboard, KeyboardKind, Reply
-from intake.messages import Language, render
+from intake.chat import Button, Keyboard, KeyboardKind, Reply
+from intake.language import Language, render
 
 __all__ = ["ReplySender", "markup_for", "retry_seconds"]
 

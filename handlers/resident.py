@@ -15,10 +15,10 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from handlers.adapter import event_from_update
 from handlers.replies import ReplySender
-from intake.events import Event, Pressed
-from intake.owed import OwedReplies
-from intake.residents import Outcome, ResidentDesk
-from intake.staffdesk import StaffDesk
+from intake.chat import Event, Pressed
+from intake.processes import OwedReplies
+from intake.resident import Outcome, ResidentDesk
+from intake.staff import StaffDesk
 
 __all__ = ["ResidentHandlers"]
 

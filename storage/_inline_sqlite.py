@@ -35,6 +35,15 @@ SQLAlchemy's aiosqlite dialect is kept (its SQL, types and errors), with a DBAPI
 rather than three round trips through aiosqlite's coroutines, and skips the rollback the pool
 issues at every checkin when no transaction is open: 8 % less CPU for a step-shaped
 transaction (bench/README.md, item 31).
+
+**The fragile layer.** No public API does this, so this module — and only this module — reaches
+into private names: aiosqlite's `Connection` (`_execute`, `_running`, `_connection`, `_thread`),
+SQLAlchemy's aiosqlite adapter (`AsyncAdapt_aiosqlite_cursor` and `_connection`, their
+`_cursor`, `_rows`, `_make_new_cursor`, `_aenter_cursor`, `_handle_exception`, `_cursor_cls`)
+and `AsyncSession._maker_context_manager`. The libraries are pinned in pyproject.toml to the
+versions this was tested on (`TESTED`), `check_versions` refuses others at start-up with the
+reason (Database.connect calls it), and tests/storage/test_inline_sqlite.py fails when one of
+these names changes. PostgreSQL never goes through here.
 """
 
 from __future__ import annotations
@@ -48,6 +57,7 @@ from functools import partial
 from typing import Any, cast
 
 import aiosqlite
+import sqlalchemy
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
@@ -57,7 +67,41 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 from sqlalchemy.util.concurrency import await_
 
-__all__ = ["InlineConnection", "InlineSession", "connect_inline", "inline_dbapi"]
+__all__ = [
+    "TESTED",
+    "InlineConnection",
+    "InlineSession",
+    "UntestedLibrary",
+    "check_versions",
+    "connect_inline",
+    "inline_dbapi",
+]
+
+# The versions (major.minor) this module was tested on; pyproject.toml pins the same ranges.
+TESTED = {"sqlalchemy": "2.1", "aiosqlite": "0.22"}
+
+
+class UntestedLibrary(RuntimeError):
+    """A library this module reaches into is not at a version it was tested on."""
+
+
+def check_versions() -> None:
+    """Refuse, with the reason, to run on library versions this module was not tested on."""
+    found = {"sqlalchemy": sqlalchemy.__version__, "aiosqlite": aiosqlite.__version__}
+    wrong = {
+        name: version
+        for name, version in found.items()
+        if version.split(".")[:2] != TESTED[name].split(".")
+    }
+    if wrong:
+        raise UntestedLibrary(
+            "hoso's SQLite adapter (storage/_inline_sqlite.py) relies on internals of "
+            + " and ".join(f"{name} {TESTED[name]}.x" for name in TESTED)
+            + "; found "
+            + ", ".join(f"{name} {version}" for name, version in wrong.items())
+            + ": reinstall hoso with its pinned dependencies (pip install -e .) or use PostgreSQL"
+        )
+
 
 _BUSY_BACKOFF = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
 

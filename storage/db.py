@@ -9,17 +9,19 @@ loop: storage/_inline_sqlite.py). The schema is managed by Alembic only;
 
 from __future__ import annotations
 
+import asyncio
+import random
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -31,10 +33,24 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage._inline_sqlite import InlineSession, connect_inline, inline_dbapi
+from storage._inline_sqlite import (
+    InlineSession,
+    UntestedLibrary,
+    check_versions,
+    connect_inline,
+    inline_dbapi,
+)
 
-__all__ = ["Database", "DatabaseUrlError", "insert_for", "is_conflict", "sqlite_url"]
+__all__ = [
+    "Database",
+    "DatabaseUrlError",
+    "insert_for",
+    "is_conflict",
+    "run_again_on_conflict",
+    "sqlite_url",
+]
 
+T = TypeVar("T")
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _SQLITE_BUSY_SECONDS = 15.0
 
@@ -64,6 +80,27 @@ def is_conflict(error: BaseException) -> bool:
         state = getattr(error.orig, "sqlstate", None)
         return state in _CONFLICT_STATES
     return False
+
+
+# A transaction that lost to a concurrent one is run again whole, after a short random pause so
+# that the two stop colliding (five photos of one album, stepping one draft, can collide several
+# times in a row).
+CONFLICT_ATTEMPTS = 8
+
+
+async def run_again_on_conflict(
+    transaction: Callable[[], Awaitable[T]], *, attempts: int = CONFLICT_ATTEMPTS
+) -> T:
+    """`await transaction()`, again (up to `attempts` times in all) while it loses to a
+    concurrent one (`is_conflict`); any other failure, or the last conflict, is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await transaction()
+        except Exception as error:
+            if not is_conflict(error) or attempt == attempts:
+                raise
+            await asyncio.sleep(random.uniform(0, 0.005 * attempt))  # noqa: S311 — jitter
+    raise AssertionError("unreachable")
 
 
 def sqlite_url(path: Path) -> str:
@@ -124,6 +161,10 @@ class Database:
                     f"SQLite {sqlite3.sqlite_version} is too old: hoso needs 3.35 or newer "
                     "(or PostgreSQL)"
                 )
+            try:
+                check_versions()
+            except UntestedLibrary as exc:
+                raise DatabaseUrlError(str(exc)) from None
             if parsed.drivername != "sqlite+aiosqlite":
                 parsed = parsed.set(drivername="sqlite+aiosqlite")
             # One connection: SQLite has one writer anyway, and queueing in the pool (FIFO,
@@ -180,6 +221,15 @@ class Database:
                 lambda sync: MigrationContext.configure(sync).get_current_revision()
             )
         return current, head
+
+    async def ping(self) -> bool:
+        """Whether the database answers (for the health check)."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # any failure means unhealthy
+            return False
+        return True
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from crypto import BlindIndex, FieldCipher, Keyring
-from intake.deps import Deps
 from storage.blobs import BlobStore
 from storage.db import Database, sqlite_url
+from storage.deps import Deps
 
 PG_URL = os.environ.get("HOSO_TEST_DATABASE_URL")
 BACKENDS = [

@@ -10,8 +10,8 @@ from PIL import Image
 from sqlalchemy import text
 
 from crypto import CommuneRecipients, create_identity, seal_document
-from intake.deps import Deps
-from intake.units import import_province
+from intake.admin import import_province
+from storage.deps import Deps
 from storage.models import Citizen, Submission, Target
 from storage.states import CertificateStatus, Route, SubmissionState
 

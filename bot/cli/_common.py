@@ -15,11 +15,16 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from bot.config import ConfigError, Settings, load_settings
 from crypto import CryptoError, KeyMaterialError
-from intake.imports import ImportRefused
-from intake.keys import EscrowExists, MissingKey, UnknownCommune
-from intake.pull import IdentityMismatch, UnknownVillage
+from intake.admin import (
+    EscrowExists,
+    IdentityMismatch,
+    ImportRefused,
+    MissingKey,
+    UnknownCommune,
+    UnknownProvince,
+    UnknownVillage,
+)
 from intake.staff import StaffSetupError
-from intake.units import UnknownProvince
 from storage.db import DatabaseUrlError
 
 __all__ = ["fail", "run_use_case", "settings_from_env"]

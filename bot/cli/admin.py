@@ -11,9 +11,15 @@ import click
 
 from bot.cli._common import fail, run_use_case, settings_from_env
 from bot.wiring import keyfiles_for, open_deps
-from intake.imports import ImportResult, import_parcels, import_targets, import_villages
-from intake.status import Status, collect_status
-from intake.units import import_province
+from intake.admin import (
+    ImportResult,
+    Status,
+    collect_status,
+    import_parcels,
+    import_province,
+    import_targets,
+    import_villages,
+)
 
 __all__ = ["init", "parcels", "status", "targets", "units", "villages"]
 

@@ -16,7 +16,7 @@ from bot.logs import configure_logging
 from bot.runtime import BotOptions, Runtime
 from bot.wiring import open_deps
 from crypto import write_secret_file
-from intake.demo import DEMO_CHIEF_USER, DEMO_OFFICER_USER, prepare_demo
+from intake.admin import DEMO_CHIEF_USER, DEMO_OFFICER_USER, prepare_demo
 from simulator import SimulatorConfig, SimulatorServer
 
 __all__ = ["demo"]

@@ -7,7 +7,7 @@ import click
 from bot.cli._common import fail, run_use_case, settings_from_env
 from bot.wiring import keyfiles_for, open_deps
 from crypto import MIN_PASSPHRASE_LENGTH
-from intake.keys import (
+from intake.admin import (
     create_commune_key,
     create_escrow_key,
     rotate_field_keys,

@@ -12,8 +12,7 @@ import click
 from bot.cli._common import fail, run_use_case, settings_from_env
 from bot.wiring import open_deps
 from crypto import CryptoError, Identity, KeyMaterialError, is_locked, load_identity
-from intake.pull import SubmissionRecord, plan_pull
-from intake.pull_writer import CSV_FILE, PullFolder, pull_into_folder
+from intake.admin import CSV_FILE, PullFolder, SubmissionRecord, plan_pull, pull_into_folder
 
 __all__ = ["pull"]
 

@@ -9,9 +9,9 @@ import click
 
 from bot.cli._common import fail, run_use_case, settings_from_env
 from bot.wiring import open_deps
+from intake.language import VIETNAM
 from intake.staff import invite_from_cli, invite_link, list_staff, revoke_staff
-from intake.text import VIETNAM
-from storage.repositories import province_by_code
+from storage.repositories.places import province_by_code
 from storage.states import StaffRole
 
 __all__ = ["staff"]

@@ -1,6 +1,30 @@
-"""The resident's conversation as data: a pure `step(draft, event, context)`."""
+"""The resident's conversation as data: a pure `step(draft, event, context)` that returns the
+next draft, the replies and the effects (applied by the resident desk in its transaction), the
+document slots a certificate's status asks for, and one codec for the resident's buttons'
+callback data. Imports no SQLAlchemy, Telegram or ORM model: tested as tables."""
 
-from intake.flow.effects import (
+from intake.flow._callbacks import (
+    Agree,
+    ChooseLanguage,
+    ConfirmWithdraw,
+    Edit,
+    KeepSubmission,
+    OtherCommune,
+    PickCommune,
+    PickVillage,
+    QrCorrect,
+    ResidentPress,
+    Restart,
+    SkipSlot,
+    Submit,
+    UploadFor,
+    VillagePage,
+    VillageUnknown,
+    Withdraw,
+    data_of,
+    parse,
+)
+from intake.flow._effects import (
     AcceptUpload,
     DiscardDraft,
     DiscardUpload,
@@ -11,7 +35,7 @@ from intake.flow.effects import (
     SubmitDraft,
     Transition,
 )
-from intake.flow.model import (
+from intake.flow._model import (
     CONSENT_VERSION,
     Context,
     Directory,
@@ -22,36 +46,54 @@ from intake.flow.model import (
     Step,
     Whose,
 )
-from intake.flow.prompts import LANGUAGE_KEYBOARD, prompt
-from intake.flow.slots import QR_SLOTS, Slot, SlotRule, slots_for
-from intake.flow.steps import MAX_FILE_BYTES, assisted_draft, step
+from intake.flow._prompts import LANGUAGE_KEYBOARD, prompt
+from intake.flow._slots import Slot, SlotRule, slot_kind, slots_for
+from intake.flow._steps import assisted_draft, step
 
 __all__ = [
     "CONSENT_VERSION",
     "LANGUAGE_KEYBOARD",
-    "MAX_FILE_BYTES",
-    "QR_SLOTS",
     "AcceptUpload",
+    "Agree",
+    "ChooseLanguage",
+    "ConfirmWithdraw",
     "Context",
     "Directory",
     "DiscardDraft",
     "DiscardUpload",
     "Draft",
+    "Edit",
     "Effect",
+    "KeepSubmission",
+    "OtherCommune",
+    "PickCommune",
+    "PickVillage",
     "Place",
+    "QrCorrect",
     "RecordConsent",
     "RecordConsentInPerson",
+    "ResidentPress",
+    "Restart",
     "SetLanguage",
+    "SkipSlot",
     "Slot",
     "SlotRule",
     "SlotState",
     "SlotStatus",
     "Step",
+    "Submit",
     "SubmitDraft",
     "Transition",
+    "UploadFor",
+    "VillagePage",
+    "VillageUnknown",
     "Whose",
+    "Withdraw",
     "assisted_draft",
+    "data_of",
+    "parse",
     "prompt",
+    "slot_kind",
     "slots_for",
     "step",
 ]

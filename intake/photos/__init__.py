@@ -9,9 +9,11 @@ Every function is pure and thread-safe; decoding, numpy and zxing release the GI
 runs them in a thread pool.
 """
 
+from intake.photos import thresholds
 from intake.photos._check import check_photo, prepare_document, strip_metadata
 from intake.photos._model import (
     DEFAULT_LIMITS,
+    MAX_UPLOAD_BYTES,
     CccdQr,
     CertificateQr,
     DocumentRefused,
@@ -33,6 +35,7 @@ from intake.photos._sniff import sniff_type
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_UPLOAD_BYTES",
     "CccdQr",
     "CertificateQr",
     "DocumentRefused",
@@ -53,4 +56,5 @@ __all__ = [
     "prepare_document",
     "sniff_type",
     "strip_metadata",
+    "thresholds",
 ]

@@ -25,7 +25,8 @@ from intake.photos._sniff import sniff_type
 
 __all__ = ["check_photo", "prepare_document", "strip_metadata"]
 
-_QR_SLOTS = frozenset({SlotKind.ID_CARD, SlotKind.CERTIFICATE})
+# the papers that may carry a QR code: the chip CCCD, the 2024 certificate
+_SCANNED_KINDS = frozenset({SlotKind.ID_CARD, SlotKind.CERTIFICATE})
 _QR_MARGIN = 0.03  # of the photo's long side around the document, for the QR scan
 
 
@@ -88,7 +89,7 @@ def _run(
         pages, clean = read_pdf(data, limits, strip=store)
         check = PhotoCheck(kind=kind, verdict=Verdict.ACCEPTED, page_count=pages)
         return check, clean, FileKind.PDF
-    want_qr = slot in _QR_SLOTS
+    want_qr = slot in _SCANNED_KINDS
     opened = open_image(data, kind, limits, want_qr=want_qr, store=store)
     metrics = measure(opened.analysis, opened.scale)
     issues = judge(metrics, slot)

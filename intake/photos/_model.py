@@ -102,11 +102,16 @@ class DocumentRefused(ValueError):
         return type(self), (self.reason, self.detail)  # raised in a worker process, too
 
 
+# The largest file Telegram lets a bot fetch (getFile): the one limit the flow, the pipeline and
+# the checks all apply.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Resource limits applied before and while a file is decoded."""
 
-    max_bytes: int = 20 * 1024 * 1024  # Telegram's getFile limit
+    max_bytes: int = MAX_UPLOAD_BYTES
     max_pixels: int = 50_000_000  # 48-50 MP phone sensors; a full RGB decode stays ≤ 150 MB
     max_side: int = 16_384
     max_pdf_pages: int = 50

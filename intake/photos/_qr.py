@@ -2,7 +2,7 @@
 
 A chip CCCD's QR carries `number|old id|name|DDMMYYYY|gender|address|issue DDMMYYYY`; newer
 cards add fields, so seven or more are accepted and the first seven kept, empty ones allowed
-(the old ID often is). The number is validated with the CCCD rules (`intake.text.parse_cccd`)
+(the old ID often is). The number is validated with the CCCD rules (`intake.language.parse_cccd`)
 and must agree with the birth date and gender. The 2024 land certificate's QR is `|`-separated
 too; hoso keeps its certificate code and serial (`CERTIFICATE_FIELDS` says where they are).
 A code that does not parse is reported with its problem and raw text, never guessed at.
@@ -16,8 +16,8 @@ from datetime import date
 import numpy as np
 import zxingcpp
 
+from intake.language import InvalidCccd, nfc, parse_cccd
 from intake.photos._model import CccdQr, CertificateQr, QrProblem, QrReading, QrStatus, SlotKind
-from intake.text import InvalidCccd, nfc, parse_cccd
 
 __all__ = ["CERTIFICATE_FIELDS", "parse_qr_payload", "scan_qr"]
 

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.runtime import BotOptions, Runtime
-from intake.deps import Deps
 from simulator import SimulatorConfig, SimulatorServer
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def new_token() -> str:
-    return f"{secrets.randbelow(10**9) + 10**9}:{secrets.token_urlsafe(27)}"
+from storage.deps import Deps
+from tests.fixtures.net import free_port, new_token
 
 
 @pytest.fixture

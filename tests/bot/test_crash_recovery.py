@@ -16,18 +16,18 @@ from sqlalchemy import func, select
 
 from bot.config import load_settings
 from bot.wiring import open_deps
-from intake.demo import DEMO_CHIEF_USER, DEMO_OFFICER_USER
+from intake.admin import DEMO_CHIEF_USER, DEMO_OFFICER_USER
 from simulator import SimulatorConfig, SimulatorServer, UserSession
 from storage.models import Blob, Document, Outbox, Submission
 from storage.states import DocumentStatus, OutboxStatus
-from tests.bot.conftest import new_token
-from tests.bot.hoso_process import (
+from tests.fixtures.hoso_process import (
     HosoProcess,
     ScriptedResident,
     alive,
     prepare_data_dir,
     until,
 )
+from tests.fixtures.net import new_token
 
 RESIDENTS = 16
 TAKEN_OVER_WITHIN = 12.0  # seconds after the restart

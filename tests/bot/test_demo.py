@@ -10,8 +10,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.bot.conftest import free_port
-from tests.bot.test_process import wait_healthy
+from tests.fixtures.hoso_process import wait_healthy
+from tests.fixtures.net import free_port
 
 
 async def run_demo_once(data_dir: Path) -> str:

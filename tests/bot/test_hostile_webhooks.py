@@ -17,10 +17,10 @@ from sqlalchemy import select
 
 from bot.runtime import Runtime
 from bot.web import WEBHOOK_PATH, webhook_secret
-from intake.deps import Deps
+from storage.deps import Deps
 from storage.models import Event
-from storage.repositories import verify_event_chain
-from tests.e2e.conftest import World, open_world
+from storage.repositories.audit import verify_event_chain
+from tests.fixtures.world import World, open_world
 
 USER = 880_001
 

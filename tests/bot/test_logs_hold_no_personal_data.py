@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from simulator import SimulatorConfig, SimulatorServer
-from tests.bot.conftest import new_token
-from tests.bot.hoso_process import HosoProcess, ScriptedResident, prepare_data_dir
+from tests.fixtures.hoso_process import HosoProcess, ScriptedResident, prepare_data_dir
+from tests.fixtures.net import new_token
 
 
 def _forms(value: str) -> set[str]:

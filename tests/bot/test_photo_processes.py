@@ -15,6 +15,7 @@ import pytest
 
 from bot.photo_processes import PhotoProcesses
 from crypto import CommuneRecipients, create_identity, open_document
+from intake.documents import SealedDocument, check_seal_and_store
 from intake.photos import (
     DocumentRefused,
     PhotoCheck,
@@ -22,9 +23,8 @@ from intake.photos import (
     SlotKind,
     prepare_document,
 )
-from intake.sealing import SealedDocument, check_seal_and_store
 from storage.blobs import BlobStore
-from tests.e2e.photos import document_photo
+from tests.fixtures.photos import document_photo
 
 
 @pytest.fixture(scope="module")

@@ -8,24 +8,9 @@ import signal
 import sys
 from pathlib import Path
 
-import aiohttp
-
 from simulator import SimulatorServer
-from tests.bot.conftest import free_port
-
-
-async def wait_healthy(port: int, limit: float = 20) -> None:
-    deadline = asyncio.get_running_loop().time() + limit
-    async with aiohttp.ClientSession() as http:
-        while asyncio.get_running_loop().time() < deadline:
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError("the bot did not become healthy")
+from tests.fixtures.hoso_process import wait_healthy
+from tests.fixtures.net import free_port
 
 
 async def test_run_answers_then_stops_cleanly_on_sigterm(

@@ -20,9 +20,9 @@ from bot.cli import main
 from bot.config import load_settings
 from bot.wiring import open_deps
 from crypto import CommuneRecipients, create_identity, lock_identity
-from intake.pull_writer import PullFolder
+from intake.admin import PullFolder
 from storage.models import Commune, CommuneKey, Event
-from tests.intake.pull_data import VILLAGES_CSV, Doc, add_submission, jpeg
+from tests.fixtures.pull_data import VILLAGES_CSV, Doc, add_submission, jpeg
 
 PASSPHRASE = "a long passphrase 123"
 

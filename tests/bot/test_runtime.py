@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from bot.logs import configure_logging, redact
 from bot.runtime import Runtime
 from bot.web import WEBHOOK_PATH, webhook_secret
-from intake.deps import Deps
 from simulator import SimulatorServer
+from storage.deps import Deps
 from storage.models import Citizen, ProcessedUpdate
 
 
@@ -122,12 +122,12 @@ async def test_failure_is_logged_without_content_and_resident_gets_apology(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import intake.residents
+    import intake.resident._desk as desk_module
 
     def explode(*_args: object) -> object:
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(intake.residents, "step", explode)
+    monkeypatch.setattr(desk_module, "step", explode)
     resident = simulator.add_user("Lê Văn Cường", language_code="vi")
     with caplog.at_level(logging.ERROR, logger="hoso.bot"):
         await resident.send_text("my secret CCCD 066190012345")

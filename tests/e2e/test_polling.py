@@ -8,11 +8,11 @@ import asyncio
 from sqlalchemy import func, select
 
 from bot.runtime import Runtime
-from intake.events import Event
-from intake.residents import Outcome
+from intake.chat import Event
+from intake.resident import Outcome
 from storage.models import InboxUpdate
-from tests.e2e.conftest import World, bot_options
-from tests.e2e.test_resident import agree, until
+from tests.fixtures.conversation import agree, until
+from tests.fixtures.world import World, bot_options
 
 
 async def _kept(world: World) -> int:
@@ -26,7 +26,7 @@ async def test_an_update_taken_when_the_bot_dies_is_handled_after_the_restart(
     resident = world.simulator.add_user("Phan Văn Hùng", language_code="vi")
     await agree(resident, "v24175-03")
     await until(resident, "đứng tên ai")
-    desk = world.runtime.desk
+    desk = world.runtime.services.desk
     stuck = asyncio.Event()
 
     async def never(event: Event) -> Outcome:  # the process dies while handling it

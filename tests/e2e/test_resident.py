@@ -11,90 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from crypto import open_document
-from intake.pending import PendingDocument
+from intake.admin import PullFolder, plan_pull, pull_into_folder
+from intake.documents import PendingDocument
+from intake.language import VIETNAM
 from intake.photos import SlotKind, prepare_document
-from intake.pull import plan_pull
-from intake.pull_writer import PullFolder, pull_into_folder
-from intake.residents import Outcome
-from intake.text import VIETNAM
-from simulator import ChatMessage, UserSession
+from intake.resident import Outcome
 from storage.models import Blob, Document, Draft, Submission
 from storage.states import DocumentStatus, Route, SubmissionState
-from tests.e2e.conftest import RECORDED, World
-from tests.e2e.photos import document_photo
-
-TIMEOUT = 20
-
-
-_LAST: dict[int, tuple[ChatMessage, set[str]]] = {}
-
-
-async def until(resident: UserSession, *fragments: str, wait: float = TIMEOUT) -> ChatMessage:
-    """Read the bot's messages until one contains every fragment.
-
-    The bot sends short notes together with the next question in one message, so the message
-    that satisfied the previous wait may satisfy this one too.
-    """
-    last = _LAST.get(resident.user_id)
-    if (
-        last is not None
-        and all(f in last[0].text for f in fragments)
-        and not last[1] & set(fragments)
-    ):
-        last[1].update(fragments)
-        return last[0]
-    while True:
-        message = await resident.next_message(timeout=wait)
-        _LAST[resident.user_id] = (message, set())
-        if all(fragment in message.text for fragment in fragments):
-            _LAST[resident.user_id][1].update(fragments)
-            return message
-
-
-def photos() -> dict[str, bytes]:
-    return {
-        "front": document_photo(1, card=True),
-        "back": document_photo(2, card=True),
-        "page1": document_photo(3, card=False),
-        "page2": document_photo(4, card=False),
-    }
-
-
-async def agree(resident: UserSession, link: str | None = None) -> None:
-    """Open the bot (from a village poster's link, if given) and accept the privacy notice."""
-    await resident.send_command("start", link)
-    await until(resident, "Bạn có đồng ý")
-    await resident.press("✅ Tôi đồng ý")
-
-
-async def answer_questions(resident: UserSession, *, held: bool = True) -> None:
-    await until(resident, "đứng tên ai")
-    await resident.press("Tên tôi")
-    await until(resident, "Họ và tên")
-    await resident.send_text("Nguyễn Văn An")
-    await until(resident, "Số căn cước")
-    await resident.send_text("066 090 012 345")
-    await until(resident, "Số điện thoại")
-    await resident.share_contact("+84912345678")
-    await until(resident, "Giấy chứng nhận")
-    if held:
-        await resident.press("Tôi đang giữ sổ")
-        await until(resident, "Số phát hành")
-        await resident.send_text("aa 01234567")
-    else:
-        await resident.press("Sổ đang thế chấp ở ngân hàng")
-    await until(resident, "tờ bản đồ")
-    await resident.send_text("12")
-    await until(resident, "Số thửa")
-    await resident.send_text("345")
-    await until(resident, "MẶT TRƯỚC")
-
-
-async def submit(resident: UserSession) -> str:
-    await until(resident, "Xem lại hồ sơ")
-    await resident.press("📨 Gửi hồ sơ")
-    receipt = await until(resident, "Mã biên nhận")
-    return receipt.text.split("Mã biên nhận: ")[1].split("\n")[0]
+from tests.fixtures.conversation import agree, answer_questions, photos, submit, until
+from tests.fixtures.photos import document_photo
+from tests.fixtures.world import RECORDED, World
 
 
 async def test_deep_link_to_receipt_and_sealed_documents(world: World, tmp_path: Path) -> None:
@@ -273,7 +199,7 @@ async def test_an_albums_photos_waiting_together_are_settled_in_one_transaction(
     resident = world.simulator.add_user("Bùi Thị Hoa", language_code="vi")
     await agree(resident, "v24175-07")
     await answer_questions(resident)
-    pipeline = world.runtime.pipeline
+    pipeline = world.runtime.services.pipeline
     take = pipeline.take
     held: list[PendingDocument] = []
     all_held = asyncio.Event()
@@ -363,7 +289,7 @@ async def test_restart_between_arrival_and_sealing_seals_once(world: World) -> N
     await agree(resident, "v24175-06")
     await answer_questions(resident)
     # the bot goes down the moment the photo's step has committed, before the pipeline runs
-    pipeline = world.runtime.pipeline
+    pipeline = world.runtime.services.pipeline
     pipeline.take = lambda documents: None  # type: ignore[method-assign]
 
     async def not_now(limit: int = 64) -> int:
@@ -385,7 +311,7 @@ async def test_restart_between_arrival_and_sealing_seals_once(world: World) -> N
     assert document.status is DocumentStatus.PENDING
 
     from bot.runtime import BotOptions, Runtime
-    from tests.bot.conftest import free_port
+    from tests.fixtures.net import free_port
 
     token = next(iter(world.simulator.simulator.bots.values())).token
     restarted = Runtime(

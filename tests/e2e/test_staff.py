@@ -17,18 +17,18 @@ from telegram import Bot
 
 from crypto import open_document
 from handlers.outbox import OutboxSender
-from intake.deps import Deps
 from intake.flow import Draft, Place, Step, Whose
-from intake.outbox import OutboxService
+from intake.language import VIETNAM
+from intake.notify import OutboxService
 from intake.staff import invite_from_cli, revoke_staff, staff_for_user
 from intake.submissions import create_submission
-from intake.text import VIETNAM
 from simulator import ChatMessage, UserSession
+from storage.deps import Deps
 from storage.models import Blob, Citizen, Commune, Document, Event, Submission, Village
 from storage.states import CertificateStatus, DocumentStatus, Route, StaffRole, SubmissionState
-from tests.e2e.conftest import RECORDED, World, bot_options, open_world
-from tests.e2e.photos import document_photo
-from tests.e2e.test_resident import agree, answer_questions, photos, submit, until
+from tests.fixtures.conversation import agree, answer_questions, photos, submit, until
+from tests.fixtures.photos import document_photo
+from tests.fixtures.world import RECORDED, World, bot_options, open_world
 
 TIMEOUT = 20
 
@@ -242,13 +242,13 @@ async def test_chief_chooses_the_daily_digest(world: World) -> None:
     assert not [m for m in chief.new_messages() if "Hồ sơ mới" in m.text]  # no instant alerts
 
     tomorrow = datetime.now(VIETNAM) + timedelta(days=1)
-    written = await world.runtime.daily.send_digests(tomorrow.replace(hour=18))
+    written = await world.runtime.services.daily.send_digests(tomorrow.replace(hour=18))
     assert written == 1
-    world.runtime.outbox.kick()
+    world.runtime.services.outbox.kick()
     digest = await until(chief, "Tóm tắt ngày", "3 hồ sơ mới")
     assert all(code in digest.text for code in codes)
     # the same day again: nothing more
-    assert await world.runtime.daily.send_digests(tomorrow.replace(hour=20)) == 0
+    assert await world.runtime.services.daily.send_digests(tomorrow.replace(hour=20)) == 0
 
 
 async def test_assisted_submission_by_a_chief(world: World) -> None:
@@ -337,7 +337,7 @@ async def test_invites_single_use_expired_and_forged_buttons(world: World) -> No
     await chief.press("📂 Mở hồ sơ")
     await until(chief, "chỉ dành cho cán bộ")
     # staff command menus: set in the member's chat on joining, removed once revoked
-    world.runtime.menus.kick()
+    world.runtime.services.menus.kick()
     for method, person in (("setmycommands", first), ("deletemycommands", chief)):
         await wait_for(lambda m=method, c=person.chat_id: bool(menu_calls(m, c)))
     commands = menu_calls("setmycommands", first.chat_id)[0]
@@ -388,7 +388,7 @@ async def test_burst_of_200_reaches_the_chief_in_order_without_429(deps: Deps) -
     async with open_world(deps, flood_limits=True, time_scale=25) as world:
         chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
         codes = await make_submissions(world.deps, "24175-01", 200)
-        world.runtime.outbox.kick()
+        world.runtime.services.outbox.kick()
         await chief.wait_until(
             lambda: sum("Hồ sơ mới" in m.text for m in chief.history()) >= 200, timeout=90
         )
@@ -402,7 +402,7 @@ async def test_outbox_survives_a_restart_in_the_middle_of_a_burst(deps: Deps) ->
     async with open_world(deps, flood_limits=True, time_scale=20) as world:
         chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
         codes = await make_submissions(world.deps, "24175-01", 40)
-        world.runtime.outbox.kick()
+        world.runtime.services.outbox.kick()
 
         def alerts() -> list[ChatMessage]:
             return [m for m in chief.history() if "Hồ sơ mới" in m.text]
@@ -452,3 +452,62 @@ async def test_sender_waits_retry_after_when_telegram_says_429(deps: Deps) -> No
             assert calls[index + 1][0] - at >= retry_after * 0.95  # waited what Telegram asked
         alerts = [m.text for m in chief.history() if "Hồ sơ mới" in m.text]
         assert [next(c for c in codes if c in t) for t in alerts] == codes
+
+
+async def test_reject_with_a_preset_reason_and_with_a_typed_one(world: World) -> None:
+    """An officer rejects one submission with a preset reason and another with a reason they
+    type; each resident reads theirs; each is a "rejected" event with its reason."""
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    first, first_code = await resident_submits(world, "Đinh Văn Khoa", "v24175-04")
+    second, second_code = await resident_submits(world, "Mai Thị Lan", "v24175-04")
+    await until(officer, "Hồ sơ mới", second_code)  # Thôn 4 has no chief: the officer is told
+
+    await officer.send_command("queue")
+    await until(officer, "Hồ sơ — Xã Hòa Phú")
+    await officer.press(f"{first_code} · Nguyễn Văn An · đã nộp, chờ xem xét")
+    await until(officer, f"Hồ sơ {first_code}")
+    await officer.press("❌ Không tiếp nhận")
+    await until(officer, f"Vì sao không tiếp nhận hồ sơ {first_code}")
+    await officer.press("trùng với hồ sơ khác")
+    await until(officer, f"Đã ghi không tiếp nhận hồ sơ {first_code}")
+    told = await until(first, f"Hồ sơ {first_code} không được tiếp nhận")
+    assert "Lý do: trùng với hồ sơ khác" in told.text
+
+    await officer.send_command("queue")
+    await until(officer, "Hồ sơ — Xã Hòa Phú")
+    await officer.press(f"{second_code} · Nguyễn Văn An · đã nộp, chờ xem xét")
+    await until(officer, f"Hồ sơ {second_code}")
+    await officer.press("❌ Không tiếp nhận")
+    await until(officer, f"Vì sao không tiếp nhận hồ sơ {second_code}")
+    await officer.press("lý do khác")
+    await until(officer, "Hãy gõ lý do")
+    await officer.send_text("Ảnh sổ là của thửa đất ở xã khác")
+    await until(officer, f"Đã ghi không tiếp nhận hồ sơ {second_code}")
+    told = await until(second, f"Hồ sơ {second_code} không được tiếp nhận")
+    assert "Ảnh sổ là của thửa đất ở xã khác" in told.text
+
+    for code, reason, note in (
+        (first_code, "duplicate", ""),
+        (second_code, "other", "Ảnh sổ là của thửa đất ở xã khác"),
+    ):
+        found = await submission(world.deps, code)
+        assert found.state is SubmissionState.REJECTED
+        async with world.deps.database.sessions() as session:
+            event = await session.scalar(
+                select(Event).where(Event.submission_id == found.id, Event.action == "rejected")
+            )
+        assert event is not None
+        assert (event.data["reason"], event.note) == (reason, note)
+
+
+async def test_the_officer_asks_for_the_report_and_gets_text_and_chart(world: World) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    resident, code = await resident_submits(world, "Đinh Văn Khoa", "v24175-02")
+    await until(officer, "Hồ sơ mới", code)
+    await officer.send_command("report")
+    text = await until(officer, "Báo cáo ngày", "Xã Hòa Phú")
+    assert "đã nộp 1" in text.text
+    chart = await until(officer, "Biểu đồ tiến độ")
+    assert chart.raw.get("photo"), "the chart comes as a photo"
+    picture = officer.file_bytes(chart)
+    assert Image.open(io.BytesIO(picture)).size[0] > 400  # a drawn chart, not a placeholder

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from handlers.outbox import OutboxSender
-from intake.deps import Deps
-from intake.outbox import OutboxMessage, OutboxService, enqueue
+from intake.notify import OutboxMessage, OutboxService, enqueue
+from storage.deps import Deps
 
 
 class SlowTelegram:

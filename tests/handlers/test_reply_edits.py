@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from handlers.replies import ReplySender
-from intake.events import Reply
-from intake.messages import Language, render
+from intake.chat import Reply
+from intake.language import Language, render
 
 CHECKING, CHECKED = "status.none", "help.resident"  # two texts from the catalog
 

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from simulator import ApiExchange, SimulatorServer, UserSession
-from tests.simulator.conftest import TOKEN, RawBotApi, jpeg
+from tests.fixtures.simulator import TOKEN, RawBotApi, jpeg
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from telegram import (
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from simulator import SimulatorConfig, SimulatorServer
-from tests.simulator.conftest import TOKEN, jpeg
+from tests.fixtures.simulator import TOKEN, jpeg
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 PHONE = {"width": 390, "height": 844}

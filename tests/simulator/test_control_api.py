@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from simulator import SimulatorServer
-from tests.simulator.conftest import TOKEN, RawBotApi, jpeg
+from tests.fixtures.simulator import TOKEN, RawBotApi, jpeg
 
 BOT_ID = int(TOKEN.split(":")[0])
 

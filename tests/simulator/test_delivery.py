@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 
 from simulator import SimulatorServer, UserSession
-from tests.simulator.apischema import ApiSchema
-from tests.simulator.conftest import RawBotApi
+from tests.fixtures.apischema import ApiSchema
+from tests.fixtures.simulator import RawBotApi
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 import telegram
 
 from simulator import SimulatorServer, UserActionError
-from tests.simulator.conftest import TOKEN
+from tests.fixtures.simulator import TOKEN
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from PIL import Image
 
 from simulator import ApiExchange, SimulatorServer, UserActionError, UserSession
 from simulator._files import FileStore, ImageError, ImageVariant, make_photo_sizes
-from tests.simulator.conftest import TOKEN, RawBotApi, jpeg
+from tests.fixtures.simulator import TOKEN, RawBotApi, jpeg
 
 
 @pytest.fixture

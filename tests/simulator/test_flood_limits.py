@@ -13,7 +13,7 @@ from telegram.error import RetryAfter
 from simulator import ManualClock, Simulator, SimulatorConfig, SimulatorServer
 from simulator._errors import BotApiError
 from simulator._limits import FloodLimiter, FloodLimits
-from tests.simulator.conftest import TOKEN, RawBotApi
+from tests.fixtures.simulator import TOKEN, RawBotApi
 
 
 @pytest.fixture

@@ -33,8 +33,8 @@ from telegram.ext import (
 
 from simulator import ApiExchange, SimulatorServer
 from simulator._botapi import METHODS
-from tests.simulator.apischema import ApiSchema
-from tests.simulator.conftest import TOKEN, jpeg
+from tests.fixtures.apischema import ApiSchema
+from tests.fixtures.simulator import TOKEN, jpeg
 
 SECRET = "s3cr3t-token_1"
 DELIVERY_METHODS = {"getupdates", "setwebhook", "deletewebhook"}

@@ -209,3 +209,50 @@ def test_sqlite_older_than_3_35_is_refused_with_a_reason(
     monkeypatch.setattr("storage.db.sqlite3.sqlite_version", "3.34.1")
     with pytest.raises(DatabaseUrlError, match=r"3\.34\.1 is too old"):
         Database.connect(sqlite_url(tmp_path / "hoso.db"))
+
+
+def test_the_private_names_it_relies_on_are_still_there() -> None:
+    """Fails when an upgrade of SQLAlchemy or aiosqlite moves an internal this adapter uses
+    (storage/_inline_sqlite.py, "The fragile layer")."""
+    import inspect
+
+    import aiosqlite
+    from sqlalchemy.dialects.sqlite.aiosqlite import (
+        AsyncAdapt_aiosqlite_connection,
+        AsyncAdapt_aiosqlite_cursor,
+    )
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    assert inspect.iscoroutinefunction(aiosqlite.Connection._execute)
+    connection = aiosqlite.Connection.__init__
+    assert list(inspect.signature(connection).parameters)[:3] == [
+        "self",
+        "connector",
+        "iter_chunk_size",
+    ]
+    for name in ("_cursor", "_rows", "_adapt_connection"):
+        assert name in _slots(AsyncAdapt_aiosqlite_cursor), name
+    for method in ("_make_new_cursor", "_aenter_cursor"):
+        assert callable(getattr(AsyncAdapt_aiosqlite_cursor, method)), method
+    assert hasattr(AsyncAdapt_aiosqlite_cursor, "_awaitable_cursor_close")
+    assert callable(AsyncAdapt_aiosqlite_connection._handle_exception)
+    assert AsyncAdapt_aiosqlite_connection._cursor_cls is AsyncAdapt_aiosqlite_cursor
+    assert "_connection" in _slots(AsyncAdapt_aiosqlite_connection)
+    assert callable(AsyncSession._maker_context_manager)
+
+
+def _slots(cls: type) -> set[str]:
+    return {name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ())}
+
+
+def test_untested_versions_are_refused_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    import aiosqlite
+
+    from storage._inline_sqlite import TESTED, check_versions
+    from storage.db import Database, DatabaseUrlError
+
+    check_versions()  # the installed ones are the tested ones
+    monkeypatch.setattr(aiosqlite, "__version__", "0.99.0")
+    with pytest.raises(DatabaseUrlError, match=r"aiosqlite 0\.99\.0.*PostgreSQL"):
+        Database.connect("sqlite+aiosqlite:///:memory:")
+    assert TESTED["aiosqlite"] == "0.22"

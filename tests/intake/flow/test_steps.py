@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from intake.events import (
+from intake.chat import (
     Actor,
     Command,
     ContactShared,
@@ -42,7 +42,7 @@ from intake.flow import (
     Whose,
     step,
 )
-from intake.messages import Language, render
+from intake.language import Language, render
 from storage.states import CertificateStatus
 
 ACTOR = Actor(user_id=42, chat_id=42, language_code="vi")

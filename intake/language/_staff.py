@@ -1,0 +1,607 @@
+"""What village chiefs and commune officers read in Telegram: their commands, alerts, queues,
+submission cards, review steps, progress and reports."""
+
+from __future__ import annotations
+
+from intake.language._languages import Language
+
+TEXTS: dict[str, dict[Language, str]] = {
+    "command.queue": {Language.VI: "Danh sách hồ sơ", Language.EN: "Submission queue"},
+    "command.progress": {Language.VI: "Tiến độ thôn", Language.EN: "Village progress"},
+    "command.report": {Language.VI: "Báo cáo hằng ngày", Language.EN: "Daily report"},
+    "command.settings": {Language.VI: "Cài đặt thông báo", Language.EN: "Notification settings"},
+    "command.invite": {Language.VI: "Mời cán bộ", Language.EN: "Invite staff"},
+    "command.web": {Language.VI: "Mở trang quản lý", Language.EN: "Open the web console"},
+    "command.assist": {
+        Language.VI: "Nộp hộ cho một hộ gia đình",
+        Language.EN: "Submit for a household",
+    },
+    "staff.open": {
+        Language.VI: "📂 Mở hồ sơ",
+        Language.EN: "📂 Open",
+    },
+    "staff.none": {
+        Language.VI: "không có",
+        Language.EN: "none",
+    },
+    "staff.only": {
+        Language.VI: "Lệnh và nút này chỉ dành cho cán bộ. Nếu bạn là người dân, bấm /start để "
+        "nộp hồ sơ.",
+        Language.EN: "This command or button is for staff only. If you are a resident, press "
+        "/start to send your documents.",
+    },
+    "staff.refused": {
+        Language.VI: "Bạn không có quyền làm việc này với hồ sơ hoặc địa bàn này. Việc này đã "
+        "được ghi lại.",
+        Language.EN: "You may not do this for this submission or place. The attempt has been "
+        "recorded.",
+    },
+    "staff.cancelled": {
+        Language.VI: "Đã hủy.",
+        Language.EN: "Cancelled.",
+    },
+    "role.chief": {
+        Language.VI: "trưởng thôn",
+        Language.EN: "village chief",
+    },
+    "role.officer": {
+        Language.VI: "cán bộ địa chính xã",
+        Language.EN: "commune land officer",
+    },
+    "help.chief": {
+        Language.VI: "Lệnh dành cho trưởng thôn:\n• /queue — hồ sơ của thôn theo tình trạng\n• "
+        "/progress — tiến độ thôn và các hộ chưa nộp\n• /assist — nộp hộ cho hộ không có điện "
+        "thoại thông minh\n• /settings — báo ngay từng hồ sơ hay tóm tắt mỗi ngày\n• /cancel — "
+        "hủy việc đang làm",
+        Language.EN: "Commands for village chiefs:\n• /queue — your village's submissions by "
+        "state\n• /progress — the village's progress and who has not submitted yet\n• /assist — "
+        "submit for a household without a smartphone\n• /settings — an alert for each "
+        "submission, or one digest a day\n• /cancel — cancel what you are doing",
+    },
+    "help.officer": {
+        Language.VI: "Lệnh dành cho cán bộ địa chính:\n• /queue — danh sách hồ sơ, lọc theo thôn "
+        "và tình trạng\n• /progress — tiến độ từng thôn\n• /report — báo cáo hằng ngày kèm biểu "
+        "đồ\n• /invite — mời trưởng thôn hoặc cán bộ\n• /assist — nộp hộ cho một hộ gia đình\n• "
+        "/settings — ngôn ngữ\n• /cancel — hủy việc đang làm",
+        Language.EN: "Commands for land officers:\n• /queue — the submission queue, by village "
+        "and state\n• /progress — each village's progress\n• /report — the daily report with a "
+        "chart\n• /invite — invite a village chief or an officer\n• /assist — submit for a "
+        "household\n• /settings — language\n• /cancel — cancel what you are doing",
+    },
+    "invite.unknown": {
+        Language.VI: "Lời mời này không đúng. Hãy xin cán bộ địa chính xã một đường dẫn mới.",
+        Language.EN: "This invitation is not valid. Please ask the commune land officer for a "
+        "new link.",
+    },
+    "invite.used": {
+        Language.VI: "Lời mời này đã được dùng. Mỗi lời mời chỉ dùng được một lần; hãy xin một "
+        "đường dẫn mới.",
+        Language.EN: "This invitation has already been used. Each invitation works once; please "
+        "ask for a new link.",
+    },
+    "invite.expired": {
+        Language.VI: "Lời mời này đã hết hạn. Hãy xin cán bộ địa chính xã một đường dẫn mới.",
+        Language.EN: "This invitation has expired. Please ask the commune land officer for a new "
+        "link.",
+    },
+    "invite.welcome_chief": {
+        Language.VI: "Chào mừng! Bạn đã là trưởng thôn {place} ({commune}) trên kênh này. Bạn sẽ "
+        "được báo khi có hồ sơ mới của thôn.",
+        Language.EN: "Welcome! You are now the village chief of {place} ({commune}) here. You "
+        "will be told of each new submission from your village.",
+    },
+    "invite.welcome_officer": {
+        Language.VI: "Chào mừng! Bạn đã là cán bộ địa chính của {place} trên kênh này.",
+        Language.EN: "Welcome! You are now a land officer of {place} here.",
+    },
+    "invite.welcome_admin": {
+        Language.VI: "Chào mừng! Bạn đã là quản trị của {place} trên kênh này.",
+        Language.EN: "Welcome! You are now an administrator of {place} here.",
+    },
+    "invite.choose": {
+        Language.VI: "Mời ai? Chọn thôn để mời trưởng thôn, hoặc mời thêm cán bộ địa chính của "
+        "xã.",
+        Language.EN: "Whom do you want to invite? Choose a village to invite its chief, or "
+        "invite another land officer of the commune.",
+    },
+    "invite.officer_button": {
+        Language.VI: "🧑‍💼 Cán bộ địa chính xã",
+        Language.EN: "🧑‍💼 A commune land officer",
+    },
+    "invite.link": {
+        Language.VI: "Lời mời {role} — {place}:\n{link}\nChỉ dùng được một lần, hết hạn lúc "
+        "{expires}. Hãy gửi riêng cho đúng người.",
+        Language.EN: "Invitation for a {role} — {place}:\n{link}\nIt works once and expires at "
+        "{expires}. Send it privately to the right person.",
+    },
+    "notify.chief_new": {
+        Language.VI: "📥 Hồ sơ mới của thôn {village}\nHộ: {name}\nThửa (tờ/thửa): {parcel}\nĐã "
+        "có: {docs_in}\nCòn thiếu: {docs_missing}\nLưu ý: {flags}\nMã: {receipt}",
+        Language.EN: "📥 New submission from {village}\nHousehold: {name}\nParcel (sheet/number): "
+        "{parcel}\nIn: {docs_in}\nMissing: {docs_missing}\nFlags: {flags}\nCode: {receipt}",
+    },
+    "notify.officer_new": {
+        Language.VI: "📥 Hồ sơ mới ở thôn {village} (thôn chưa có trưởng thôn trên kênh)\nHộ: "
+        "{name}\nThửa: {parcel}\nĐã có: {docs_in}\nCòn thiếu: {docs_missing}\nLưu ý: "
+        "{flags}\nMã: {receipt}",
+        Language.EN: "📥 New submission in {village} (the village has no chief here)\nHousehold: "
+        "{name}\nParcel: {parcel}\nIn: {docs_in}\nMissing: {docs_missing}\nFlags: {flags}\nCode: "
+        "{receipt}",
+    },
+    "notify.officer_triage": {
+        Language.VI: "📥 Hồ sơ mới chưa rõ thôn — cần phân về thôn\nHộ: {name}\nThửa: "
+        "{parcel}\nĐã có: {docs_in}\nCòn thiếu: {docs_missing}\nLưu ý: {flags}\nMã: {receipt}",
+        Language.EN: "📥 New submission without a village — please assign it\nHousehold: "
+        "{name}\nParcel: {parcel}\nIn: {docs_in}\nMissing: {docs_missing}\nFlags: {flags}\nCode: "
+        "{receipt}",
+    },
+    "notify.officer_resubmitted": {
+        Language.VI: "🔁 Hồ sơ {receipt} đã được bổ sung và chờ xem lại.",
+        Language.EN: "🔁 Submission {receipt} has been completed and waits for review again.",
+    },
+    "notify.digest": {
+        Language.VI: "🗞 Tóm tắt ngày {date} — thôn {village}: {count} hồ sơ mới.\n{items}",
+        Language.EN: "🗞 Digest for {date} — {village}: {count} new submission(s).\n{items}",
+    },
+    "notify.digest_item": {
+        Language.VI: "• {receipt} — {name} — thửa {parcel} — còn thiếu: {docs_missing}",
+        Language.EN: "• {receipt} — {name} — parcel {parcel} — missing: {docs_missing}",
+    },
+    "notify.digest_more": {
+        Language.VI: "… và {count} hồ sơ khác (xem bằng /queue).",
+        Language.EN: "… and {count} more (see /queue).",
+    },
+    "flag.low_resolution": {
+        Language.VI: "ảnh độ phân giải thấp",
+        Language.EN: "low-resolution photo",
+    },
+    "flag.no_phone": {
+        Language.VI: "không có số điện thoại",
+        Language.EN: "no phone number",
+    },
+    "resident.in_review": {
+        Language.VI: "🔎 Hồ sơ {receipt} đang được cán bộ địa chính xã xem xét.",
+        Language.EN: "🔎 Submission {receipt} is being reviewed by the commune land office.",
+    },
+    "resident.accepted": {
+        Language.VI: "✅ Hồ sơ {receipt} đã được tiếp nhận và đưa vào hệ thống thông tin đất đai. "
+        "Cảm ơn bạn!",
+        Language.EN: "✅ Submission {receipt} is accepted and entered into the land information "
+        "system. Thank you!",
+    },
+    "resident.rejected": {
+        Language.VI: "Hồ sơ {receipt} không được tiếp nhận.\nLý do: {reason}\nGhi chú: "
+        "{note}\nNếu cần, hãy liên hệ cán bộ địa chính xã hoặc nộp lại bằng /start.",
+        Language.EN: "Submission {receipt} was not accepted.\nReason: {reason}\nNote: {note}\nIf "
+        "needed, contact the commune land office or submit again with /start.",
+    },
+    "resident.needs_info": {
+        Language.VI: "📝 Xã cần bổ sung cho hồ sơ {receipt}: {slots}.\nGhi chú của cán bộ: "
+        "{note}\nBấm nút bên dưới rồi gửi ảnh.",
+        Language.EN: "📝 The commune needs more for submission {receipt}: {slots}.\nThe officer's "
+        "note: {note}\nPress a button below, then send the photo.",
+    },
+    "resident.upload_button": {
+        Language.VI: "📷 Gửi: {slot}",
+        Language.EN: "📷 Send: {slot}",
+    },
+    "resident.assigned": {
+        Language.VI: "📍 Hồ sơ {receipt} đã được chuyển về thôn {village}.",
+        Language.EN: "📍 Submission {receipt} has been assigned to {village}.",
+    },
+    "followup.send": {
+        Language.VI: "Hãy gửi ảnh {slot} cho hồ sơ {receipt}. Chụp thẳng, đủ 4 góc, đủ sáng. Bấm "
+        "/cancel nếu chưa gửi lúc này.",
+        Language.EN: "Please send the photo of {slot} for submission {receipt}: straight on, all "
+        "four corners, good light. Press /cancel to do it later.",
+    },
+    "followup.checking": {
+        Language.VI: "Đang kiểm tra ảnh {slot}…",
+        Language.EN: "Checking the photo of {slot}…",
+    },
+    "followup.retake": {
+        Language.VI: "Ảnh {slot} chưa dùng được: {issues}. Vui lòng chụp lại và gửi lại.",
+        Language.EN: "The photo of {slot} cannot be used: {issues}. Please take it again and "
+        "send it.",
+    },
+    "followup.received_more": {
+        Language.VI: "✅ Đã nhận {slot}. Còn cần: {slots}.",
+        Language.EN: "✅ {slot} received. Still needed: {slots}.",
+    },
+    "followup.all_done": {
+        Language.VI: "✅ Đã nhận đủ giấy tờ bổ sung. Hồ sơ {receipt} được chuyển lại cho cán bộ "
+        "xem xét.",
+        Language.EN: "✅ Everything asked for is in. Submission {receipt} goes back to the "
+        "officer for review.",
+    },
+    "followup.cancelled": {
+        Language.VI: "Đã hủy. Khi sẵn sàng, bấm lại nút trong tin nhắn của xã.",
+        Language.EN: "Cancelled. When you are ready, press the button in the commune's message "
+        "again.",
+    },
+    "reject.duplicate": {
+        Language.VI: "trùng với hồ sơ khác",
+        Language.EN: "a duplicate of another submission",
+    },
+    "reject.not_land_document": {
+        Language.VI: "không phải giấy tờ đất đai",
+        Language.EN: "not a land document",
+    },
+    "reject.not_this_commune": {
+        Language.VI: "đất không thuộc xã này",
+        Language.EN: "the land is not in this commune",
+    },
+    "reject.unreadable": {
+        Language.VI: "giấy tờ không đọc được",
+        Language.EN: "the documents cannot be read",
+    },
+    "reject.other": {
+        Language.VI: "lý do khác",
+        Language.EN: "another reason",
+    },
+    "review.not_now": {
+        Language.VI: "Hồ sơ đang ở tình trạng không cho phép việc này.",
+        Language.EN: "The submission's state does not allow this.",
+    },
+    "review.not_found": {
+        Language.VI: "Không tìm thấy hồ sơ này.",
+        Language.EN: "This submission was not found.",
+    },
+    "review.choose_slots": {
+        Language.VI: "Hồ sơ {receipt}: chọn giấy tờ còn thiếu hoặc không đọc được, rồi bấm Xong.",
+        Language.EN: "Submission {receipt}: choose the missing or unreadable documents, then "
+        "press Done.",
+    },
+    "review.same_village": {
+        Language.VI: "Hồ sơ đã ở thôn này.",
+        Language.EN: "The submission is already in this village.",
+    },
+    "review.accept": {
+        Language.VI: "✅ Tiếp nhận",
+        Language.EN: "✅ Accept",
+    },
+    "review.needs_info": {
+        Language.VI: "📝 Cần bổ sung",
+        Language.EN: "📝 Needs info",
+    },
+    "review.reject": {
+        Language.VI: "❌ Không tiếp nhận",
+        Language.EN: "❌ Reject",
+    },
+    "review.assign": {
+        Language.VI: "📍 Phân về thôn",
+        Language.EN: "📍 Assign a village",
+    },
+    "review.accept_confirm": {
+        Language.VI: "Xác nhận hồ sơ {receipt} đã được nhập vào hệ thống thông tin đất đai?",
+        Language.EN: "Confirm that submission {receipt} has been entered into the land "
+        "information system?",
+    },
+    "review.accept_yes": {
+        Language.VI: "✅ Đã nhập, tiếp nhận",
+        Language.EN: "✅ Entered — accept",
+    },
+    "review.back": {
+        Language.VI: "↩️ Quay lại hồ sơ",
+        Language.EN: "↩️ Back to the submission",
+    },
+    "review.accepted": {
+        Language.VI: "Đã tiếp nhận hồ sơ {receipt}; người nộp đã được báo.",
+        Language.EN: "Submission {receipt} accepted; the resident is told.",
+    },
+    "review.slot_chosen": {
+        Language.VI: "☑️ {slot}",
+        Language.EN: "☑️ {slot}",
+    },
+    "review.slot_open": {
+        Language.VI: "⬜ {slot}",
+        Language.EN: "⬜ {slot}",
+    },
+    "review.slots_done": {
+        Language.VI: "Xong",
+        Language.EN: "Done",
+    },
+    "review.ask_note": {
+        Language.VI: "Cần bổ sung: {slots}. Hãy gõ một ghi chú ngắn cho người nộp (ví dụ: ảnh bị "
+        "lóa ở góc), hoặc bấm Không ghi chú.",
+        Language.EN: "Needed: {slots}. Type a short note for the resident (e.g. glare in the "
+        "corner), or press No note.",
+    },
+    "review.no_note": {
+        Language.VI: "Không ghi chú",
+        Language.EN: "No note",
+    },
+    "review.reject_reason": {
+        Language.VI: "Vì sao không tiếp nhận hồ sơ {receipt}? Người nộp sẽ thấy lý do.",
+        Language.EN: "Why is submission {receipt} rejected? The resident will see the reason.",
+    },
+    "review.ask_reason": {
+        Language.VI: "Hãy gõ lý do (người nộp sẽ đọc được).",
+        Language.EN: "Type the reason (the resident will read it).",
+    },
+    "review.rejected": {
+        Language.VI: "Đã ghi không tiếp nhận hồ sơ {receipt}; người nộp đã được báo.",
+        Language.EN: "Submission {receipt} rejected; the resident is told.",
+    },
+    "review.needs_info_sent": {
+        Language.VI: "Đã gửi yêu cầu bổ sung cho hồ sơ {receipt}.",
+        Language.EN: "The request for more information on {receipt} is sent.",
+    },
+    "review.choose_village": {
+        Language.VI: "Phân hồ sơ {receipt} về thôn nào?",
+        Language.EN: "Which village should {receipt} go to?",
+    },
+    "review.assigned": {
+        Language.VI: "Đã phân hồ sơ {receipt} về thôn {village}.",
+        Language.EN: "Submission {receipt} assigned to {village}.",
+    },
+    "card.text": {
+        Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\nThôn: {village} "
+        "(theo {route})\nNgười sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
+        "{phone}\nSổ: {cert}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n{documents}\nLưu ý: {flags}",
+        Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\nVillage: "
+        "{village} (by {route})\nLand user: {name}\nID number: {cccd}\nPhone: "
+        "{phone}\nCertificate: {cert}\nParcel (sheet/number): "
+        "{parcel}\nDocuments:\n{documents}\nFlags: {flags}",
+    },
+    "card.text_requested": {
+        Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\nThôn: {village} "
+        "(theo {route})\nNgười sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
+        "{phone}\nSổ: {cert}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n{documents}\nLưu ý: "
+        "{flags}\nĐang chờ bổ sung: {requested}",
+        Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\nVillage: "
+        "{village} (by {route})\nLand user: {name}\nID number: {cccd}\nPhone: "
+        "{phone}\nCertificate: {cert}\nParcel (sheet/number): "
+        "{parcel}\nDocuments:\n{documents}\nFlags: {flags}\nWaiting for: {requested}",
+    },
+    "card.document": {
+        Language.VI: "• {slot}: {status}",
+        Language.EN: "• {slot}: {status}",
+    },
+    "card.assisted": {
+        Language.VI: "nộp hộ, đồng ý trực tiếp",
+        Language.EN: "assisted, consent in person",
+    },
+    "card.self_sent": {
+        Language.VI: "người dân tự nộp",
+        Language.EN: "sent by the resident",
+    },
+    "doc.stored": {
+        Language.VI: "✅ đã có",
+        Language.EN: "✅ in",
+    },
+    "doc.missing": {
+        Language.VI: "— chưa có",
+        Language.EN: "— missing",
+    },
+    "route.chosen": {
+        Language.VI: "người nộp chọn",
+        Language.EN: "the resident's choice",
+    },
+    "route.parcel": {
+        Language.VI: "danh sách thửa",
+        Language.EN: "the parcel list",
+    },
+    "route.target": {
+        Language.VI: "danh sách hộ",
+        Language.EN: "the household list",
+    },
+    "route.triage": {
+        Language.VI: "chưa rõ thôn",
+        Language.EN: "no village yet",
+    },
+    "route.staff": {
+        Language.VI: "cán bộ phân",
+        Language.EN: "an officer's assignment",
+    },
+    "certstaff.held": {
+        Language.VI: "người dân đang giữ",
+        Language.EN: "held by the resident",
+    },
+    "certstaff.at_bank": {
+        Language.VI: "đang thế chấp ngân hàng",
+        Language.EN: "held by a bank",
+    },
+    "certstaff.lost": {
+        Language.VI: "bị mất",
+        Language.EN: "lost",
+    },
+    "certstaff.never_issued": {
+        Language.VI: "chưa được cấp",
+        Language.EN: "never issued",
+    },
+    "queue.header": {
+        Language.VI: "📋 Hồ sơ — {place}\nĐang xem: {filter} ({total})\n{counts}",
+        Language.EN: "📋 Submissions — {place}\nShowing: {filter} ({total})\n{counts}",
+    },
+    "queue.count": {
+        Language.VI: "• {state}: {count}",
+        Language.EN: "• {state}: {count}",
+    },
+    "queue.item": {
+        Language.VI: "{receipt} · {name} · {state}",
+        Language.EN: "{receipt} · {name} · {state}",
+    },
+    "queue.previous": {
+        Language.VI: "◀️ Trước",
+        Language.EN: "◀️ Previous",
+    },
+    "queue.next": {
+        Language.VI: "Sau ▶️",
+        Language.EN: "Next ▶️",
+    },
+    "queue.choose_village": {
+        Language.VI: "🏘 Chọn thôn",
+        Language.EN: "🏘 Choose a village",
+    },
+    "queue.triage": {
+        Language.VI: "Chưa rõ thôn",
+        Language.EN: "No village yet",
+    },
+    "queue.all_villages": {
+        Language.VI: "Tất cả các thôn",
+        Language.EN: "All villages",
+    },
+    "queue.pick_village": {
+        Language.VI: "Xem hồ sơ của thôn nào?",
+        Language.EN: "Which village's queue?",
+    },
+    "filter.open": {
+        Language.VI: "đang mở",
+        Language.EN: "open",
+    },
+    "filter.submitted": {
+        Language.VI: "mới nộp",
+        Language.EN: "new",
+    },
+    "filter.resubmitted": {
+        Language.VI: "đã bổ sung",
+        Language.EN: "resubmitted",
+    },
+    "filter.needs_info": {
+        Language.VI: "cần bổ sung",
+        Language.EN: "needs info",
+    },
+    "filter.accepted": {
+        Language.VI: "đã tiếp nhận",
+        Language.EN: "accepted",
+    },
+    "progress.line": {
+        Language.VI: "• {village}: chỉ tiêu {targets}, đã nộp {submitted}, đủ giấy tờ "
+        "{complete}, cần bổ sung {needs_info}, đã tiếp nhận {accepted}",
+        Language.EN: "• {village}: targets {targets}, submitted {submitted}, complete "
+        "{complete}, needs info {needs_info}, accepted {accepted}",
+    },
+    "progress.commune": {
+        Language.VI: "📊 Tiến độ các thôn:\n{lines}\nBấm một thôn để xem các hộ chưa nộp.",
+        Language.EN: "📊 Progress by village:\n{lines}\nPress a village to see who has not "
+        "submitted yet.",
+    },
+    "progress.village": {
+        Language.VI: "📊 Thôn {village}\nChỉ tiêu: {targets}\nĐã nộp: {submitted}\nĐủ giấy tờ: "
+        "{complete}\nCần bổ sung: {needs_info}\nĐã tiếp nhận: {accepted}\nChưa nộp "
+        "({missing}):\n{names}",
+        Language.EN: "📊 {village}\nTargets: {targets}\nSubmitted: {submitted}\nComplete: "
+        "{complete}\nNeeds info: {needs_info}\nAccepted: {accepted}\nNot yet submitted "
+        "({missing}):\n{names}",
+    },
+    "progress.name": {
+        Language.VI: "• {name}",
+        Language.EN: "• {name}",
+    },
+    "progress.more": {
+        Language.VI: "… và {count} hộ khác.",
+        Language.EN: "… and {count} more households.",
+    },
+    "report.text": {
+        Language.VI: "🗓 Báo cáo ngày {date} — {commune}\n{lines}\nCộng: chỉ tiêu "
+        "{total_targets}, đã nộp {total_submitted}, đủ giấy tờ {total_complete}, cần bổ sung "
+        "{total_needs_info}, đã tiếp nhận {total_accepted}",
+        Language.EN: "🗓 Report for {date} — {commune}\n{lines}\nTotal: targets {total_targets}, "
+        "submitted {total_submitted}, complete {total_complete}, needs info {total_needs_info}, "
+        "accepted {total_accepted}",
+    },
+    "report.chart_caption": {
+        Language.VI: "Biểu đồ tiến độ so với chỉ tiêu — {commune}",
+        Language.EN: "Progress against targets — {commune}",
+    },
+    "report.title": {
+        Language.VI: "Tiến độ {commune} — {date}",
+        Language.EN: "Progress of {commune} — {date}",
+    },
+    "report.targets": {
+        Language.VI: "Chỉ tiêu",
+        Language.EN: "Targets",
+    },
+    "report.submitted": {
+        Language.VI: "Đã nộp",
+        Language.EN: "Submitted",
+    },
+    "report.accepted": {
+        Language.VI: "Đã tiếp nhận",
+        Language.EN: "Accepted",
+    },
+    "settings.show": {
+        Language.VI: "Cài đặt — cách nhận thông báo: {mode}.",
+        Language.EN: "Settings — how you are notified: {mode}.",
+    },
+    "settings.mode_instant": {
+        Language.VI: "báo ngay từng hồ sơ",
+        Language.EN: "an alert for each submission",
+    },
+    "settings.mode_digest": {
+        Language.VI: "tóm tắt mỗi ngày một lần",
+        Language.EN: "one digest a day",
+    },
+    "settings.instant": {
+        Language.VI: "🔔 Báo ngay",
+        Language.EN: "🔔 Instant alerts",
+    },
+    "settings.digest": {
+        Language.VI: "🗞 Tóm tắt hằng ngày",
+        Language.EN: "🗞 Daily digest",
+    },
+    "settings.lang_vi": {
+        Language.VI: "Tiếng Việt",
+        Language.EN: "Tiếng Việt",
+    },
+    "settings.lang_en": {
+        Language.VI: "English",
+        Language.EN: "English",
+    },
+    "settings.saved_instant": {
+        Language.VI: "Đã lưu: bạn sẽ được báo ngay khi có hồ sơ mới.",
+        Language.EN: "Saved: you will be alerted for each new submission.",
+    },
+    "settings.saved_digest": {
+        Language.VI: "Đã lưu: bạn sẽ nhận một bản tóm tắt mỗi ngày.",
+        Language.EN: "Saved: you will get one digest a day.",
+    },
+    "settings.saved_language": {
+        Language.VI: "Đã đổi ngôn ngữ.",
+        Language.EN: "Language changed.",
+    },
+    "assist.choose_village": {
+        Language.VI: "Nộp hộ cho hộ ở thôn nào?",
+        Language.EN: "For a household in which village?",
+    },
+    "assist.started": {
+        Language.VI: "Nộp hộ: bạn sẽ trả lời thay cho hộ gia đình, cùng họ, từng câu một.",
+        Language.EN: "Assisted submission: you answer for the household, together with them, one "
+        "question at a time.",
+    },
+    "assist.consent": {
+        Language.VI: "Hãy đọc cho hộ gia đình nghe: giấy tờ được niêm phong, chỉ cán bộ địa "
+        "chính xã mở được, dùng cho việc làm sạch dữ liệu đất đai, và họ có thể rút hồ sơ bất cứ "
+        "lúc nào.\nHộ ở thôn {village} đã đồng ý trực tiếp chưa?",
+        Language.EN: "Read this to the household: the documents are sealed, only the commune "
+        "land office can open them, they are used for the land-data clean-up, and they may "
+        "withdraw at any time.\nHas the household in {village} agreed in person?",
+    },
+    "assist.consent_yes": {
+        Language.VI: "✅ Hộ đã đồng ý trực tiếp",
+        Language.EN: "✅ They agreed in person",
+    },
+    "assist.consent_no": {
+        Language.VI: "❌ Hộ không đồng ý",
+        Language.EN: "❌ They did not agree",
+    },
+    "assist.consent_recorded": {
+        Language.VI: "Đã ghi nhận sự đồng ý trực tiếp của hộ.",
+        Language.EN: "The household's consent in person is recorded.",
+    },
+    "assist.phone_ask": {
+        Language.VI: "Số điện thoại của hộ (nếu có)? Gõ số, hoặc bấm Bỏ qua.",
+        Language.EN: "The household's phone number, if any? Type it, or press Skip.",
+    },
+    "assist.phone_not_yours": {
+        Language.VI: "Đây là số của bạn. Hãy gõ số điện thoại của hộ gia đình, hoặc bấm Bỏ qua.",
+        Language.EN: "That is your own number. Please type the household's number, or press Skip.",
+    },
+    "assist.finish_first": {
+        Language.VI: "Bạn đang có một hồ sơ nộp dở. Hãy hoàn tất hoặc bấm /cancel trước khi nộp "
+        "hộ.",
+        Language.EN: "You have an unfinished submission. Finish it or press /cancel before an "
+        "assisted one.",
+    },
+}

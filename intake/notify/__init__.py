@@ -1,0 +1,35 @@
+"""Telling people: the outbox (messages written in the transaction that causes them, sent later
+within Telegram's limits by handlers/outbox.py), who is told of what (a village's chiefs, or
+the commune's officers; the resident, or the chief who submitted for them), the buttons those
+messages carry, and the daily jobs (the chiefs' digests, the officers' report)."""
+
+from intake.notify._daily import DailyJobs
+from intake.notify._outbox import DueMessage, OutboxMessage, OutboxService, enqueue
+from intake.notify._tell import (
+    SubmissionDigest,
+    digest_of,
+    notify_new_submission,
+    notify_officers,
+    notify_resident,
+    open_button,
+    parcel_text,
+    submission_digest,
+    upload_buttons,
+)
+
+__all__ = [
+    "DailyJobs",
+    "DueMessage",
+    "OutboxMessage",
+    "OutboxService",
+    "SubmissionDigest",
+    "digest_of",
+    "enqueue",
+    "notify_new_submission",
+    "notify_officers",
+    "notify_resident",
+    "open_button",
+    "parcel_text",
+    "submission_digest",
+    "upload_buttons",
+]

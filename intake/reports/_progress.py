@@ -1,0 +1,212 @@
+"""Progress figures per village, who has not submitted yet, the daily report and its chart.
+Read-only: the figures are counted by storage/repositories/reports.py.
+
+Definitions (per village; a commune's triage queue is one more row):
+- targets: households/parcels in the commune's imported target list for the village;
+- submitted: submissions routed there, except withdrawn ones;
+- complete: of those, the ones with every required document in;
+- needs info: waiting for the resident; accepted: entered into the land system.
+A target counts as submitted when a submission of its commune (not withdrawn) has the same CCCD
+(by blind index) or the same map sheet and parcel number.
+
+The chart is drawn with matplotlib's object API on the Agg canvas (no pyplot, no global state),
+so it can run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake.chat import Reply
+from intake.language import Language, render
+from storage.deps import Deps
+from storage.repositories import places, reports
+from storage.states import SubmissionState
+
+__all__ = [
+    "CommuneReport",
+    "VillageFigures",
+    "commune_report",
+    "missing_households",
+    "render_chart",
+    "report_replies",
+    "village_figures",
+]
+
+
+@dataclass(frozen=True)
+class VillageFigures:
+    village_id: int | None  # None: the commune's triage queue
+    name: str
+    targets: int = 0
+    submitted: int = 0
+    complete: int = 0
+    needs_info: int = 0
+    accepted: int = 0
+
+    def params(self) -> dict[str, object]:
+        return {
+            "village": self.name,
+            "targets": self.targets,
+            "submitted": self.submitted,
+            "complete": self.complete,
+            "needs_info": self.needs_info,
+            "accepted": self.accepted,
+        }
+
+
+async def village_figures(
+    session: AsyncSession,
+    commune_id: int,
+    *,
+    village_id: int | None = None,
+    triage_name: str = "—",
+) -> list[VillageFigures]:
+    """Figures for every village of the commune (or one village), in village order."""
+    names = await reports.village_names(session, commune_id, village_id)
+    targets = await reports.target_counts(session, commune_id)
+    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for vid, state, complete, n in await reports.submission_counts(session, commune_id):
+        bucket = counts[vid]
+        bucket["submitted"] += n
+        if complete:
+            bucket["complete"] += n
+        if state is SubmissionState.NEEDS_INFO:
+            bucket["needs_info"] += n
+        if state is SubmissionState.ACCEPTED:
+            bucket["accepted"] += n
+    figures = [
+        VillageFigures(vid, name, targets.get(vid, 0), **counts.get(vid, {}))
+        for vid, name in names.items()
+    ]
+    if village_id is None and (counts.get(None) or targets.get(None)):
+        figures.append(VillageFigures(None, triage_name, targets.get(None, 0), **counts[None]))
+    return figures
+
+
+async def missing_households(
+    session: AsyncSession, deps: Deps, commune_id: int, village_id: int, *, limit: int = 30
+) -> tuple[list[str], int]:
+    """Names of the village's target households with no submission yet (first `limit`), and
+    how many there are."""
+    targets = await reports.village_targets(session, commune_id, village_id)
+    if not targets:
+        return [], 0
+    indexes, parcels = await reports.submitted_keys(session, commune_id)
+    missing = [
+        t
+        for t in targets
+        if not (t.cccd_index is not None and t.cccd_index in indexes)
+        and not (t.map_sheet and t.parcel_no and (t.map_sheet, t.parcel_no) in parcels)
+    ]
+    names = [reports.household_name(deps.fields, t) for t in missing[:limit]]
+    return names, len(missing)
+
+
+@dataclass(frozen=True)
+class CommuneReport:
+    commune_name: str
+    day: date
+    villages: Sequence[VillageFigures]
+    totals: VillageFigures = field(init=False)
+
+    def __post_init__(self) -> None:
+        total = VillageFigures(
+            None,
+            self.commune_name,
+            sum(v.targets for v in self.villages),
+            sum(v.submitted for v in self.villages),
+            sum(v.complete for v in self.villages),
+            sum(v.needs_info for v in self.villages),
+            sum(v.accepted for v in self.villages),
+        )
+        object.__setattr__(self, "totals", total)
+
+
+async def commune_report(
+    session: AsyncSession, commune_id: int, commune_name: str, day: date, *, triage_name: str
+) -> CommuneReport:
+    figures = await village_figures(session, commune_id, triage_name=triage_name)
+    return CommuneReport(commune_name, day, figures)
+
+
+def render_chart(report: CommuneReport, labels: dict[str, str]) -> bytes:
+    """A PNG: per village, targets (outline), submitted and accepted (bars), largest first."""
+    from matplotlib.figure import Figure  # noqa: PLC0415 — heavy; only the report needs it
+
+    rows = list(reversed(report.villages))
+    height = max(3.0, 0.42 * len(rows) + 1.6)
+    figure = Figure(figsize=(8, height), dpi=100)
+    axes = figure.add_subplot()
+    positions = list(range(len(rows)))
+    axes.barh(
+        positions,
+        [r.targets for r in rows],
+        height=0.8,
+        color="none",
+        edgecolor="#555555",
+        label=labels["targets"],
+    )
+    axes.barh(
+        positions,
+        [r.submitted for r in rows],
+        height=0.5,
+        color="#4C9BE8",
+        label=labels["submitted"],
+    )
+    axes.barh(
+        positions,
+        [r.accepted for r in rows],
+        height=0.25,
+        color="#2E8B57",
+        label=labels["accepted"],
+    )
+    axes.set_yticks(positions, [r.name for r in rows], fontsize=8)
+    axes.set_title(labels["title"], fontsize=11)
+    axes.legend(loc="lower right", fontsize=8)
+    axes.grid(axis="x", alpha=0.3)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+async def report_replies(
+    session: AsyncSession, commune_id: int, language: Language, now: datetime
+) -> list[Reply]:
+    """The daily report: a text with per-village figures and a chart image."""
+    commune = await places.commune(session, commune_id)
+    if commune is None:
+        raise LookupError("no such commune")
+    report = await commune_report(
+        session, commune_id, commune.name, now.date(), triage_name=render(language, "queue.triage")
+    )
+    labels = {
+        "targets": render(language, "report.targets"),
+        "submitted": render(language, "report.submitted"),
+        "accepted": render(language, "report.accepted"),
+        "title": render(
+            language, "report.title", {"commune": commune.name, "date": f"{now:%d/%m/%Y}"}
+        ),
+    }
+    chart = await asyncio.to_thread(render_chart, report, labels)
+    lines = [("progress.line", f.params()) for f in report.villages]
+    return [
+        Reply(
+            "report.text",
+            {
+                "commune": commune.name,
+                "date": f"{now:%d/%m/%Y}",
+                "lines_lines": lines or [("staff.none", {})],
+                **{f"total_{k}": v for k, v in report.totals.params().items() if k != "village"},
+            },
+        ),
+        Reply("report.chart_caption", {"commune": commune.name}, photo=chart),
+    ]

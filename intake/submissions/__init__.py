@@ -1,0 +1,88 @@
+"""Submissions: where a finished draft goes (routing, pure) with its receipt code, the review
+lifecycle (one pure transition table: who may do what in which state), the review changes that
+apply it (and tell the resident), and the views people read (the resident's list, the staff
+queue, a card)."""
+
+from intake.submissions._create import create_submission
+from intake.submissions._lifecycle import (
+    CLOSED,
+    FIRST_STATE,
+    Party,
+    Refusal,
+    ReviewAction,
+    Transition,
+    all_slots,
+    is_complete,
+    required_slots,
+    transition,
+)
+from intake.submissions._review import (
+    MAX_NOTE,
+    REJECT_REASONS,
+    ReviewError,
+    Withdrawal,
+    accept,
+    ask_for_info,
+    assign,
+    reject,
+    resubmit,
+    start_review,
+    withdraw,
+)
+from intake.submissions._routing import (
+    LOW_RESOLUTION_PX,
+    RECEIPT_ALPHABET,
+    new_receipt_code,
+    quality_flags,
+    route_submission,
+)
+from intake.submissions._views import (
+    QUEUE_PAGE,
+    Card,
+    QueueItem,
+    QueuePage,
+    SubmissionView,
+    card_of,
+    list_submissions,
+    open_receipts,
+    queue,
+)
+
+__all__ = [
+    "CLOSED",
+    "FIRST_STATE",
+    "LOW_RESOLUTION_PX",
+    "MAX_NOTE",
+    "QUEUE_PAGE",
+    "RECEIPT_ALPHABET",
+    "REJECT_REASONS",
+    "Card",
+    "Party",
+    "QueueItem",
+    "QueuePage",
+    "Refusal",
+    "ReviewAction",
+    "ReviewError",
+    "SubmissionView",
+    "Transition",
+    "Withdrawal",
+    "accept",
+    "all_slots",
+    "ask_for_info",
+    "assign",
+    "card_of",
+    "create_submission",
+    "is_complete",
+    "list_submissions",
+    "new_receipt_code",
+    "open_receipts",
+    "quality_flags",
+    "queue",
+    "reject",
+    "required_slots",
+    "resubmit",
+    "route_submission",
+    "start_review",
+    "transition",
+    "withdraw",
+]

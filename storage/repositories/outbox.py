@@ -1,0 +1,171 @@
+"""The outbox: messages that must reach someone, written in the transaction that causes them,
+claimed with a lease by a sender, and settled (sent, later, failed).
+
+A row's payload is the message as JSON, encrypted here (it may name people) with the row's id
+as associated data: a payload copied to another row cannot be opened there. A claim takes only
+each chat's oldest unsent row, so a chat's messages go out in the order they were written, even
+when a later one is due before an earlier (paced, retried or held by another process's lease).
+
+Speed (bench/README.md, item 26): the writes, the claim and the settles are statements built
+once and run plain: a claim of five rows 2.3 → 1.1 ms, marking a row sent 0.98 → 0.54 ms in
+isolation (the ORM's update had evaluated its criteria against the session's objects).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crypto import CryptoError, FieldCipher
+from storage.models import Outbox
+from storage.states import OutboxStatus
+
+__all__ = ["ClaimedRow", "add_message", "claim_due", "mark_failed", "mark_sent", "send_later"]
+
+_TABLE, _COLUMN = "outbox", "payload_enc"
+_OUTBOX = cast(Table, Outbox.__table__)
+# Only the oldest unsent row of each chat. How many each chat has waiting tells the sender
+# whether to claim again once the first is sent (an empty claim after every message had cost a
+# transaction each).
+_FIRST_OF_CHAT = (
+    select(func.min(_OUTBOX.c.id).label("id"), func.count().label("waiting"))
+    .where(_OUTBOX.c.status == OutboxStatus.PENDING)
+    .group_by(_OUTBOX.c.chat_id)
+    .subquery()
+)
+_DUE = (
+    select(
+        _OUTBOX.c.id,
+        _OUTBOX.c.chat_id,
+        _OUTBOX.c.kind,
+        _OUTBOX.c.payload_enc,
+        _OUTBOX.c.attempts,
+        _OUTBOX.c.created_at,
+        _FIRST_OF_CHAT.c.waiting,
+    )
+    .join(_FIRST_OF_CHAT, _OUTBOX.c.id == _FIRST_OF_CHAT.c.id)
+    # pending again here: on PostgreSQL a row locked by another claim or settle is re-checked
+    # against these conditions once that commits, not against the grouped subquery's
+    .where(_OUTBOX.c.status == OutboxStatus.PENDING, _OUTBOX.c.not_before <= bindparam("now"))
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+)
+_DUE_LOCKED = _DUE.with_for_update(skip_locked=True, of=_OUTBOX)  # PostgreSQL
+_ROW = _OUTBOX.c.id == bindparam("row_id")
+_ADD = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_PAYLOAD = update(_OUTBOX).where(_ROW).values(payload_enc=bindparam("payload"))
+_LEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        not_before=bindparam("until"),
+        leased_by=bindparam("holder"),
+        attempts=_OUTBOX.c.attempts + 1,
+    )
+)
+_SENT = (
+    update(_OUTBOX)
+    .where(_ROW)
+    .values(status=OutboxStatus.SENT, sent_at=bindparam("now"), last_error=None)
+)
+_LATER = (
+    update(_OUTBOX)
+    .where(_ROW)
+    .values(not_before=bindparam("until"), last_error=bindparam("error"))
+)
+_FAILED = (
+    update(_OUTBOX).where(_ROW).values(status=OutboxStatus.FAILED, last_error=bindparam("error"))
+)
+
+
+@dataclass(frozen=True)
+class ClaimedRow:
+    """A claimed row with its payload opened; `payload` is None when it cannot be read."""
+
+    id: int
+    chat_id: int
+    kind: str
+    payload: str | None
+    attempts: int  # counting this one
+    created_at: datetime
+    waiting: int  # the chat's unsent rows, this one included
+
+
+async def add_message(
+    session: AsyncSession, cipher: FieldCipher, *, chat_id: int, kind: str, payload: str
+) -> int:
+    """Write a message row in the caller's transaction; returns its id. Two plain statements:
+    the row, then its payload, encrypted with the row's id as associated data."""
+    connection = await session.connection()
+    row_id: int = (
+        await connection.execute(
+            _ADD,
+            {"chat_id": chat_id, "kind": kind, "payload_enc": b"", "status": OutboxStatus.PENDING},
+        )
+    ).scalar_one()
+    sealed = cipher.encrypt(payload, table=_TABLE, column=_COLUMN, row=row_id)
+    await connection.execute(_PAYLOAD, {"row_id": row_id, "payload": sealed})
+    return row_id
+
+
+async def claim_due(
+    session: AsyncSession,
+    cipher: FieldCipher,
+    *,
+    now: datetime,
+    limit: int,
+    lease_until: datetime,
+    holder: uuid.UUID | None,
+    skip_locked: bool,
+) -> list[ClaimedRow]:
+    """Lease each chat's oldest unsent row that is due (at most `limit` rows)."""
+    connection = await session.connection()
+    rows = (
+        await connection.execute(
+            _DUE_LOCKED if skip_locked else _DUE, {"now": now, "limit": limit}
+        )
+    ).all()
+    if not rows:
+        return []
+    await connection.execute(
+        _LEASE, {"ids": [row.id for row in rows], "until": lease_until, "holder": holder}
+    )
+    claimed = []
+    for row in rows:
+        try:
+            payload: str | None = cipher.decrypt(
+                row.payload_enc, table=_TABLE, column=_COLUMN, row=row.id
+            )
+        except CryptoError:
+            payload = None
+        claimed.append(
+            ClaimedRow(
+                row.id,
+                row.chat_id,
+                row.kind,
+                payload,
+                row.attempts + 1,
+                row.created_at,
+                row.waiting,
+            )
+        )
+    return claimed
+
+
+async def mark_sent(session: AsyncSession, row_id: int, now: datetime) -> None:
+    await (await session.connection()).execute(_SENT, {"row_id": row_id, "now": now})
+
+
+async def send_later(session: AsyncSession, row_id: int, until: datetime, error: str) -> None:
+    await (await session.connection()).execute(
+        _LATER, {"row_id": row_id, "until": until, "error": error[:200]}
+    )
+
+
+async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
+    await (await session.connection()).execute(_FAILED, {"row_id": row_id, "error": error[:200]})

@@ -1,0 +1,90 @@
+"""What the progress figures count: a commune's villages, its target households per village,
+its submissions per village, state and completeness, and the households not yet submitted."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crypto import FieldCipher
+from storage.models import Submission, Target, Village
+from storage.states import SubmissionState
+
+__all__ = [
+    "SubmissionCount",
+    "household_name",
+    "submission_counts",
+    "submitted_keys",
+    "target_counts",
+    "village_names",
+    "village_targets",
+]
+
+SubmissionCount = tuple[int | None, SubmissionState, bool, int]  # village, state, complete, n
+
+
+async def village_names(
+    session: AsyncSession, commune_id: int, village_id: int | None = None
+) -> dict[int | None, str]:
+    """A commune's villages (or one of them) by id, in their import order."""
+    query = select(Village.id, Village.name).where(Village.commune_id == commune_id)
+    if village_id is not None:
+        query = query.where(Village.id == village_id)
+    return {row.id: row.name for row in await session.execute(query.order_by(Village.id))}
+
+
+async def target_counts(session: AsyncSession, commune_id: int) -> dict[int | None, int]:
+    """How many target households each village has (None: known only at commune level)."""
+    rows = await session.execute(
+        select(Target.village_id, func.count())
+        .where(Target.commune_id == commune_id)
+        .group_by(Target.village_id)
+    )
+    return dict(rows.tuples().all())
+
+
+async def submission_counts(session: AsyncSession, commune_id: int) -> list[SubmissionCount]:
+    """A commune's submissions (withdrawn ones left out), counted by village, state and
+    completeness."""
+    rows = await session.execute(
+        select(Submission.village_id, Submission.state, Submission.complete, func.count())
+        .where(Submission.commune_id == commune_id, Submission.state != SubmissionState.WITHDRAWN)
+        .group_by(Submission.village_id, Submission.state, Submission.complete)
+    )
+    return [(village, state, complete, n) for village, state, complete, n in rows]
+
+
+async def village_targets(session: AsyncSession, commune_id: int, village_id: int) -> list[Target]:
+    """A village's target households, in import order."""
+    return list(
+        await session.scalars(
+            select(Target)
+            .where(Target.commune_id == commune_id, Target.village_id == village_id)
+            .order_by(Target.created_at, Target.id)
+        )
+    )
+
+
+async def submitted_keys(
+    session: AsyncSession, commune_id: int
+) -> tuple[set[bytes], set[tuple[str, str]]]:
+    """The CCCD blind indexes and the (map sheet, parcel) pairs of the commune's submissions
+    (withdrawn ones left out): a target household counts as submitted by either."""
+    indexes: set[bytes] = set()
+    parcels: set[tuple[str, str]] = set()
+    rows = await session.execute(
+        select(Submission.cccd_index, Submission.map_sheet, Submission.parcel_no).where(
+            Submission.commune_id == commune_id, Submission.state != SubmissionState.WITHDRAWN
+        )
+    )
+    for index, sheet, parcel in rows:
+        indexes.add(index)
+        if sheet and parcel:
+            parcels.add((sheet, parcel))
+    return indexes, parcels
+
+
+def household_name(cipher: FieldCipher, target: Target) -> str:
+    return cipher.decrypt(
+        target.household_name_enc, table="target", column="household_name_enc", row=target.id
+    )

@@ -1,0 +1,36 @@
+"""The message catalog is complete in both languages and consistent in its placeholders."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from intake.language import CATALOG, Language, language_of, placeholders, render
+
+# English words that must not leak into the Vietnamese flow (brand and command names aside).
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|please|your|you|send|photo|file|button|submit|cancel|error|sorry)\b", re.I
+)
+
+
+@pytest.mark.parametrize("key", sorted(CATALOG))
+def test_every_key_has_both_languages_and_same_placeholders(key: str) -> None:
+    texts = CATALOG[key]
+    assert set(texts) == set(Language)
+    assert all(text.strip() for text in texts.values())
+    assert placeholders(texts[Language.VI]) == placeholders(texts[Language.EN])
+
+
+@pytest.mark.parametrize("key", sorted(k for k in CATALOG if not k.startswith("language.button")))
+def test_vietnamese_has_no_english_words(key: str) -> None:
+    without_commands = re.sub(r"/\w+", "", CATALOG[key][Language.VI])
+    assert not ENGLISH_WORDS.search(without_commands), without_commands
+
+
+def test_language_of_and_render() -> None:
+    assert language_of(None) is Language.VI
+    assert language_of("en-US") is Language.EN
+    assert language_of("vi") is Language.VI
+    assert language_of("ru") is Language.VI
+    assert render("en", "language.set") == "English it is."
