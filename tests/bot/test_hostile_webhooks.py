@@ -20,23 +20,14 @@ from bot.web import WEBHOOK_PATH, webhook_secret
 from storage.deps import Deps
 from storage.models import Event
 from storage.repositories.audit import verify_event_chain
+from tests.fixtures.updates import text_update
 from tests.fixtures.world import World, open_world
 
 USER = 880_001
 
 
 def message(update_id: int, text: str, user_id: int = USER) -> dict[str, Any]:
-    user = {"id": user_id, "is_bot": False, "first_name": "An", "language_code": "vi"}
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1_700_000_000,
-            "chat": {"id": user_id, "type": "private", "first_name": "An"},
-            "from": user,
-            "text": text,
-        },
-    }
+    return text_update(update_id, user_id, text)
 
 
 def press(update_id: int, data: str, user_id: int = USER) -> dict[str, Any]:

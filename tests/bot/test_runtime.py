@@ -16,6 +16,7 @@ from bot.web import WEBHOOK_PATH, webhook_secret
 from simulator import SimulatorServer
 from storage.deps import Deps
 from storage.models import Citizen, ProcessedUpdate
+from tests.fixtures.updates import text_update
 
 
 async def test_start_language_and_help(running_bot: Runtime, simulator: SimulatorServer) -> None:
@@ -56,21 +57,6 @@ async def test_parallel_residents_each_get_their_answer(
         assert await session.scalar(select(func.count()).select_from(Citizen)) == 20
 
 
-def update_json(update_id: int, user_id: int, text: str) -> dict[str, object]:
-    user = {"id": user_id, "is_bot": False, "first_name": "A", "language_code": "en"}
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1_700_000_000,
-            "chat": {"id": user_id, "type": "private", "first_name": "A"},
-            "from": user,
-            "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
-        },
-    }
-
-
 @pytest.mark.parametrize("running_bot", ["webhook"], indirect=True)
 async def test_webhook_refuses_bad_requests_and_ignores_redelivery(
     running_bot: Runtime, simulator: SimulatorServer, token: str, deps: Deps
@@ -84,7 +70,13 @@ async def test_webhook_refuses_bad_requests_and_ignores_redelivery(
     good = {"X-Telegram-Bot-Api-Secret-Token": secret}
     async with aiohttp.ClientSession() as http:
         cases = [
-            ({}, json.dumps(update_json(900_001, resident.user_id, "/help")), 403),
+            (
+                {},
+                json.dumps(
+                    text_update(900_001, resident.user_id, "/help", language="en", command=True)
+                ),
+                403,
+            ),
             ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, "{}", 403),
             (good, "this is not json", 400),
             (good, "[1, 2]", 400),
@@ -99,7 +91,7 @@ async def test_webhook_refuses_bad_requests_and_ignores_redelivery(
         for _ in range(2):
             async with http.post(
                 url + WEBHOOK_PATH,
-                json=update_json(900_500, resident.user_id, "/help"),
+                json=text_update(900_500, resident.user_id, "/help", language="en", command=True),
                 headers=good,
             ) as response:
                 assert response.status == 200
