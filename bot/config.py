@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         default=None, description="another Bot API server (the simulator, a local server)"
     )
     webhook_url: str | None = None
+    public_url: str | None = Field(
+        default=None,
+        description="where staff open the web console (https in production); default: the "
+        "webhook's address, else http://listen_host:listen_port",
+    )
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8080, ge=0, le=65535)
     field_keys: SecretStr | None = Field(

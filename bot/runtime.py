@@ -2,15 +2,15 @@
 started and stopped together.
 
 `start` reads top to bottom, and every step pushes its own undoing on an `AsyncExitStack`, so
-`stop` is the same steps backwards: PTB initialised (getMe) · this process's row
-(intake/processes) · the services, built once (bot/services.py) and their handlers registered ·
-the photo worker processes · the workers (document pipeline, outbox sender, janitor, menus,
-daily jobs, owed replies, heartbeat, the start-up sweep) · PTB started · the web server
-(`/healthz`, the webhook) · the updates (`setWebhook`, or our long polling, which keeps what it
-takes: handlers/polling.py) · the command menus. On stop (SIGTERM or Ctrl-C): updates stop
-first (polling ends; the webhook answers 503 so Telegram keeps them) and the ones taken are
-handled, then the web server, PTB, the workers, the edits still on their way and the owed
-replies confirmed, the process marked stopped, the photo workers, PTB shut down.
+`stop` is the same steps backwards: PTB initialised (getMe) · this process's row (intake/processes)
+· the services, built once (bot/services.py) and their handlers registered · the photo worker
+processes · the workers (document pipeline, outbox sender, janitor, menus, daily jobs, owed
+replies, heartbeat, the start-up sweep) · PTB started · the web server (`/healthz`, the webhook,
+the console under `/console/`) · the updates (`setWebhook`, or our long polling, which keeps what
+it takes: handlers/polling.py) · the command menus. On stop (SIGTERM or Ctrl-C): updates stop first
+(polling ends; the webhook answers 503 so Telegram keeps them) and the ones taken are handled, then
+the web server, PTB, the workers, the edits still on their way and the owed replies confirmed, the
+process marked stopped, the photo workers, PTB shut down.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.processor import ChatOrderedProcessor
 from bot.services import ServiceOptions, Services, build_services
 from bot.web import WEBHOOK_PATH, build_web_app, webhook_secret
+from console import ConsoleOptions, console_app
 from handlers.errors import on_error
 from handlers.http import AiohttpRequest
 from handlers.menus import set_resident_commands
@@ -60,6 +61,9 @@ class BotOptions:
     token: str = field(repr=False)
     api_url: str | None = None  # e.g. http://127.0.0.1:8081 for the simulator
     webhook_url: str | None = None  # public base URL; WEBHOOK_PATH is appended
+    # where staff open the console (`/web` links); default: the webhook's address, else this
+    # server's own (http://listen_host:port)
+    public_url: str | None = None
     listen_host: str = "127.0.0.1"
     listen_port: int = 8080
     poll_timeout: float = 10.0
@@ -135,6 +139,7 @@ class Runtime:
             timeout=options.process_timeout,
         )
         self.port: int | None = None
+        self.console_url: str | None = None
         self.polling: KeptPolling | None = None
         self._services: Services | None = None
 
@@ -222,13 +227,21 @@ class Runtime:
             secret=secret,
             accepting=lambda: not self._stopping.is_set(),
         )
+        public_url = options.public_url or options.webhook_url
+        web_app.add_subapp(
+            "/console", console_app(self.services.console, ConsoleOptions(public_url))
+        )
         if self._web_routes is not None:
             self._web_routes(web_app)
+        # no access log: a sign-in link's token is in its address
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)  # waits for webhook requests being handled
         await web.TCPSite(runner, options.listen_host, options.listen_port).start()
         self.port = runner.addresses[0][1] if runner.addresses else None
+        # `/web` links name the console's address, known now that the port is bound
+        self.console_url = public_url or f"http://{options.listen_host}:{self.port}"
+        self.services.staff_desk.console_url = self.console_url
 
     async def _take_updates(self, stack: AsyncExitStack) -> None:
         """From now on Telegram's updates arrive: by webhook, or by our polling."""

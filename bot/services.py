@@ -18,6 +18,7 @@ from handlers.menus import StaffMenuSync
 from handlers.outbox import OutboxSender
 from handlers.replies import ReplySender
 from handlers.resident import ResidentHandlers
+from intake.console import ConsoleDesk
 from intake.documents.pipeline import DocumentPipeline
 from intake.notify import DailyJobs, OutboxService
 from intake.processes import OwedReplies, ProcessRegistry
@@ -51,6 +52,7 @@ class Services:
     directory: DirectoryCache
     desk: ResidentDesk
     staff_desk: StaffDesk
+    console: ConsoleDesk
     roster: StaffRoster
     replies: ReplySender
     owed: OwedReplies
@@ -139,6 +141,7 @@ def build_services(
         directory=directory,
         desk=desk,
         staff_desk=staff_desk,
+        console=ConsoleDesk(deps, on_changed=outbox.kick),
         roster=roster,
         replies=replies,
         owed=owed,

@@ -221,6 +221,32 @@ class Invite(Base):
     used_by_telegram_user_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class ConsoleLink(Base):
+    """A one-time sign-in link to the console, sent by `/web` (only its token's hash kept)."""
+
+    __tablename__ = "console_link"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A signed-in console session. The cookie holds a random key; only its hash is kept, so
+    the database alone cannot be used to sign in."""
+
+    __tablename__ = "console_session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(16))
+
+
 class Citizen(Base):
     """A resident's Telegram account, language and consent."""
 

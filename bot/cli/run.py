@@ -35,6 +35,7 @@ async def run() -> None:
                 token=token,
                 api_url=settings.telegram_api_url,
                 webhook_url=settings.webhook_url,
+                public_url=settings.public_url,
                 listen_host=settings.listen_host,
                 listen_port=settings.listen_port,
                 province=settings.province,

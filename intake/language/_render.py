@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 
-from intake.language import _admin, _resident, _staff
+from intake.language import _admin, _console, _resident, _staff
 from intake.language._languages import Language
 
 __all__ = ["CATALOG", "PARTS", "placeholders", "render"]
@@ -21,6 +21,7 @@ PARTS: dict[str, dict[str, dict[Language, str]]] = {
     "resident": _resident.TEXTS,
     "staff": _staff.TEXTS,
     "admin": _admin.TEXTS,
+    "console": _console.TEXTS,
 }
 CATALOG: dict[str, dict[Language, str]] = {
     key: texts for part in PARTS.values() for key, texts in part.items()

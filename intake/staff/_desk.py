@@ -1,7 +1,8 @@
 """The staff desk: village chiefs, commune officers and province admins in their private chat.
 
 It takes invite links (`/start i<token>`), the staff commands (/queue, /progress, /report,
-/settings, /invite, /assist) and every button whose data starts with `s:` (the staff codec).
+/settings, /invite, /assist, /web: a sign-in link to the web console) and every button whose
+data starts with `s:` (the staff codec).
 Each event is one transaction, like the resident desk's: the update id is recorded, the staff
 row is read again (a cached roster only routes texts), and then it reads as load → decide →
 save → show: what the press names is loaded, the policy decides (every screen, read-only ones
@@ -22,6 +23,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.chat import Command, Event, Pressed, Reply, Text
+from intake.console._links import LINK_TTL, issue_link
 from intake.flow import Directory, Place
 from intake.language import VIETNAM, Language, nfc, render
 from intake.reports import CommuneReport, missing_households, report_replies, village_figures
@@ -87,20 +89,21 @@ from storage.states import ActorKind, StaffRole, SubmissionState
 
 __all__ = ["STAFF_COMMANDS", "StaffDesk", "role_commands"]
 
-STAFF_COMMANDS = frozenset({"queue", "progress", "report", "settings", "invite", "assist"})
+STAFF_COMMANDS = frozenset({"queue", "progress", "report", "settings", "invite", "assist", "web"})
 ROLE_COMMANDS = {
-    StaffRole.CHIEF: ("queue", "progress", "assist", "settings", "help", "cancel"),
+    StaffRole.CHIEF: ("queue", "progress", "assist", "web", "settings", "help", "cancel"),
     StaffRole.OFFICER: (
         "queue",
         "progress",
         "report",
         "invite",
         "assist",
+        "web",
         "settings",
         "help",
         "cancel",
     ),
-    StaffRole.ADMIN: ("queue", "progress", "report", "settings", "help", "cancel"),
+    StaffRole.ADMIN: ("queue", "progress", "report", "web", "settings", "help", "cancel"),
 }
 
 
@@ -141,8 +144,11 @@ class StaffDesk:
         bot_username: str,
         residents: ResidentDesk,
         roster: StaffRoster,
+        console_url: str | None = None,
     ) -> None:
         self._deps = deps
+        # set by the runtime once its web server listens (`/web` links name it)
+        self.console_url = console_url
         self._bot_id = bot_id
         self._bot_username = bot_username
         self._residents = residents
@@ -222,6 +228,8 @@ class StaffDesk:
                 await self._invite_menu(turn)
             case Command(name="assist"):
                 await self._assist_command(turn)
+            case Command(name="web"):
+                await self._web(turn)
             case Pressed(data=data):
                 press = parse(data)
                 if press is None:
@@ -305,6 +313,21 @@ class StaffDesk:
         if village is None:
             turn.say("button.expired")
         return village
+
+    async def _web(self, turn: _Turn) -> None:
+        """A one-time sign-in link to the web console (intake/console)."""
+        if not self.console_url:
+            turn.say("web.unavailable")
+            return
+        token = await issue_link(turn.session, turn.staff)
+        minutes = int(LINK_TTL.total_seconds() // 60)
+        turn.say(
+            "web.link",
+            {
+                "url": f"{self.console_url.rstrip('/')}/console/signin?t={token}",
+                "minutes": minutes,
+            },
+        )
 
     # --- invites -------------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ rules, by role:
 - **admin** (a province): everything within their province.
 - **officer** (a commune): everything within their commune — the queue, reviewing, assigning a
   village, progress and reports, assisted submissions, inviting chiefs and fellow officers.
-- **chief** (a village): their village's queue, submissions (without ID numbers) and progress,
+- **chief** (a village): their village's queue, submissions (without ID numbers or the
+  documents, which show them) and progress,
   assisted submissions for their village, their own notification settings. Chiefs do not review,
   assign or invite.
 - anyone else (a resident, a revoked staff member, a forged button): nothing.
@@ -31,6 +32,7 @@ class Action(StrEnum):
     VIEW_QUEUE = "view_queue"
     VIEW_SUBMISSION = "view_submission"
     VIEW_ID_NUMBERS = "view_id_numbers"  # the CCCD and phone on a submission card
+    VIEW_DOCUMENTS = "view_documents"  # the documents themselves (the console)
     REVIEW = "review"  # accept, needs info, reject
     ASSIGN = "assign"  # choose or change a submission's village
     VIEW_PROGRESS = "view_progress"

@@ -26,28 +26,11 @@ from simulator import ChatMessage, UserSession
 from storage.deps import Deps
 from storage.models import Blob, Citizen, Commune, Document, Event, Submission, Village
 from storage.states import CertificateStatus, DocumentStatus, Route, StaffRole, SubmissionState
-from tests.fixtures.conversation import agree, answer_questions, photos, submit, until
+from tests.fixtures.conversation import photos, submit, until
 from tests.fixtures.photos import document_photo
-from tests.fixtures.world import RECORDED, World, bot_options, open_world
+from tests.fixtures.world import RECORDED, World, bot_options, join, open_world, resident_submits
 
 TIMEOUT = 20
-
-
-async def join(
-    world: World, name: str, role: StaffRole, village: str | None = None
-) -> UserSession:
-    """A new Telegram user who opens an invite link made with `hoso staff invite`."""
-    issued = await invite_from_cli(
-        world.deps,
-        role=role,
-        province_code="66",
-        commune_code="24175" if village is None else None,
-        village_code=village,
-    )
-    person = world.simulator.add_user(name, language_code="vi")
-    await person.send_command("start", issued.start_payload)
-    await until(person, "Chào mừng")
-    return person
 
 
 def has_button(person: UserSession, text: str) -> bool:
@@ -61,30 +44,6 @@ async def press_when_shown(person: UserSession, text: str) -> None:
     """Press a button that an edit (debounced) is about to show."""
     await person.wait_until(lambda: has_button(person, text), timeout=TIMEOUT)
     await person.press(text)
-
-
-async def resident_submits(
-    world: World, name: str, link: str | None = "v24175-01"
-) -> tuple[UserSession, str]:
-    resident = world.simulator.add_user(name, language_code="vi")
-    await agree(resident, link)
-    if link is None:
-        await until(resident, "xã (phường) nào")
-        await resident.send_text("Hòa Phú")
-        await until(resident, "thôn (buôn")
-        await resident.press("Tôi không biết thôn")
-    await answer_questions(resident)
-    files = photos()
-    for file, prompt in (
-        ("front", "MẶT SAU"),
-        ("back", "TRANG 1"),
-        ("page1", "TRANG 2–3"),
-        ("page2", "trang ghi thay đổi"),
-    ):
-        await resident.send_document(files[file], f"{file}.jpg", mime_type="image/jpeg")
-        await until(resident, prompt)
-    await resident.press("Bỏ qua")
-    return resident, await submit(resident)
 
 
 async def submission(deps: Deps, code: str) -> Submission:

@@ -1,0 +1,435 @@
+"""The console's HTTP side: routes under `/console/`, the checks every request passes, and
+the pages (Jinja2 with autoescape, texts from the message catalog in the reader's language).
+
+Every request passes, in this order:
+
+1. **errors** — an unknown address, a refused request or a fault gets a page in the reader's
+   language (Vietnamese unless the staff member chose English), never a traceback; a fault is
+   logged by its type only (a request may carry personal data).
+2. **headers** — `Cache-Control: no-store` (pages and documents hold personal data), a strict
+   Content-Security-Policy (scripts, styles and images from this origin only; no framing),
+   `Referrer-Policy: no-referrer` (a sign-in address must not leak), `nosniff`.
+3. **origin** — a POST must come from a page of this console: its `Origin` (or, where a browser
+   sends none, `Sec-Fetch-Site: same-origin`) must be this site's.
+4. **session** — the cookie's key names a live session (intake/console: idle 30 min, absolute
+   12 h, the staff member still active), else the sign-in page's explanation; a POST must also
+   carry the session's CSRF token (form field `csrf`, or the `X-CSRF-Token` header htmx sends).
+
+The cookie is `HttpOnly; SameSite=Strict; Path=/`, and `Secure` with the `__Host-` prefix when
+the console's public address is https (`HOSO_PUBLIC_URL`, or the webhook's address).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from aiohttp import web
+
+from intake.console import (
+    MAX_FAILURES,
+    ConsoleDesk,
+    ConsoleUser,
+    DocumentUnavailable,
+    Ended,
+    FilterError,
+    NotFound,
+    QueueFilter,
+    SessionEnded,
+    SignedIn,
+    Stale,
+    Unlock,
+    csrf_token,
+    sign_in,
+)
+from intake.language import CATALOG, Language, render
+from intake.submissions import ReviewError
+
+__all__ = ["ConsoleOptions", "console_app"]
+
+log = logging.getLogger("hoso.console")
+
+_COOKIE = "hoso_console"
+_STATIC = {
+    "htmx-2.0.4.min.js": "text/javascript",
+    "console.js": "text/javascript",
+    "console.css": "text/css",
+}
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+_PUBLIC = frozenset(
+    {"signin", "signin_post", "signed_out", "static", "root"}
+)  # reachable without a session
+_MAX_FORM = 64 * 1024
+_MAX_NOTE = 500
+
+_USER = web.RequestKey("user", ConsoleUser)
+_CSRF = web.RequestKey("csrf", str)
+_FLASH = web.RequestKey("flash", tuple)  # (message key, params), shown once
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class ConsoleOptions:
+    public_url: str | None = None  # e.g. https://hoso.example.vn; None: the request's own
+
+    @property
+    def secure(self) -> bool:
+        return bool(self.public_url) and str(self.public_url).startswith("https://")
+
+    @property
+    def cookie_name(self) -> str:
+        return f"__Host-{_COOKIE}" if self.secure else _COOKIE
+
+    def origin(self, request: web.Request) -> str:
+        if self.public_url:
+            parts = urlsplit(self.public_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return f"{request.scheme}://{request.host}"
+
+
+class _Pages:
+    """The Jinja2 environment and the texts of one language."""
+
+    def __init__(self) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.PackageLoader("console", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render(
+        self, request: web.Request, template: str, status: int = 200, **context: Any
+    ) -> web.Response:
+        language = _language(request)
+        user = request.get(_USER)
+
+        def t(key: str, **params: object) -> str:
+            return render(language, key, params)
+
+        html = self.env.get_template(template).render(
+            t=t,
+            lang=language.value,
+            user=user,
+            csrf=request.get(_CSRF, ""),
+            flash=request.get(_FLASH),
+            known=CATALOG,
+            **context,
+        )
+        return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+
+def _language(request: web.Request) -> Language:
+    user = request.get(_USER)
+    if user is not None:
+        return Language(user.language) if user.language in ("vi", "en") else Language.VI
+    accepted = request.headers.get("Accept-Language", "")
+    return Language.EN if accepted.lower().startswith("en") else Language.VI
+
+
+def console_app(desk: ConsoleDesk, options: ConsoleOptions | None = None) -> web.Application:
+    """The console as an aiohttp sub-application, to be added under `/console`."""
+    console = _Console(desk, options or ConsoleOptions())
+    app = web.Application(
+        middlewares=[console.errors, console.headers, console.origin, console.session]
+    )
+    router = app.router
+    router.add_get("/", console.root, name="root")
+    router.add_get("/signin", console.signin_page, name="signin")
+    router.add_post("/signin", console.signin, name="signin_post")
+    router.add_get("/signed-out", console.signed_out, name="signed_out")
+    router.add_post("/signout", console.signout)
+    router.add_get("/queue", console.queue)
+    router.add_get("/s/{receipt}", console.submission)
+    router.add_post("/s/{receipt}/review", console.review)
+    router.add_post("/unlock", console.unlock)
+    router.add_post("/lock", console.lock)
+    router.add_get("/d/{document}", console.document)
+    router.add_get("/static/{name}", console.static, name="static")
+    return app
+
+
+class _Refused(Exception):
+    """A request answered with a message page (`key`) and a status."""
+
+    def __init__(self, key: str, status: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.status = status
+
+
+class _Console:
+    """The routes' handlers and the checks around them (module docstring)."""
+
+    def __init__(self, desk: ConsoleDesk, options: ConsoleOptions) -> None:
+        self.desk = desk
+        self.options = options
+        self.pages = _Pages()
+        self.flashes: dict[int, tuple[str, dict[str, object]]] = {}  # session id → shown once
+
+    def flash(self, user: ConsoleUser, key: str, **params: object) -> None:
+        self.flashes[user.session_id] = (key, params)
+
+    def message(
+        self, request: web.Request, key: str, status: int, **params: object
+    ) -> web.Response:
+        title = "console.signin_title" if status in (200, 401) else "console.problem_title"
+        return self.pages.render(
+            request, "message.html", status=status, key=key, title=title, params=params
+        )
+
+    # --- the checks every request passes (module docstring) ---------------------------------
+
+    @web.middleware
+    async def errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except _Refused as exc:
+            return self.message(request, exc.key, exc.status)
+        except NotFound:
+            return self.message(request, "console.not_found", 404)
+        except web.HTTPNotFound:
+            return self.message(request, "console.not_found", 404)
+        except web.HTTPMethodNotAllowed:
+            return self.message(request, "console.not_found", 405)
+        except web.HTTPRequestEntityTooLarge:
+            return self.message(request, "console.too_large", 413)
+        except web.HTTPException as exc:
+            if exc.status >= 400:
+                return self.message(request, "console.bad_request", exc.status)
+            raise
+        except Exception as exc:
+            # by its type only: a traceback could quote personal data
+            log.error("console request failed", extra={"error": type(exc).__name__})  # noqa: TRY400
+            return self.message(request, "console.fault", 500)
+
+    @web.middleware
+    async def headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:  # redirects
+            response = exc
+            _secure_headers(response)
+            raise
+        _secure_headers(response)
+        return response
+
+    @web.middleware
+    async def origin(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method not in ("GET", "HEAD"):
+            given = request.headers.get("Origin")
+            if given is not None:
+                same = given == self.options.origin(request)
+            else:
+                same = request.headers.get("Sec-Fetch-Site") == "same-origin"
+            if not same:
+                log.warning("console request refused", extra={"reason": "origin"})
+                return self.message(request, "console.forbidden", 403)
+        return await handler(request)
+
+    @web.middleware
+    async def session(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.match_info.route.name in _PUBLIC:
+            return await handler(request)
+        key = request.cookies.get(self.options.cookie_name, "")
+        found = await self.desk.resume(key)
+        if isinstance(found, Ended):
+            response = self.message(request, f"console.ended_{found.reason.value}", 401)
+            if found.reason is not SessionEnded.NONE:
+                response.del_cookie(self.options.cookie_name, path="/")
+            return response
+        request[_USER] = found
+        request[_CSRF] = csrf_token(key)
+        if request.method not in ("GET", "HEAD"):
+            given = request.headers.get("X-CSRF-Token")
+            if given is None:
+                form = await _form(request)
+                given = str(form.get("csrf", ""))
+            if not hmac.compare_digest(given.encode(), request[_CSRF].encode()):
+                log.warning("console request refused", extra={"reason": "csrf"})
+                return self.message(request, "console.stale_form", 403)
+        if (shown := self.flashes.pop(found.session_id, None)) is not None:
+            request[_FLASH] = shown
+        return await handler(request)
+
+    # --- signing in and out --------------------------------------------------------------------
+
+    async def root(self, request: web.Request) -> web.StreamResponse:
+        raise web.HTTPSeeOther("/console/queue")
+
+    async def signin_page(self, request: web.Request) -> web.StreamResponse:
+        token = request.query.get("t", "")
+        return self.pages.render(request, "signin.html", token=token[:100])
+
+    async def signin(self, request: web.Request) -> web.StreamResponse:
+        form = await _form(request)
+        result = await sign_in(self.desk.deps, str(form.get("t", "")), remote=request.remote)
+        if not isinstance(result, SignedIn):
+            return self.message(request, f"console.link_{result.value}", 403)
+        response = web.HTTPSeeOther("/console/queue")
+        response.set_cookie(
+            self.options.cookie_name,
+            result.session_key,
+            path="/",
+            httponly=True,
+            samesite="Strict",
+            secure=self.options.secure,
+        )
+        raise response
+
+    async def signout(self, request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        await self.desk.sign_out(user)
+        self.flashes.pop(user.session_id, None)
+        response = web.HTTPSeeOther("/console/signed-out")
+        response.del_cookie(self.options.cookie_name, path="/")
+        raise response
+
+    async def signed_out(self, request: web.Request) -> web.StreamResponse:
+        return self.message(request, "console.signed_out", 200)
+
+    # --- the queue and a submission ------------------------------------------------------------
+
+    @staticmethod
+    def wanted(request: web.Request) -> QueueFilter:
+        try:
+            return QueueFilter.read(request.query)
+        except FilterError as exc:
+            raise _Refused(exc.key, 400) from None
+
+    async def queue(self, request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        view = await self.desk.queue(user, self.wanted(request))
+        partial = request.headers.get("HX-Request") and not request.headers.get(
+            "HX-History-Restore-Request"
+        )
+        template = "queue_rows.html" if partial else "queue.html"
+        return self.pages.render(request, template, view=view, f=view.filter)
+
+    async def _submission_page(
+        self, request: web.Request, receipt: str, status: int = 200, problem: str | None = None
+    ) -> web.Response:
+        user = request[_USER]
+        wanted = self.wanted(request)
+        page = await self.desk.submission(user, receipt, wanted)
+        return self.pages.render(
+            request,
+            "submission.html",
+            status=status,
+            page=page,
+            card=page.card,
+            f=wanted,
+            problem=problem,
+            max_failures=MAX_FAILURES,
+        )
+
+    async def submission(self, request: web.Request) -> web.StreamResponse:
+        return await self._submission_page(request, request.match_info["receipt"])
+
+    async def review(self, request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        receipt = request.match_info["receipt"]
+        wanted = self.wanted(request)
+        form = await _form(request)
+        village = str(form.get("village", ""))
+        try:
+            done = await self.desk.review(
+                user,
+                receipt,
+                action=str(form.get("action", "")),
+                seen=str(form.get("seen", "")),
+                wanted=wanted,
+                reason=str(form.get("reason", "")),
+                note=str(form.get("note", ""))[:_MAX_NOTE],
+                slots=[str(s) for s in form.getall("slot", [])],
+                village_id=int(village) if village.isdigit() and len(village) < 10 else None,
+                confirmed=form.get("confirmed") == "yes",
+            )
+        except Stale:
+            return await self._submission_page(request, receipt, 409, "console.stale")
+        except ReviewError as exc:
+            return await self._submission_page(request, receipt, 409, exc.key)
+        self.flash(user, done.key, **done.params)
+        if done.next_receipt is not None:
+            raise web.HTTPSeeOther(f"/console/s/{done.next_receipt}{wanted.query()}")
+        raise web.HTTPSeeOther(f"/console/queue{wanted.query()}")
+
+    # --- keys and documents --------------------------------------------------------------------
+
+    async def unlock(self, request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        form = await _form(request)
+        back = str(form.get("back", ""))
+        if not back.startswith("/console/") or "//" in back or "\\" in back:
+            back = "/console/queue"
+        commune = str(form.get("commune", ""))
+        if not commune.isdigit() or len(commune) > 9:
+            raise _Refused("console.bad_request", 400)
+        result = await self.desk.unlock(user, int(commune), str(form.get("passphrase", "")))
+        match result.outcome:
+            case Unlock.UNLOCKED:
+                self.flash(user, "console.unlocked")
+            case Unlock.WRONG:
+                self.flash(user, "console.unlock_wrong", left=result.attempts_left)
+            case Unlock.LIMITED:
+                self.flash(user, "console.unlock_limited")
+            case Unlock.NO_KEY:
+                self.flash(user, "console.unlock_no_key")
+        raise web.HTTPSeeOther(back)
+
+    async def lock(self, request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        self.desk.vault.forget(user.session_id)
+        self.flash(user, "console.locked")
+        raise web.HTTPSeeOther("/console/queue")
+
+    async def document(self, request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        try:
+            opened = await self.desk.document(user, request.match_info["document"])
+        except DocumentUnavailable as exc:
+            text = render(_language(request), f"console.document_{exc.problem.value}")
+            return web.Response(text=text, status=409, content_type="text/plain")
+        disposition = "attachment" if opened.content_type == "application/pdf" else "inline"
+        return web.Response(
+            body=opened.data,
+            content_type=opened.content_type,
+            headers={"Content-Disposition": f'{disposition}; filename="{opened.filename}"'},
+        )
+
+    async def static(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        if name not in _STATIC:
+            raise web.HTTPNotFound
+        data = (files("console") / "static" / name).read_bytes()
+        return web.Response(
+            body=data,
+            content_type=_STATIC[name],
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
+
+
+def _secure_headers(response: web.StreamResponse) -> None:
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers["Content-Security-Policy"] = _CSP
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+
+
+async def _form(request: web.Request) -> Any:
+    """The posted form (read once; aiohttp keeps it); an oversized body is refused."""
+    if request.content_length is not None and request.content_length > _MAX_FORM:
+        raise web.HTTPRequestEntityTooLarge(max_size=_MAX_FORM, actual_size=request.content_length)
+    return await request.post()

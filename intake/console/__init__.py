@@ -1,0 +1,73 @@
+"""The web console's use cases: sign-in links and sessions (`_access`), the queue's filter as
+it lives in the URL (`_filters`, pure), the commune keys unlocked in memory for a session
+(`_keys`), and the desk that reads the queue, shows a submission with its documents and applies
+the review actions through the same policy and lifecycle as the Telegram desk (`_desk`).
+The web pages themselves are console/'s."""
+
+from intake.console._access import (
+    ABSOLUTE_TIMEOUT,
+    IDLE_TIMEOUT,
+    ConsoleUser,
+    Ended,
+    SessionEnded,
+    SignedIn,
+    SignInProblem,
+    csrf_token,
+    resume,
+    sign_in,
+    sign_out,
+)
+from intake.console._desk import (
+    ConsoleDesk,
+    DocumentProblem,
+    DocumentUnavailable,
+    DocumentView,
+    EventView,
+    NotFound,
+    OpenedDocument,
+    QueueRow,
+    QueueView,
+    ReviewDone,
+    Stale,
+    SubmissionPage,
+)
+from intake.console._filters import MAX_SEARCH, PAGE_SIZE, FilterError, QueueFilter
+from intake.console._keys import FAILURE_WINDOW, MAX_FAILURES, KeyVault, Unlock, UnlockResult
+from intake.console._links import LINK_TTL, issue_link
+
+__all__ = [
+    "ABSOLUTE_TIMEOUT",
+    "FAILURE_WINDOW",
+    "IDLE_TIMEOUT",
+    "LINK_TTL",
+    "MAX_FAILURES",
+    "MAX_SEARCH",
+    "PAGE_SIZE",
+    "ConsoleDesk",
+    "ConsoleUser",
+    "DocumentProblem",
+    "DocumentUnavailable",
+    "DocumentView",
+    "Ended",
+    "EventView",
+    "FilterError",
+    "KeyVault",
+    "NotFound",
+    "OpenedDocument",
+    "QueueFilter",
+    "QueueRow",
+    "QueueView",
+    "ReviewDone",
+    "SessionEnded",
+    "SignInProblem",
+    "SignedIn",
+    "Stale",
+    "SubmissionPage",
+    "Unlock",
+    "UnlockResult",
+    "csrf_token",
+    "issue_link",
+    "resume",
+    "sign_in",
+    "sign_out",
+]

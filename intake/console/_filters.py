@@ -1,0 +1,143 @@
+"""The queue's filter as it lives in the URL (pure): read from a query string, written back
+into links, so that a filtered queue can be shared with a colleague and every link on a page
+keeps it.
+
+`village`: "" every village, "none" the commune's triage queue (no village yet), or a village
+id. `state`: "" the open ones (everything not closed), "all", or one state. `order`: "oldest"
+(default: first come, first served) or "newest". `q`: a household name (accent-insensitive, any
+part), a receipt code, a CCCD number (12 digits, found through the blind index), a parcel as
+"sheet/parcel" or either number alone. `commune`: for a province admin, which commune.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from intake.language import nfc, search_key
+from storage.states import SubmissionState
+
+__all__ = ["MAX_SEARCH", "PAGE_SIZE", "FilterError", "QueueFilter", "Search", "read_search"]
+
+MAX_SEARCH = 100
+PAGE_SIZE = 25
+_MAX_PAGE = 100_000
+_RECEIPT = re.compile(r"^[A-Z]{1,4}-[A-Z0-9]{4,10}$")
+_PARCEL = re.compile(r"^(\d{1,6})\s*/\s*(\d{1,6})$")
+_NUMBER = re.compile(r"^\d{1,6}$")
+_CCCD = re.compile(r"^\d{12}$")
+
+
+class FilterError(ValueError):
+    """A query string the queue cannot read; `key` is the message to show."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    village: str = ""
+    state: str = ""
+    order: str = "oldest"
+    q: str = ""
+    page: int = 0
+    commune: int | None = None
+
+    @classmethod
+    def read(cls, query: Mapping[str, str]) -> QueueFilter:
+        """The filter of a query string; FilterError for a value no link of ours makes."""
+        village = query.get("village", "")
+        if village not in ("", "none") and not (village.isdigit() and len(village) < 10):
+            raise FilterError("console.bad_filter")
+        state = query.get("state", "")
+        if state not in ("", "all") and state not in {s.value for s in SubmissionState}:
+            raise FilterError("console.bad_filter")
+        order = query.get("order", "oldest") or "oldest"
+        if order not in ("oldest", "newest"):
+            raise FilterError("console.bad_filter")
+        q = nfc(query.get("q", ""))
+        if len(q) > MAX_SEARCH:
+            raise FilterError("console.search_too_long")
+        page_text = query.get("page", "0") or "0"
+        if not page_text.isdigit() or int(page_text) > _MAX_PAGE:
+            raise FilterError("console.bad_filter")
+        commune_text = query.get("commune", "")
+        if commune_text and not (commune_text.isdigit() and len(commune_text) < 10):
+            raise FilterError("console.bad_filter")
+        return cls(
+            village=village,
+            state=state,
+            order=order,
+            q=q,
+            page=int(page_text),
+            commune=int(commune_text) if commune_text else None,
+        )
+
+    def params(self, **changes: object) -> dict[str, str]:
+        """The non-default parts, as a query string's parameters (with `changes` applied)."""
+        changed = replace(self, **changes)  # type: ignore[arg-type]
+        given = {
+            "commune": "" if changed.commune is None else str(changed.commune),
+            "village": changed.village,
+            "state": changed.state,
+            "order": "" if changed.order == "oldest" else changed.order,
+            "q": changed.q,
+            "page": "" if changed.page == 0 else str(changed.page),
+        }
+        return {name: value for name, value in given.items() if value}
+
+    def query(self, **changes: object) -> str:
+        """`?…` for a link to the queue with this filter (and `changes`), or ""."""
+        params = self.params(**changes)
+        return "?" + urlencode(params) if params else ""
+
+    @property
+    def village_id(self) -> int | None:
+        return int(self.village) if self.village.isdigit() else None
+
+    @property
+    def triage(self) -> bool:
+        return self.village == "none"
+
+    @property
+    def states(self) -> tuple[SubmissionState, ...] | None:
+        """None: the open ones; otherwise the states asked for."""
+        if self.state == "":
+            return None
+        if self.state == "all":
+            return tuple(SubmissionState)
+        return (SubmissionState(self.state),)
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """What a search text may be: each part is tried, and a submission matching any is found."""
+
+    name: str | None  # the search key of a name (or part of one)
+    receipt: str | None
+    cccd: str | None
+    map_sheet: str | None
+    parcel_no: str | None
+
+
+def read_search(text: str) -> Search | None:
+    """How to look for `text`; None for an empty search."""
+    text = nfc(text)
+    if not text:
+        return None
+    upper = text.upper()
+    receipt = upper if _RECEIPT.fullmatch(upper) else None
+    digits = text.replace(" ", "").replace(".", "")
+    cccd = digits if _CCCD.fullmatch(digits) else None
+    sheet = parcel = None
+    if match := _PARCEL.fullmatch(text):
+        sheet, parcel = match.group(1), match.group(2)
+    elif _NUMBER.fullmatch(text):
+        parcel = text
+    key = search_key(text)
+    name = key if key and not key.isdigit() and receipt is None else None
+    return Search(name=name, receipt=receipt, cccd=cccd, map_sheet=sheet, parcel_no=parcel)

@@ -1,0 +1,129 @@
+"""Unlocked commune identities, held in this process's memory for one console session.
+
+To see documents an officer unlocks their commune's key with its passphrase. Unlocking is
+age's scrypt (seconds of CPU), so it runs in a worker thread, one at a time for the whole
+process (a queue of officers waits rather than starving the event loop's thread pool). Wrong
+passphrases are counted from the audit log (`console_unlock_failed` events), so the limit holds
+across restarts and processes: after `MAX_FAILURES` wrong attempts within `FAILURE_WINDOW` a
+staff member must wait until the oldest of them leaves the window.
+
+The identity never leaves memory: it is kept here under the session's id, never pickled,
+logged, written or sent; it is dropped at sign-out, when the session times out (idle: the
+vault's own clock, checked at every use), and when the session is found ended.
+The passphrase is not kept at all.
+
+A commune with several active keys (after a key rotation) is unlocked with its newest: the
+documents sealed since then open with it; older documents need the older key's passphrase,
+which the same form accepts (every active key that the passphrase opens is kept).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from crypto import CryptoError, Identity, unlock_identity
+from intake.console._access import IDLE_TIMEOUT, ConsoleUser
+from storage.deps import Deps
+from storage.models import utcnow
+from storage.repositories import console as rows
+from storage.repositories.audit import append_event
+from storage.states import ActorKind
+
+__all__ = ["FAILURE_WINDOW", "MAX_FAILURES", "KeyVault", "Unlock", "UnlockResult"]
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+_MAX_PASSPHRASE = 1024
+
+
+class Unlock(StrEnum):
+    UNLOCKED = "unlocked"
+    WRONG = "wrong"  # wrong passphrase; `attempts_left` says how many remain
+    LIMITED = "limited"  # too many wrong attempts: wait
+    NO_KEY = "no_key"  # the commune has no passphrase-locked key in the database
+
+
+@dataclass(frozen=True, slots=True)
+class UnlockResult:
+    outcome: Unlock
+    attempts_left: int = 0
+
+
+class KeyVault:
+    """session id → (commune id → identities), with the time of last use."""
+
+    def __init__(self, deps: Deps, *, idle: timedelta = IDLE_TIMEOUT) -> None:
+        self._deps = deps
+        self._idle = idle.total_seconds()
+        self._held: dict[int, dict[int, list[Identity]]] = {}
+        self._used: dict[int, float] = {}
+        self._unlocking = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"KeyVault(sessions={len(self._held)})"
+
+    def identities(self, user: ConsoleUser, commune_id: int) -> list[Identity]:
+        """The session's unlocked identities for a commune (empty if none or expired)."""
+        self.drop_idle()
+        held = self._held.get(user.session_id, {}).get(commune_id, [])
+        if held:
+            self._used[user.session_id] = time.monotonic()
+        return list(held)
+
+    def unlocked(self, user: ConsoleUser, commune_id: int) -> bool:
+        return bool(self.identities(user, commune_id))
+
+    def forget(self, session_id: int) -> None:
+        self._held.pop(session_id, None)
+        self._used.pop(session_id, None)
+
+    def drop_idle(self) -> None:
+        now = time.monotonic()
+        for session_id in [s for s, at in self._used.items() if now - at >= self._idle]:
+            self.forget(session_id)
+
+    async def unlock(self, user: ConsoleUser, commune_id: int, passphrase: str) -> UnlockResult:
+        """Try the passphrase on the commune's locked keys (off the event loop, one at a time)."""
+        async with self._deps.database.sessions() as session:
+            locked = await rows.locked_identities(session, commune_id)
+            failures = await rows.unlock_failures(
+                session, user.staff_id, since=utcnow() - FAILURE_WINDOW
+            )
+        if not locked:
+            return UnlockResult(Unlock.NO_KEY)
+        if failures >= MAX_FAILURES:
+            return UnlockResult(Unlock.LIMITED)
+        opened: list[Identity] = []
+        if passphrase and len(passphrase) <= _MAX_PASSPHRASE:
+            async with self._unlocking:
+                opened = await asyncio.to_thread(_open_all, locked, passphrase)
+        async with self._deps.database.sessions.begin() as session:
+            await append_event(
+                session,
+                actor_kind=ActorKind.STAFF,
+                actor_id=str(user.staff_id),
+                action="console_unlocked" if opened else "console_unlock_failed",
+                commune_id=commune_id,
+                data={"session": user.session_id, "keys": len(opened)},
+            )
+        if not opened:
+            left = max(0, MAX_FAILURES - failures - 1)
+            return UnlockResult(Unlock.WRONG if left else Unlock.LIMITED, left)
+        self._held.setdefault(user.session_id, {})[commune_id] = opened
+        self._used[user.session_id] = time.monotonic()
+        return UnlockResult(Unlock.UNLOCKED)
+
+
+def _open_all(locked: list[bytes], passphrase: str) -> list[Identity]:
+    """Every key the passphrase opens (newest first); scrypt, so seconds each."""
+    opened = []
+    for data in locked:
+        try:
+            opened.append(unlock_identity(data, passphrase))
+        except CryptoError:
+            continue
+    return opened

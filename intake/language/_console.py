@@ -1,0 +1,257 @@
+"""What staff read in the web console (pages, buttons, messages) and the `/web` replies in
+Telegram that lead there. Submission states, slots, flags and review words are the staff and
+resident parts' own (`state.*`, `slot.*`, `flag.*`, `review.*`)."""
+
+from __future__ import annotations
+
+from intake.language._languages import Language
+
+VI, EN = Language.VI, Language.EN
+
+TEXTS: dict[str, dict[Language, str]] = {
+    # --- Telegram: /web -----------------------------------------------------------------------
+    "web.link": {
+        VI: "Đường dẫn đăng nhập trang quản lý hồ sơ (dùng được một lần, trong {minutes} phút):\n"
+        "{url}\n\nMở trên máy tính của bạn. Không chuyển tiếp tin nhắn này cho người khác.",
+        EN: "Your sign-in link to the web console (single use, valid {minutes} minutes):\n{url}"
+        "\n\nOpen it on your computer. Do not forward this message to anyone.",
+    },
+    "web.unavailable": {
+        VI: "Trang quản lý chưa được bật trên máy chủ này. Hãy báo quản trị viên.",
+        EN: "The web console is not enabled on this server. Please tell the administrator.",
+    },
+    # --- frame --------------------------------------------------------------------------------
+    "console.title": {VI: "Hồ sơ đất đai — trang cán bộ", EN: "Land records — staff console"},
+    "console.sign_out": {VI: "Đăng xuất", EN: "Sign out"},
+    "console.staff_officer": {VI: "Cán bộ địa chính", EN: "Land officer"},
+    "console.staff_chief": {VI: "Trưởng thôn", EN: "Village chief"},
+    "console.staff_admin": {VI: "Quản trị tỉnh", EN: "Province administrator"},
+    "console.back_to_queue": {VI: "Về danh sách hồ sơ", EN: "Back to the queue"},
+    # --- signing in -----------------------------------------------------------------------------
+    "console.signin_title": {VI: "Đăng nhập", EN: "Sign in"},
+    "console.signin_confirm": {
+        VI: "Bấm nút dưới đây để đăng nhập bằng đường dẫn vừa nhận trong Telegram.",
+        EN: "Press the button below to sign in with the link you received in Telegram.",
+    },
+    "console.signin_button": {VI: "Đăng nhập", EN: "Sign in"},
+    "console.ended_none": {
+        VI: "Bạn chưa đăng nhập. Trong Telegram, gửi /web cho bot để nhận đường dẫn đăng nhập.",
+        EN: "You are not signed in. In Telegram, send /web to the bot to get a sign-in link.",
+    },
+    "console.ended_idle": {
+        VI: "Phiên làm việc đã hết hạn vì 30 phút không thao tác. Gửi /web trong Telegram để "
+        "đăng nhập lại.",
+        EN: "Your session ended after 30 minutes without activity. Send /web in Telegram to "
+        "sign in again.",
+    },
+    "console.ended_absolute": {
+        VI: "Phiên làm việc đã quá 12 giờ. Gửi /web trong Telegram để đăng nhập lại.",
+        EN: "Your session is over 12 hours old. Send /web in Telegram to sign in again.",
+    },
+    "console.ended_revoked": {
+        VI: "Tài khoản cán bộ của bạn đã bị thu hồi nên bạn đã được đăng xuất.",
+        EN: "Your staff access was revoked, so you have been signed out.",
+    },
+    "console.link_unknown": {
+        VI: "Đường dẫn đăng nhập không đúng. Gửi /web trong Telegram để nhận đường dẫn mới.",
+        EN: "This sign-in link is not valid. Send /web in Telegram for a new one.",
+    },
+    "console.link_used": {
+        VI: "Đường dẫn này đã được dùng. Mỗi đường dẫn chỉ đăng nhập được một lần; gửi /web "
+        "trong Telegram để nhận đường dẫn mới.",
+        EN: "This link has been used. Each link signs in once; send /web in Telegram for a "
+        "new one.",
+    },
+    "console.link_expired": {
+        VI: "Đường dẫn đã hết hạn (10 phút). Gửi /web trong Telegram để nhận đường dẫn mới.",
+        EN: "This link has expired (10 minutes). Send /web in Telegram for a new one.",
+    },
+    "console.link_not_staff": {
+        VI: "Tài khoản này không còn là cán bộ nên không đăng nhập được.",
+        EN: "This account is no longer staff, so it cannot sign in.",
+    },
+    "console.signed_out": {
+        VI: "Bạn đã đăng xuất. Khóa xã đã được khóa lại trên máy chủ.",
+        EN: "You are signed out. The commune key has been locked again on the server.",
+    },
+    # --- problems -----------------------------------------------------------------------------
+    "console.problem_title": {VI: "Không thực hiện được", EN: "That did not work"},
+    "console.not_found": {
+        VI: "Không tìm thấy trang hoặc hồ sơ này (hoặc nó không thuộc địa bàn của bạn).",
+        EN: "This page or submission was not found (or it is not in your area).",
+    },
+    "console.bad_request": {
+        VI: "Yêu cầu không hợp lệ. Hãy quay lại và thử lại.",
+        EN: "The request is not valid. Please go back and try again.",
+    },
+    "console.bad_filter": {
+        VI: "Bộ lọc trong địa chỉ không đúng. Hãy mở lại danh sách hồ sơ.",
+        EN: "The filter in the address is not valid. Please open the queue again.",
+    },
+    "console.search_too_long": {
+        VI: "Từ khóa tìm kiếm quá dài (tối đa 100 ký tự).",
+        EN: "The search text is too long (at most 100 characters).",
+    },
+    "console.too_large": {VI: "Nội dung gửi lên quá lớn.", EN: "What was sent is too large."},
+    "console.forbidden": {
+        VI: "Yêu cầu không đến từ trang quản lý nên đã bị từ chối.",
+        EN: "The request did not come from the console's own pages, so it was refused.",
+    },
+    "console.stale_form": {
+        VI: "Biểu mẫu đã cũ (trang mở từ phiên trước). Hãy tải lại trang rồi làm lại.",
+        EN: "The form is out of date (opened in an earlier session). Reload the page and "
+        "try again.",
+    },
+    "console.stale": {
+        VI: "Hồ sơ {receipt} vừa được thay đổi (bởi người khác hoặc trong Telegram). Dưới đây "
+        "là tình trạng mới nhất; chưa có gì được lưu.",
+        EN: "Submission {receipt} has just changed (by someone else or in Telegram). Its "
+        "current state is below; nothing was saved.",
+    },
+    "console.fault": {
+        VI: "Máy chủ gặp lỗi. Chưa có gì bị thay đổi; hãy thử lại sau ít phút.",
+        EN: "The server ran into a fault. Nothing was changed; please try again in a few minutes.",
+    },
+    # --- queue --------------------------------------------------------------------------------
+    "console.queue_title": {VI: "Danh sách hồ sơ", EN: "Submissions"},
+    "console.commune": {VI: "Xã", EN: "Commune"},
+    "console.village": {VI: "Thôn", EN: "Village"},
+    "console.all_villages": {VI: "Tất cả các thôn", EN: "All villages"},
+    "console.no_village": {VI: "Chưa rõ thôn", EN: "No village yet"},
+    "console.state": {VI: "Tình trạng", EN: "State"},
+    "console.open_states": {VI: "Đang xử lý", EN: "Open"},
+    "console.all_states": {VI: "Tất cả", EN: "All"},
+    "console.order": {VI: "Sắp xếp", EN: "Order"},
+    "console.oldest_first": {VI: "Cũ nhất trước", EN: "Oldest first"},
+    "console.newest_first": {VI: "Mới nhất trước", EN: "Newest first"},
+    "console.search": {VI: "Tìm", EN: "Search"},
+    "console.search_hint": {
+        VI: "Tên chủ hộ, mã hồ sơ, số CCCD, tờ/thửa",
+        EN: "Holder name, receipt, CCCD number, sheet/parcel",
+    },
+    "console.filter": {VI: "Lọc", EN: "Filter"},
+    "console.total": {VI: "{count} hồ sơ", EN: "{count} submissions"},
+    "console.receipt": {VI: "Mã hồ sơ", EN: "Receipt"},
+    "console.holder": {VI: "Chủ hộ / người đứng tên", EN: "Holder"},
+    "console.parcel": {VI: "Tờ/thửa", EN: "Sheet/parcel"},
+    "console.submitted_at": {VI: "Ngày nộp", EN: "Submitted"},
+    "console.flags": {VI: "Lưu ý", EN: "Flags"},
+    "console.incomplete": {VI: "thiếu giấy tờ", EN: "documents missing"},
+    "console.previous": {VI: "Trang trước", EN: "Previous"},
+    "console.next": {VI: "Trang sau", EN: "Next"},
+    "console.page_of": {VI: "Trang {page}/{pages}", EN: "Page {page} of {pages}"},
+    "console.empty": {
+        VI: "Không có hồ sơ nào khớp bộ lọc.",
+        EN: "No submission matches the filter.",
+    },
+    # --- a submission -------------------------------------------------------------------------
+    "console.next_in_queue": {VI: "Hồ sơ tiếp theo", EN: "Next in queue"},
+    "console.documents": {VI: "Giấy tờ", EN: "Documents"},
+    "console.fields": {VI: "Thông tin", EN: "Details"},
+    "console.documents_not_for_role": {
+        VI: "Ảnh giấy tờ chỉ cán bộ địa chính xem được.",
+        EN: "Only land officers may see the document images.",
+    },
+    "console.unlock_title": {VI: "Mở khóa xã để xem giấy tờ", EN: "Unlock the commune key"},
+    "console.unlock_explain": {
+        VI: "Giấy tờ của {commune} được niêm phong; chỉ khóa của xã mở được. Nhập mật khẩu khóa "
+        "xã. Khóa chỉ được giữ trong bộ nhớ máy chủ cho phiên này và bị xóa khi bạn đăng xuất "
+        "hoặc sau 30 phút không thao tác.",
+        EN: "{commune}'s documents are sealed; only the commune key opens them. Enter the "
+        "commune key's passphrase. The key is kept only in the server's memory for this session "
+        "and dropped when you sign out or after 30 minutes without activity.",
+    },
+    "console.passphrase": {VI: "Mật khẩu khóa xã", EN: "Commune key passphrase"},
+    "console.unlock": {VI: "Mở khóa", EN: "Unlock"},
+    "console.unlock_limit": {
+        VI: "Sau {count} lần nhập sai, phải chờ 15 phút.",
+        EN: "After {count} wrong attempts you must wait 15 minutes.",
+    },
+    "console.unlocked": {
+        VI: "Đã mở khóa xã cho phiên này.",
+        EN: "The commune key is unlocked for this session.",
+    },
+    "console.unlock_wrong": {
+        VI: "Mật khẩu không đúng. Còn {left} lần thử.",
+        EN: "Wrong passphrase. {left} attempts left.",
+    },
+    "console.unlock_limited": {
+        VI: "Nhập sai quá nhiều lần. Hãy chờ 15 phút rồi thử lại.",
+        EN: "Too many wrong attempts. Wait 15 minutes and try again.",
+    },
+    "console.unlock_no_key": {
+        VI: "Xã này chưa có khóa lưu trên máy chủ. Dùng tệp khóa với lệnh hoso pull.",
+        EN: "This commune has no key kept on the server. Use the key file with hoso pull.",
+    },
+    "console.lock": {VI: "Khóa lại", EN: "Lock"},
+    "console.locked": {VI: "Đã khóa lại khóa xã.", EN: "The commune key is locked again."},
+    "console.document_missing": {
+        VI: "Không tìm thấy tệp niêm phong của giấy tờ này trên máy chủ.",
+        EN: "This document's sealed file is missing on the server.",
+    },
+    "console.document_damaged": {
+        VI: "Tệp niêm phong của giấy tờ này đã bị hỏng hoặc bị sửa.",
+        EN: "This document's sealed file is damaged or was altered.",
+    },
+    "console.document_locked": {
+        VI: "Cần mở khóa xã để xem giấy tờ.",
+        EN: "Unlock the commune key to see documents.",
+    },
+    "console.document_wrong_key": {
+        VI: "Không mở được giấy tờ này bằng khóa đã mở.",
+        EN: "This document does not open with the unlocked key.",
+    },
+    "console.download_pdf": {VI: "Tải tệp PDF", EN: "Download the PDF"},
+    "console.zoom_in": {VI: "Phóng to (+)", EN: "Zoom in (+)"},
+    "console.zoom_out": {VI: "Thu nhỏ (-)", EN: "Zoom out (-)"},
+    "console.rotate": {VI: "Xoay (o)", EN: "Rotate (o)"},
+    "console.fit": {VI: "Vừa khung", EN: "Fit"},
+    "console.open_full": {VI: "Mở cỡ gốc", EN: "Full size"},
+    "console.older_documents": {
+        VI: "{count} giấy tờ cũ (đã được thay hoặc bị trả lại)",
+        EN: "{count} earlier documents (replaced or refused)",
+    },
+    "console.cccd": {VI: "Số CCCD", EN: "CCCD number"},
+    "console.serial": {VI: "Số seri giấy chứng nhận", EN: "Certificate serial"},
+    "console.map_sheet": {VI: "Tờ bản đồ số", EN: "Map sheet"},
+    "console.parcel_no": {VI: "Thửa đất số", EN: "Parcel"},
+    "console.phone": {VI: "Số điện thoại", EN: "Phone"},
+    "console.certificate": {VI: "Giấy chứng nhận", EN: "Certificate"},
+    "console.copy": {VI: "Chép", EN: "Copy"},
+    "console.copied": {VI: "Đã chép", EN: "Copied"},
+    "console.checklist": {VI: "Giấy tờ đã nộp", EN: "Document checklist"},
+    "console.requested": {VI: "đang yêu cầu bổ sung", EN: "requested"},
+    "console.actions": {VI: "Xử lý", EN: "Review"},
+    "console.confirm_entered": {
+        VI: "Tôi đã nhập hồ sơ này vào hệ thống thông tin đất đai.",
+        EN: "I have entered this submission into the land information system.",
+    },
+    "console.which_pages": {VI: "Giấy tờ cần bổ sung", EN: "Pages to ask for"},
+    "console.note_for_resident": {
+        VI: "Ghi chú cho người nộp (không bắt buộc)",
+        EN: "Note for the resident (optional)",
+    },
+    "console.send_request": {VI: "Gửi yêu cầu bổ sung", EN: "Send the request"},
+    "console.choose_village": {VI: "Hãy chọn một thôn.", EN: "Choose a village."},
+    "console.shortcuts": {
+        VI: "Phím tắt: a tiếp nhận · n yêu cầu bổ sung · r không tiếp nhận · j hồ sơ tiếp theo · "
+        "+/- phóng to/thu nhỏ · o xoay ảnh",
+        EN: "Shortcuts: a accept · n needs info · r reject · j next · +/- zoom · o rotate",
+    },
+    "console.history": {VI: "Lịch sử", EN: "History"},
+    "console.actor_resident": {VI: "Người nộp", EN: "Resident"},
+    "console.actor_system": {VI: "Hệ thống", EN: "System"},
+    "console.actor_staff": {VI: "Cán bộ", EN: "Staff"},
+    "console.actor_admin_cli": {VI: "Quản trị (dòng lệnh)", EN: "Administrator (command line)"},
+    "console.event_submitted": {VI: "nộp hồ sơ", EN: "submitted"},
+    "console.event_review_started": {VI: "bắt đầu xem xét", EN: "review started"},
+    "console.event_needs_info": {VI: "yêu cầu bổ sung", EN: "asked for more"},
+    "console.event_resubmitted": {VI: "đã bổ sung", EN: "sent what was asked"},
+    "console.event_accepted": {VI: "tiếp nhận", EN: "accepted"},
+    "console.event_rejected": {VI: "không tiếp nhận", EN: "rejected"},
+    "console.event_assigned": {VI: "phân về thôn", EN: "assigned to a village"},
+    "console.event_withdrawn": {VI: "rút hồ sơ", EN: "withdrawn"},
+    "console.event_document_added": {VI: "gửi thêm giấy tờ", EN: "added a document"},
+    "console.event_document_viewed": {VI: "xem giấy tờ", EN: "viewed a document"},
+    "console.event_staff_refused": {VI: "bị từ chối truy cập", EN: "was refused access"},
+}

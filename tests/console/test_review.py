@@ -1,0 +1,148 @@
+"""An officer works through the console over real HTTP, against the real bot and the
+simulator: signs in with `/web`, finds a submission, unlocks the commune key, sees the
+documents, asks for a page, and accepts once the resident has sent it — the resident told in
+Telegram exactly as from the Telegram desk."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from crypto import open_document
+from storage.models import Blob, Document, Event, Submission
+from storage.states import DocumentStatus, StaffRole, SubmissionState
+from tests.fixtures.console import Browser, web_link
+from tests.fixtures.conversation import until
+from tests.fixtures.photos import document_photo
+from tests.fixtures.world import World, join, resident_submits
+
+PASSPHRASE = "a passphrase for tests"  # tests/fixtures/world.py's commune key
+
+
+def console_url(world: World) -> str:
+    assert world.runtime.console_url is not None
+    return world.runtime.console_url
+
+
+async def stored_documents(world: World, code: str) -> dict[str, tuple[str, bytes]]:
+    """slot → (document id, opened bytes) of the submission's current stored documents."""
+    async with world.deps.database.sessions() as session:
+        rows = await session.execute(
+            select(Document, Blob)
+            .join(Submission, Submission.id == Document.submission_id)
+            .join(Blob, Blob.id == Document.blob_id)
+            .where(Submission.receipt_code == code, Document.status == DocumentStatus.STORED)
+            .order_by(Document.created_at)
+        )
+        return {
+            document.slot: (
+                str(document.id),
+                open_document(world.deps.blobs.read(blob.name), world.identity),
+            )
+            for document, blob in rows
+        }
+
+
+async def events(world: World, action: str) -> list[Event]:
+    async with world.deps.database.sessions() as session:
+        return list(await session.scalars(select(Event).where(Event.action == action)))
+
+
+async def test_sign_in_unlock_view_needs_info_accept(world: World) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    resident, code = await resident_submits(world, "Nguyễn Văn An")
+    link = await web_link(officer)
+
+    async with Browser(console_url(world)) as browser:
+        status, page = await browser.sign_in(link)
+        assert status == 200
+        assert "Danh sách hồ sơ" in page
+        assert code in page and "Nguyễn Văn An" in page
+        assert len(await events(world, "console_signed_in")) == 1
+
+        # the filter lives in the URL; accent-insensitive name search
+        status, page = await browser.get("/console/queue?q=nguyen+van")
+        assert status == 200 and code in page
+        status, page = await browser.get("/console/queue?q=Tr%E1%BA%A7n")
+        assert code not in page
+        status, page = await browser.get("/console/queue?q=066090012345")  # CCCD, blind index
+        assert code in page
+
+        status, page = await browser.get(f"/console/s/{code}")
+        assert status == 200
+        assert "066090012345" in page  # the officer sees the CCCD
+        assert "Mở khóa xã" in page  # documents need the commune key
+        await until(resident, "đang được cán bộ địa chính xã xem xét")
+
+        status, page = await browser.post(
+            "/console/unlock",
+            {"commune": re.search(r'name="commune" value="(\d+)"', page).group(1),  # type: ignore[union-attr]
+             "passphrase": "not the passphrase", "back": f"/console/s/{code}"},
+        )
+        assert "Mật khẩu không đúng. Còn 4 lần thử." in page
+        commune = re.search(r'name="commune" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+        status, page = await browser.post(
+            "/console/unlock",
+            {"commune": commune, "passphrase": PASSPHRASE, "back": f"/console/s/{code}"},
+        )
+        assert "Đã mở khóa xã cho phiên này." in page
+
+        documents = await stored_documents(world, code)
+        assert set(documents) >= {"cccd_front", "cccd_back", "cert_cover", "cert_owner"}
+        for document_id, opened in documents.values():
+            assert f"/console/d/{document_id}" in page
+            async with browser.http.get(f"{browser.base}/console/d/{document_id}") as response:
+                assert response.status == 200
+                assert response.headers["Cache-Control"] == "no-store"
+                assert await response.read() == opened  # the stripped upload, byte for byte
+        assert len(await events(world, "document_viewed")) == len(documents)
+
+        status, page = await browser.post(
+            f"/console/s/{code}/review",
+            [("action", "needs_info"), ("seen", browser.seen), ("slot", "cert_owner"),
+             ("note", "Ảnh trang 2–3 bị lóa")],
+        )
+        assert status == 200
+        assert f"Đã gửi yêu cầu bổ sung cho hồ sơ {code}." in page
+
+    request = await until(resident, "Xã cần bổ sung cho hồ sơ", code)
+    assert "bị lóa" in request.text
+    await resident.press("📷 Gửi: Sổ — trang 2–3")
+    await until(resident, "Hãy gửi ảnh Sổ — trang 2–3")
+    retake = document_photo(41, card=False)
+    await resident.send_document(retake, "retake.jpg", mime_type="image/jpeg")
+    await until(resident, "Đã nhận đủ giấy tờ bổ sung")
+
+    async with Browser(console_url(world)) as browser:
+        # a link is single use: the officer asks for another
+        await browser.sign_in(await web_link(officer))
+        status, page = await browser.get(f"/console/s/{code}")
+        assert "Mở khóa xã" in page  # a new session: unlock again
+        await browser.post(
+            "/console/unlock",
+            {"commune": commune, "passphrase": PASSPHRASE, "back": f"/console/s/{code}"},
+        )
+        status, page = await browser.get(f"/console/s/{code}")
+        document_id, opened = (await stored_documents(world, code))["cert_owner"]
+        assert f"/console/d/{document_id}" in page  # the new page, not the refused one
+        async with browser.http.get(f"{browser.base}/console/d/{document_id}") as response:
+            assert await response.read() == opened
+
+        # accepting needs the confirmation that it was entered into the land system
+        status, page = await browser.post(
+            f"/console/s/{code}/review", {"action": "accept", "seen": browser.seen}
+        )
+        assert status == 409
+        assert "Tôi đã nhập hồ sơ này vào hệ thống thông tin đất đai." in page
+        status, page = await browser.post(
+            f"/console/s/{code}/review",
+            {"action": "accept", "seen": browser.seen, "confirmed": "yes"},
+        )
+        assert status == 200
+        assert f"Đã tiếp nhận hồ sơ {code}; người nộp đã được báo." in page
+
+    await until(resident, f"Hồ sơ {code} đã được tiếp nhận")
+    async with world.deps.database.sessions() as session:
+        done = await session.scalar(select(Submission).where(Submission.receipt_code == code))
+    assert done is not None and done.state is SubmissionState.ACCEPTED
