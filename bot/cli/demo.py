@@ -62,8 +62,8 @@ async def demo(data_dir: Path, host: str, port: int, bot_port: int, setup_only: 
         click.echo(
             f"demo commune: {setup.commune_name} — villages {', '.join(setup.village_codes)}"
         )
+        passphrase_file = settings.keys_dir / "DEMO-COMMUNE-PASSPHRASE"
         if setup.passphrase is not None:
-            passphrase_file = settings.keys_dir / "DEMO-COMMUNE-PASSPHRASE"
             await asyncio.to_thread(
                 write_secret_file,
                 passphrase_file,
@@ -71,6 +71,8 @@ async def demo(data_dir: Path, host: str, port: int, bot_port: int, setup_only: 
                 overwrite=True,
             )
             click.echo(f"demo commune key passphrase (demo only): {setup.passphrase}")
+        else:
+            click.echo(f"demo commune key passphrase: in {passphrase_file.resolve()}")
         if setup_only:
             return
         token = f"{secrets.randbelow(10**9) + 10**9}:{secrets.token_urlsafe(27)}"
@@ -89,6 +91,11 @@ async def demo(data_dir: Path, host: str, port: int, bot_port: int, setup_only: 
                 ),
             )
             click.echo(f"chat page (simulated Telegram): {simulator.url}/")
+            click.echo(f"web console for staff: http://{host}:{bot_port}/console/")
+            click.echo(
+                "  to sign in as the demo officer: on the chat page pick Lê Thị Hoa, send /web,"
+                " open the link; unlock the documents with the commune key passphrase"
+            )
             click.echo(f"bot health: http://{host}:{bot_port}/healthz")
             click.echo("press Ctrl-C to stop")
             await runtime.run_until_signal()

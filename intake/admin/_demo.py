@@ -96,9 +96,9 @@ async def _demo_staff(deps: Deps, province_id: int, commune_id: int, village_cod
         village = await places.village_by_code(session, village_code)
         if village is None:
             raise RuntimeError("the demo villages were not imported")
-        for user, role, village_id in (
-            (DEMO_CHIEF_USER, StaffRole.CHIEF, village.id),
-            (DEMO_OFFICER_USER, StaffRole.OFFICER, None),
+        for user, role, village_id, name in (
+            (DEMO_CHIEF_USER, StaffRole.CHIEF, village.id, "Y Ni Ksor"),
+            (DEMO_OFFICER_USER, StaffRole.OFFICER, None, "Lê Thị Hoa"),
         ):
             if await staff.staff_for_user(session, user) is not None:
                 continue
@@ -108,6 +108,7 @@ async def _demo_staff(deps: Deps, province_id: int, commune_id: int, village_cod
                 province_id=province_id,
                 commune_id=commune_id,
                 village_id=village_id,
+                display_name=name,
                 language="vi",
             )
             session.add(member)

@@ -299,8 +299,9 @@ class ConsoleDesk:
             )
             actor = user.actor
             chief = actor.role is StaffRole.CHIEF
-            village_id = actor.village_id if chief else wanted.village_id
-            triage = wanted.triage and not chief
+            # a chief's queue is their village's; naming another is refused like any other
+            village_id = actor.village_id if chief and not wanted.village else wanted.village_id
+            triage = wanted.triage
             province_id = actor.province_id
             subject = Subject(province_id, commune_id, None if triage else village_id)
             if not decide(actor, Action.VIEW_QUEUE, subject).allowed:

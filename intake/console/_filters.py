@@ -139,5 +139,5 @@ def read_search(text: str) -> Search | None:
     elif _NUMBER.fullmatch(text):
         parcel = text
     key = search_key(text)
-    name = key if key and not key.isdigit() and receipt is None else None
+    name = key if any(c.isalpha() for c in key) and receipt is None else None
     return Search(name=name, receipt=receipt, cccd=cccd, map_sheet=sheet, parcel_no=parcel)

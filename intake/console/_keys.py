@@ -66,6 +66,12 @@ class KeyVault:
     def __repr__(self) -> str:
         return f"KeyVault(sessions={len(self._held)})"
 
+    @property
+    def sessions_held(self) -> int:
+        """How many sessions hold an unlocked key now."""
+        self.drop_idle()
+        return len(self._held)
+
     def identities(self, user: ConsoleUser, commune_id: int) -> list[Identity]:
         """The session's unlocked identities for a commune (empty if none or expired)."""
         self.drop_idle()

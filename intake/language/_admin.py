@@ -12,11 +12,13 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "help.admin": {
         Language.VI: "Lệnh dành cho quản trị tỉnh:\n• /queue — chọn xã để xem hồ sơ\n• "
-        "/progress, /report — tiến độ các xã\n• /settings — ngôn ngữ\nMời cán bộ bằng lệnh dòng "
+        "/progress, /report — tiến độ các xã\n• /web — trang quản lý trên máy tính\n• /settings — "
+        "ngôn ngữ\nMời cán bộ bằng lệnh dòng "
         "lệnh: hoso staff invite.",
         Language.EN: "Commands for province administrators:\n• /queue — choose a commune to see "
-        "its queue\n• /progress, /report — the communes' progress\n• /settings — "
-        "language\nInvite staff from the command line: hoso staff invite.",
+        "its queue\n• /progress, /report — the communes' progress\n• /web — the web console on "
+        "a computer\n• /settings — language\nInvite staff from the command line: hoso staff "
+        "invite.",
     },
     "invite.admin_cli": {
         Language.VI: "Quản trị tỉnh mời cán bộ bằng lệnh: hoso staff invite --role officer "

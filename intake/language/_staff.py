@@ -51,22 +51,25 @@ TEXTS: dict[str, dict[Language, str]] = {
     "help.chief": {
         Language.VI: "Lệnh dành cho trưởng thôn:\n• /queue — hồ sơ của thôn theo tình trạng\n• "
         "/progress — tiến độ thôn và các hộ chưa nộp\n• /assist — nộp hộ cho hộ không có điện "
-        "thoại thông minh\n• /settings — báo ngay từng hồ sơ hay tóm tắt mỗi ngày\n• /cancel — "
-        "hủy việc đang làm",
+        "thoại thông minh\n• /web — mở trang quản lý trên máy tính\n• /settings — báo ngay từng "
+        "hồ sơ hay tóm tắt mỗi ngày\n• /cancel — hủy việc đang làm",
         Language.EN: "Commands for village chiefs:\n• /queue — your village's submissions by "
         "state\n• /progress — the village's progress and who has not submitted yet\n• /assist — "
-        "submit for a household without a smartphone\n• /settings — an alert for each "
-        "submission, or one digest a day\n• /cancel — cancel what you are doing",
+        "submit for a household without a smartphone\n• /web — open the web console on a "
+        "computer\n• /settings — an alert for each submission, or one digest a day\n• /cancel — "
+        "cancel what you are doing",
     },
     "help.officer": {
         Language.VI: "Lệnh dành cho cán bộ địa chính:\n• /queue — danh sách hồ sơ, lọc theo thôn "
         "và tình trạng\n• /progress — tiến độ từng thôn\n• /report — báo cáo hằng ngày kèm biểu "
         "đồ\n• /invite — mời trưởng thôn hoặc cán bộ\n• /assist — nộp hộ cho một hộ gia đình\n• "
+        "/web — trang quản lý trên máy tính: xem ảnh giấy tờ bên cạnh thông tin, xử lý hồ sơ\n• "
         "/settings — ngôn ngữ\n• /cancel — hủy việc đang làm",
         Language.EN: "Commands for land officers:\n• /queue — the submission queue, by village "
         "and state\n• /progress — each village's progress\n• /report — the daily report with a "
         "chart\n• /invite — invite a village chief or an officer\n• /assist — submit for a "
-        "household\n• /settings — language\n• /cancel — cancel what you are doing",
+        "household\n• /web — the web console on a computer: the documents beside the details, "
+        "and the review\n• /settings — language\n• /cancel — cancel what you are doing",
     },
     "invite.unknown": {
         Language.VI: "Lời mời này không đúng. Hãy xin cán bộ địa chính xã một đường dẫn mới.",
