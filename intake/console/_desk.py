@@ -19,7 +19,7 @@ import hashlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -318,7 +318,8 @@ class ConsoleDesk:
                 excluded=tuple(CLOSED),
                 newest_first=wanted.order == "newest",
             )
-            query = await self._with_search(session, query, wanted.q)
+        query = await self._searched(user, query, wanted.q)
+        async with self._transaction(user) as session:
             found, total, counts = await rows.search_queue(
                 session, query, offset=wanted.page * PAGE_SIZE, limit=PAGE_SIZE
             )
@@ -348,48 +349,28 @@ class ConsoleDesk:
             may_see_triage=not chief,
         )
 
-    async def _with_search(
-        self, session: AsyncSession, query: rows.ConsoleQuery, text: str
+    async def _searched(
+        self, user: ConsoleUser, query: rows.ConsoleQuery, text: str
     ) -> rows.ConsoleQuery:
+        """The query narrowed by a search text (module docstring). A name search reads the
+        place's encrypted names in a short transaction of its own and compares them in a worker
+        thread, outside any transaction (so the database is not held while they are opened)."""
         search = read_search(text)
         if search is None:
             return query
         ids: frozenset[uuid.UUID] | None = None
         if search.name is not None:
-            ids = await self._names_matching(session, query, search.name)
-        return rows.ConsoleQuery(
-            commune_id=query.commune_id,
-            village_id=query.village_id,
-            triage=query.triage,
-            states=query.states,
-            excluded=query.excluded,
-            newest_first=query.newest_first,
+            async with self._transaction(user) as session:
+                names = await rows.names_in_scope(session, query)
+            ids = await asyncio.to_thread(_matching, self.deps, names, search.name)
+        return replace(
+            query,
             receipt=search.receipt,
             cccd_index=self.deps.blind.cccd(search.cccd) if search.cccd else None,
             map_sheet=search.map_sheet,
             parcel_no=search.parcel_no,
             ids=ids,
         )
-
-    async def _names_matching(
-        self, session: AsyncSession, query: rows.ConsoleQuery, key: str
-    ) -> frozenset[uuid.UUID]:
-        names = await rows.names_in_scope(session, query)
-        cipher = self.deps.fields
-
-        def matching() -> frozenset[uuid.UUID]:
-            found = set()
-            for submission_id, encrypted in names:
-                name = cipher.decrypt(
-                    encrypted, table="submission", column="holder_name_enc", row=submission_id
-                )
-                if key in search_key(name):
-                    found.add(submission_id)
-            return frozenset(found)
-
-        if len(names) < 2000:
-            return matching()
-        return await asyncio.to_thread(matching)
 
     # --- a submission --------------------------------------------------------------------------
 
@@ -415,7 +396,7 @@ class ConsoleDesk:
             villages = await places.villages_of_commune(session, submission.commune_id)
             documents = await rows.documents_with_blobs(session, submission.id)
             events = await self._events(session, submission.id)
-            next_receipt = await self._next(session, user, wanted, submission)
+            position = rows.Position.of(submission)
             unlocked = self.vault.unlocked(user, submission.commune_id)
             page = SubmissionPage(
                 card=card,
@@ -442,11 +423,11 @@ class ConsoleDesk:
                 unlocked=unlocked,
                 closed=submission.state in CLOSED,
                 seen=_version(submission),
-                next_receipt=next_receipt,
+                next_receipt=None,
             )
         if started:
             self.on_changed()
-        return page
+        return replace(page, next_receipt=await self._next(user, wanted, position))
 
     async def _events(self, session: AsyncSession, submission_id: uuid.UUID) -> list[EventView]:
         events = await rows.events_of_submission(session, submission_id)
@@ -472,19 +453,23 @@ class ConsoleDesk:
         ]
 
     async def _next(
-        self, session: AsyncSession, user: ConsoleUser, wanted: QueueFilter, after: Submission
+        self, user: ConsoleUser, wanted: QueueFilter, after: rows.Position
     ) -> str | None:
+        """The submission after `after` in the queue the reader came from (their filter)."""
         chief = user.actor.role is StaffRole.CHIEF
         query = rows.ConsoleQuery(
             commune_id=after.commune_id,
-            village_id=user.actor.village_id if chief else wanted.village_id,
-            triage=wanted.triage and not chief,
+            village_id=user.actor.village_id
+            if chief and not wanted.village
+            else wanted.village_id,
+            triage=wanted.triage,
             states=wanted.states,
             excluded=tuple(CLOSED),
             newest_first=wanted.order == "newest",
         )
-        query = await self._with_search(session, query, wanted.q)
-        return await rows.next_in_queue(session, query, after)
+        query = await self._searched(user, query, wanted.q)
+        async with self._transaction(user) as session:
+            return await rows.next_in_queue(session, query, after)
 
     # --- documents -----------------------------------------------------------------------------
 
@@ -589,9 +574,24 @@ class ConsoleDesk:
                     key, params["village"] = "review.assigned", village.name
                 case _:
                     raise ReviewError("button.expired")
-            next_receipt = await self._next(session, user, wanted, submission)
+            position = rows.Position.of(submission)
         self.on_changed()
-        return ReviewDone(key, submission.receipt_code, next_receipt, params)
+        next_receipt = await self._next(user, wanted, position)
+        return ReviewDone(key, params["receipt"], next_receipt, params)
+
+
+def _matching(
+    deps: Deps, names: Sequence[tuple[uuid.UUID, bytes]], key: str
+) -> frozenset[uuid.UUID]:
+    """The submissions whose opened name contains the search key (accent-insensitive)."""
+    found = set()
+    for submission_id, encrypted in names:
+        name = deps.fields.decrypt(
+            encrypted, table="submission", column="holder_name_enc", row=submission_id
+        )
+        if key in search_key(name):
+            found.add(submission_id)
+    return frozenset(found)
 
 
 def _document_views(

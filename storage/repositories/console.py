@@ -28,6 +28,7 @@ from storage.states import ActorKind, SubmissionState
 
 __all__ = [
     "ConsoleQuery",
+    "Position",
     "add_link",
     "add_session",
     "document_with_blob",
@@ -193,9 +194,20 @@ async def search_queue(
     return [(s, village) for s, village in rows], total, counts
 
 
-async def next_in_queue(
-    session: AsyncSession, query: ConsoleQuery, after: Submission
-) -> str | None:
+@dataclass(frozen=True)
+class Position:
+    """Where a submission stands in a queue's order (read while its row is loaded)."""
+
+    commune_id: int
+    submitted_at: datetime
+    id: uuid.UUID
+
+    @classmethod
+    def of(cls, submission: Submission) -> Position:
+        return cls(submission.commune_id, submission.submitted_at, submission.id)
+
+
+async def next_in_queue(session: AsyncSession, query: ConsoleQuery, after: Position) -> str | None:
     """The receipt of the submission that follows `after` in the filtered queue's order."""
     if query.newest_first:
         later = or_(

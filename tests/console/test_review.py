@@ -9,39 +9,21 @@ import re
 
 from sqlalchemy import select
 
-from crypto import open_document
-from storage.models import Blob, Document, Event, Submission
-from storage.states import DocumentStatus, StaffRole, SubmissionState
-from tests.fixtures.console import Browser, web_link
+from intake.submissions import reject
+from storage.models import Blob, Document, Event, Staff, Submission
+from storage.states import StaffRole, SubmissionState
+from tests.fixtures.commune import join as join_staff
+from tests.fixtures.console import (
+    PASSPHRASE,
+    Browser,
+    console_url,
+    signed_in,
+    stored_documents,
+    web_link,
+)
 from tests.fixtures.conversation import until
 from tests.fixtures.photos import document_photo
 from tests.fixtures.world import World, join, resident_submits
-
-PASSPHRASE = "a passphrase for tests"  # tests/fixtures/world.py's commune key
-
-
-def console_url(world: World) -> str:
-    assert world.runtime.console_url is not None
-    return world.runtime.console_url
-
-
-async def stored_documents(world: World, code: str) -> dict[str, tuple[str, bytes]]:
-    """slot → (document id, opened bytes) of the submission's current stored documents."""
-    async with world.deps.database.sessions() as session:
-        rows = await session.execute(
-            select(Document, Blob)
-            .join(Submission, Submission.id == Document.submission_id)
-            .join(Blob, Blob.id == Document.blob_id)
-            .where(Submission.receipt_code == code, Document.status == DocumentStatus.STORED)
-            .order_by(Document.created_at)
-        )
-        return {
-            document.slot: (
-                str(document.id),
-                open_document(world.deps.blobs.read(blob.name), world.identity),
-            )
-            for document, blob in rows
-        }
 
 
 async def events(world: World, action: str) -> list[Event]:
@@ -58,12 +40,14 @@ async def test_sign_in_unlock_view_needs_info_accept(world: World) -> None:
         status, page = await browser.sign_in(link)
         assert status == 200
         assert "Danh sách hồ sơ" in page
-        assert code in page and "Nguyễn Văn An" in page
+        assert code in page
+        assert "Nguyễn Văn An" in page
         assert len(await events(world, "console_signed_in")) == 1
 
         # the filter lives in the URL; accent-insensitive name search
         status, page = await browser.get("/console/queue?q=nguyen+van")
-        assert status == 200 and code in page
+        assert status == 200
+        assert code in page
         status, page = await browser.get("/console/queue?q=Tr%E1%BA%A7n")
         assert code not in page
         status, page = await browser.get("/console/queue?q=066090012345")  # CCCD, blind index
@@ -77,8 +61,11 @@ async def test_sign_in_unlock_view_needs_info_accept(world: World) -> None:
 
         status, page = await browser.post(
             "/console/unlock",
-            {"commune": re.search(r'name="commune" value="(\d+)"', page).group(1),  # type: ignore[union-attr]
-             "passphrase": "not the passphrase", "back": f"/console/s/{code}"},
+            {
+                "commune": re.search(r'name="commune" value="(\d+)"', page).group(1),  # type: ignore[union-attr]
+                "passphrase": "not the passphrase",
+                "back": f"/console/s/{code}",
+            },
         )
         assert "Mật khẩu không đúng. Còn 4 lần thử." in page
         commune = re.search(r'name="commune" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
@@ -100,8 +87,12 @@ async def test_sign_in_unlock_view_needs_info_accept(world: World) -> None:
 
         status, page = await browser.post(
             f"/console/s/{code}/review",
-            [("action", "needs_info"), ("seen", browser.seen), ("slot", "cert_owner"),
-             ("note", "Ảnh trang 2–3 bị lóa")],
+            [
+                ("action", "needs_info"),
+                ("seen", browser.seen),
+                ("slot", "cert_owner"),
+                ("note", "Ảnh trang 2–3 bị lóa"),
+            ],
         )
         assert status == 200
         assert f"Đã gửi yêu cầu bổ sung cho hồ sơ {code}." in page
@@ -145,4 +136,71 @@ async def test_sign_in_unlock_view_needs_info_accept(world: World) -> None:
     await until(resident, f"Hồ sơ {code} đã được tiếp nhận")
     async with world.deps.database.sessions() as session:
         done = await session.scalar(select(Submission).where(Submission.receipt_code == code))
-    assert done is not None and done.state is SubmissionState.ACCEPTED
+    assert done is not None
+    assert done.state is SubmissionState.ACCEPTED
+
+
+async def test_damaged_or_missing_document_and_a_stale_form(world: World) -> None:
+    officer = await join_staff(world.deps, StaffRole.OFFICER, 7001, commune="24175")
+    resident, code = await resident_submits(world, "Nguyễn Văn An")
+    documents = await stored_documents(world, code)
+    async with world.deps.database.sessions() as session:
+        blobs = {
+            document.slot: blob.name
+            for document, blob in await session.execute(
+                select(Document, Blob).join(Blob, Blob.id == Document.blob_id)
+            )
+        }
+    damaged = world.deps.blobs.path_of(blobs["cccd_back"])
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"\0")
+    world.deps.blobs.path_of(blobs["cert_cover"]).unlink()
+
+    async with await signed_in(world, officer) as browser:
+        status, page = await browser.get(f"/console/s/{code}")
+        commune = re.search(r'name="commune" value="(\d+)"', page)
+        assert commune is not None
+        status, page = await browser.post(
+            "/console/unlock",
+            {"commune": commune.group(1), "passphrase": PASSPHRASE, "back": f"/console/s/{code}"},
+        )
+        assert status == 200
+        assert "Tệp niêm phong của giấy tờ này đã bị hỏng hoặc bị sửa." in page
+        assert "Không tìm thấy tệp niêm phong của giấy tờ này trên máy chủ." in page
+        for slot in ("cccd_back", "cert_cover"):
+            async with browser.http.get(
+                f"{browser.base}/console/d/{documents[slot][0]}"
+            ) as response:
+                assert response.status == 409
+        for slot in ("cccd_front", "cert_owner"):  # the rest still shows
+            document_id, opened = documents[slot]
+            assert f"/console/d/{document_id}" in page
+            async with browser.http.get(f"{browser.base}/console/d/{document_id}") as response:
+                assert await response.read() == opened
+
+        # meanwhile a colleague rejects it in Telegram: this page's form is out of date
+        seen = browser.seen
+        async with world.deps.database.sessions.begin() as session:
+            submission = await session.scalar(
+                select(Submission).where(Submission.receipt_code == code)
+            )
+            staff = await session.get(Staff, officer.id)
+            assert submission is not None
+            assert staff is not None
+            await reject(session, world.deps, submission, staff, reason="duplicate")
+        status, page = await browser.post(
+            f"/console/s/{code}/review",
+            [("action", "needs_info"), ("seen", seen), ("slot", "cert_owner")],
+        )
+        assert status == 409
+        assert f"Hồ sơ {code} vừa được thay đổi" in page
+        assert "Không tiếp nhận" in page or "không tiếp nhận" in page
+        assert 'name="action" value="needs_info"' not in page  # closed: no actions offered
+    async with world.deps.database.sessions() as session:
+        actions = list(
+            await session.scalars(
+                select(Event.action)
+                .join(Submission, Submission.id == Event.submission_id)
+                .where(Submission.receipt_code == code)
+            )
+        )
+    assert "needs_info" not in actions

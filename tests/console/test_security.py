@@ -21,13 +21,12 @@ from storage.models import (
     ConsoleSession,
     Event,
     Submission,
-    Village,
     utcnow,
 )
 from storage.states import StaffRole, SubmissionState
-from tests.fixtures.commune import HoaPhu, submit
 from tests.fixtures.commune import join as join_staff
-from tests.fixtures.console import Browser, base, link_for, signed_in
+from tests.fixtures.commune import submit
+from tests.fixtures.console import Browser, base, installed_hoa_phu, link_for, signed_in
 from tests.fixtures.net import free_port
 from tests.fixtures.world import World
 
@@ -58,19 +57,8 @@ async def another_commune(world: World) -> str:
     return code
 
 
-async def hoa_phu_with_keys_in(world: World) -> HoaPhu:
-    """The world already has the commune installed: read it back (no second install)."""
-    async with world.deps.database.sessions() as session:
-        commune = await session.scalar(select(Commune).where(Commune.code == "24175"))
-        assert commune is not None
-        villages = await session.scalars(
-            select(Village).where(Village.commune_id == commune.id).order_by(Village.code)
-        )
-        return HoaPhu(commune, list(villages))
-
-
 async def test_requests_without_a_session_are_refused(world: World) -> None:
-    place = await hoa_phu_with_keys_in(world)
+    place = await installed_hoa_phu(world)
     made = await submit(world.deps, place, place.villages[0], holder="Nguyễn Văn An", cccd=CCCD)
     async with Browser(base(world)) as browser:
         for path in ("/console/queue", f"/console/s/{made.receipt_code}", "/console/d/x"):
@@ -93,7 +81,7 @@ async def test_requests_without_a_session_are_refused(world: World) -> None:
 
 
 async def test_forged_or_missing_csrf_and_wrong_origin_change_nothing(world: World) -> None:
-    place = await hoa_phu_with_keys_in(world)
+    place = await installed_hoa_phu(world)
     made = await submit(world.deps, place, place.villages[0], holder="Nguyễn Văn An", cccd=CCCD)
     officer = await join_staff(world.deps, StaffRole.OFFICER, 7001, commune="24175")
     browser = await signed_in(world, officer)
@@ -125,7 +113,7 @@ async def test_forged_or_missing_csrf_and_wrong_origin_change_nothing(world: Wor
 
 
 async def test_scope_other_commune_and_other_village(world: World) -> None:
-    place = await hoa_phu_with_keys_in(world)
+    place = await installed_hoa_phu(world)
     mine = await submit(world.deps, place, place.villages[0], holder="Nguyễn Văn An", cccd=CCCD)
     elsewhere = await another_commune(world)
     stranger = await join_staff(world.deps, StaffRole.OFFICER, 7002, commune=elsewhere)
@@ -317,7 +305,7 @@ async def test_unlocked_key_stays_in_memory_and_the_unlock_is_limited(
     world: World, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    place = await hoa_phu_with_keys_in(world)
+    place = await installed_hoa_phu(world)
     made = await submit(world.deps, place, place.villages[0], holder="Nguyễn Văn An", cccd=CCCD)
     officer = await join_staff(world.deps, StaffRole.OFFICER, 7001, commune="24175")
     secret = world.identity.file_text().splitlines()[-1].encode()  # AGE-SECRET-KEY-1…
