@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -56,9 +57,16 @@ class UnlockResult:
 class KeyVault:
     """session id → (commune id → identities), with the time of last use."""
 
-    def __init__(self, deps: Deps, *, idle: timedelta = IDLE_TIMEOUT) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        idle: timedelta = IDLE_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._deps = deps
         self._idle = idle.total_seconds()
+        self._clock = clock
         self._held: dict[int, dict[int, list[Identity]]] = {}
         self._used: dict[int, float] = {}
         self._unlocking = asyncio.Lock()
@@ -77,7 +85,7 @@ class KeyVault:
         self.drop_idle()
         held = self._held.get(user.session_id, {}).get(commune_id, [])
         if held:
-            self._used[user.session_id] = time.monotonic()
+            self._used[user.session_id] = self._clock()
         return list(held)
 
     def unlocked(self, user: ConsoleUser, commune_id: int) -> bool:
@@ -88,7 +96,7 @@ class KeyVault:
         self._used.pop(session_id, None)
 
     def drop_idle(self) -> None:
-        now = time.monotonic()
+        now = self._clock()
         for session_id in [s for s, at in self._used.items() if now - at >= self._idle]:
             self.forget(session_id)
 
@@ -120,7 +128,7 @@ class KeyVault:
             left = max(0, MAX_FAILURES - failures - 1)
             return UnlockResult(Unlock.WRONG if left else Unlock.LIMITED, left)
         self._held.setdefault(user.session_id, {})[commune_id] = opened
-        self._used[user.session_id] = time.monotonic()
+        self._used[user.session_id] = self._clock()
         return UnlockResult(Unlock.UNLOCKED)
 
 
