@@ -8,9 +8,9 @@ Every request passes, in this order:
    logged by its type only (a request may carry personal data).
 2. **headers** — `Cache-Control: no-store` (pages and documents hold personal data), a strict
    Content-Security-Policy (scripts, styles and images from this origin only; no framing),
-   `Referrer-Policy: no-referrer` (a sign-in address must not leak), `nosniff`.
-3. **origin** — a POST must come from a page of this console: its `Origin` (or, where a browser
-   sends none, `Sec-Fetch-Site: same-origin`) must be this site's.
+   `Referrer-Policy: strict-origin` (a sign-in address's path never leaves the page), `nosniff`.
+3. **origin** — a POST must come from a page of this console: its `Origin` must be this site's
+   (where a browser sends none, or an opaque `null`, only `Sec-Fetch-Site: same-origin`).
 4. **session** — the cookie's key names a live session (intake/console: idle 30 min, absolute
    12 h, the staff member still active), else the sign-in page's explanation; a POST must also
    carry the session's CSRF token (form field `csrf`, or the `X-CSRF-Token` header htmx sends).
@@ -229,9 +229,9 @@ class _Console:
     async def origin(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.method not in ("GET", "HEAD"):
             given = request.headers.get("Origin")
-            if given is not None:
+            if given is not None and given != "null":
                 same = given == self.options.origin(request)
-            else:
+            else:  # no Origin, or an opaque one: only a browser's own word for it counts
                 same = request.headers.get("Sec-Fetch-Site") == "same-origin"
             if not same:
                 log.warning("console request refused", extra={"reason": "origin"})
@@ -423,7 +423,9 @@ class _Console:
 def _secure_headers(response: web.StreamResponse) -> None:
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers["Content-Security-Policy"] = _CSP
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # the origin only, never a path: a sign-in address must not leak, and with "no-referrer"
+    # browsers post forms with `Origin: null`
+    response.headers["Referrer-Policy"] = "strict-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
 
