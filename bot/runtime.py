@@ -202,6 +202,7 @@ class Runtime:
             services.menus.run,
             services.daily.run,
             services.owed.run,
+            services.console.vault.run,
             lambda stop: self.registry.run(stop, self._take_over),
             self._sweep_once,
         ]

@@ -3,17 +3,18 @@ the pages (Jinja2 with autoescape, texts from the message catalog in the reader'
 
 Every request passes, in this order:
 
-1. **errors** — an unknown address, a refused request or a fault gets a page in the reader's
+1. **headers** — on every answer, error pages and redirects included: `Cache-Control:
+   no-store` (pages and documents hold personal data), a strict Content-Security-Policy
+   (scripts, styles and images from this origin only; no framing), `Referrer-Policy:
+   strict-origin` (a sign-in address's path never leaves the page), `nosniff`.
+2. **errors** — an unknown address, a refused request or a fault gets a page in the reader's
    language (Vietnamese unless the staff member chose English), never a traceback; a fault is
    logged by its type only (a request may carry personal data).
-2. **headers** — `Cache-Control: no-store` (pages and documents hold personal data), a strict
-   Content-Security-Policy (scripts, styles and images from this origin only; no framing),
-   `Referrer-Policy: strict-origin` (a sign-in address's path never leaves the page), `nosniff`.
 3. **origin** — a POST must come from a page of this console: its `Origin` must be this site's
    (where a browser sends none, or an opaque `null`, only `Sec-Fetch-Site: same-origin`).
 4. **session** — the cookie's key names a live session (intake/console: idle 30 min, absolute
    12 h, the staff member still active), else the sign-in page's explanation; a POST must also
-   carry the session's CSRF token (form field `csrf`, or the `X-CSRF-Token` header htmx sends).
+   carry the session's CSRF token (form field `csrf`, or an `X-CSRF-Token` header).
 
 The cookie is `HttpOnly; SameSite=Strict; Path=/`, and `Secure` with the `__Host-` prefix when
 the console's public address is https (`HOSO_PUBLIC_URL`, or the webhook's address).
@@ -70,6 +71,7 @@ _PUBLIC = frozenset(
 )  # reachable without a session
 _MAX_FORM = 64 * 1024
 _MAX_NOTE = 500
+_MAX_FLASHES = 1000
 
 _USER = web.RequestKey("user", ConsoleUser)
 _CSRF = web.RequestKey("csrf", str)
@@ -142,7 +144,7 @@ def console_app(desk: ConsoleDesk, options: ConsoleOptions | None = None) -> web
     """The console as an aiohttp sub-application, to be added under `/console`."""
     console = _Console(desk, options or ConsoleOptions())
     app = web.Application(
-        middlewares=[console.errors, console.headers, console.origin, console.session]
+        middlewares=[console.headers, console.errors, console.origin, console.session]
     )
     router = app.router
     router.add_get("/", console.root, name="root")
@@ -179,7 +181,20 @@ class _Console:
         self.flashes: dict[int, tuple[str, dict[str, object]]] = {}  # session id → shown once
 
     def flash(self, user: ConsoleUser, key: str, **params: object) -> None:
+        if len(self.flashes) > _MAX_FLASHES:  # sessions that ended without coming back
+            self.flashes.clear()
         self.flashes[user.session_id] = (key, params)
+
+    def forget_cookie(self, response: web.StreamResponse) -> None:
+        """Expire the session cookie (with its flags: a `__Host-` cookie is only replaced by
+        one that is `Secure` too)."""
+        response.del_cookie(
+            self.options.cookie_name,
+            path="/",
+            secure=self.options.secure,
+            httponly=True,
+            samesite="Strict",
+        )
 
     def message(
         self, request: web.Request, key: str, status: int, **params: object
@@ -216,11 +231,11 @@ class _Console:
 
     @web.middleware
     async def headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """The outermost check: every answer gets the headers, error pages and redirects too."""
         try:
             response = await handler(request)
         except web.HTTPException as exc:  # redirects
-            response = exc
-            _secure_headers(response)
+            _secure_headers(exc)
             raise
         _secure_headers(response)
         return response
@@ -247,7 +262,7 @@ class _Console:
         if isinstance(found, Ended):
             response = self.message(request, f"console.ended_{found.reason.value}", 401)
             if found.reason is not SessionEnded.NONE:
-                response.del_cookie(self.options.cookie_name, path="/")
+                self.forget_cookie(response)
             return response
         request[_USER] = found
         request[_CSRF] = csrf_token(key)
@@ -293,7 +308,9 @@ class _Console:
         await self.desk.sign_out(user)
         self.flashes.pop(user.session_id, None)
         response = web.HTTPSeeOther("/console/signed-out")
-        response.del_cookie(self.options.cookie_name, path="/")
+        self.forget_cookie(response)
+        # what this browser kept of the console (htmx keeps none, but a shared PC's cache may)
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
         raise response
 
     async def signed_out(self, request: web.Request) -> web.StreamResponse:
@@ -386,6 +403,8 @@ class _Console:
                 self.flash(user, "console.unlock_limited")
             case Unlock.NO_KEY:
                 self.flash(user, "console.unlock_no_key")
+            case Unlock.BUSY:
+                self.flash(user, "console.unlock_busy")
         raise web.HTTPSeeOther(back)
 
     async def lock(self, request: web.Request) -> web.StreamResponse:
@@ -434,4 +453,7 @@ async def _form(request: web.Request) -> Any:
     """The posted form (read once; aiohttp keeps it); an oversized body is refused."""
     if request.content_length is not None and request.content_length > _MAX_FORM:
         raise web.HTTPRequestEntityTooLarge(max_size=_MAX_FORM, actual_size=request.content_length)
-    return await request.post()
+    try:
+        return await request.post()
+    except (UnicodeDecodeError, LookupError, ValueError):  # not UTF-8, an unknown charset, …
+        raise _Refused("console.bad_request", 400) from None

@@ -74,6 +74,17 @@ class NotFound(LookupError):
     """No such submission or document, or not the reader's: the same answer for both."""
 
 
+@dataclass(frozen=True)
+class _Place:
+    """A queue the reader may see: its query, the villages to filter by, and what they may
+    search for."""
+
+    query: rows.ConsoleQuery
+    villages: list[tuple[int, str]]
+    chief: bool
+    show_ids: bool
+
+
 class _OutOfScope(Exception):
     """The policy refused: recorded, then answered like a submission that does not exist."""
 
@@ -279,9 +290,17 @@ class ConsoleDesk:
         )
 
     async def _submission(
-        self, session: AsyncSession, user: ConsoleUser, receipt: str, action: Action
+        self,
+        session: AsyncSession,
+        user: ConsoleUser,
+        receipt: str,
+        action: Action,
+        *,
+        lock: bool = False,
     ) -> tuple[Submission, Subject]:
-        submission = await submission_by_receipt(session, receipt.upper())
+        """The submission, if the reader may do `action` on it; `lock`: its row is locked
+        until the transaction ends (two officers posting at once: the second sees it changed)."""
+        submission = await submission_by_receipt(session, receipt.upper(), for_update=lock)
         if submission is None:
             raise NotFound
         subject = await self._subject(session, submission)
@@ -292,33 +311,43 @@ class ConsoleDesk:
 
     # --- the queue -----------------------------------------------------------------------------
 
+    async def _place(
+        self, session: AsyncSession, user: ConsoleUser, commune_id: int, wanted: QueueFilter
+    ) -> _Place:
+        """The queue a filter names, if the reader may see it (else `_OutOfScope`): a chief's
+        is their village's unless they name another, which is refused like any other place."""
+        actor = user.actor
+        chief = actor.role is StaffRole.CHIEF
+        village_id = actor.village_id if chief and not wanted.village else wanted.village_id
+        subject = Subject(actor.province_id, commune_id, None if wanted.triage else village_id)
+        if not decide(actor, Action.VIEW_QUEUE, subject).allowed:
+            raise _OutOfScope(Action.VIEW_QUEUE, subject)
+        villages = await places.villages_of_commune(session, commune_id)
+        if village_id is not None and village_id not in {v.id for v in villages}:
+            raise NotFound
+        query = rows.ConsoleQuery(
+            commune_id=commune_id,
+            village_id=village_id,
+            triage=wanted.triage,
+            states=wanted.states,
+            excluded=tuple(CLOSED),
+            newest_first=wanted.order == "newest",
+        )
+        return _Place(
+            query,
+            [(v.id, v.name) for v in villages if not chief or v.id == village_id],
+            chief,
+            # a CCCD is searched only by those who may see it (a match would tell it)
+            decide(actor, Action.VIEW_ID_NUMBERS, subject).allowed,
+        )
+
     async def queue(self, user: ConsoleUser, wanted: QueueFilter) -> QueueView:
         async with self._transaction(user) as session:
             commune_id, commune_name, communes = await self._commune_in_scope(
                 session, user, wanted.commune
             )
-            actor = user.actor
-            chief = actor.role is StaffRole.CHIEF
-            # a chief's queue is their village's; naming another is refused like any other
-            village_id = actor.village_id if chief and not wanted.village else wanted.village_id
-            triage = wanted.triage
-            province_id = actor.province_id
-            subject = Subject(province_id, commune_id, None if triage else village_id)
-            if not decide(actor, Action.VIEW_QUEUE, subject).allowed:
-                raise _OutOfScope(Action.VIEW_QUEUE, subject)
-            all_villages = await places.villages_of_commune(session, commune_id)
-            if village_id is not None and village_id not in {v.id for v in all_villages}:
-                raise NotFound
-            villages = [(v.id, v.name) for v in all_villages if not chief or v.id == village_id]
-            query = rows.ConsoleQuery(
-                commune_id=commune_id,
-                village_id=village_id,
-                triage=triage,
-                states=wanted.states,
-                excluded=tuple(CLOSED),
-                newest_first=wanted.order == "newest",
-            )
-        query = await self._searched(user, query, wanted.q)
+            place = await self._place(session, user, commune_id, wanted)
+        query = await self._searched(user, place, wanted.q)
         async with self._transaction(user) as session:
             found, total, counts = await rows.search_queue(
                 session, query, offset=wanted.page * PAGE_SIZE, limit=PAGE_SIZE
@@ -344,17 +373,16 @@ class ConsoleDesk:
             total=total,
             counts=counts,
             pages=max(1, -(-total // PAGE_SIZE)),
-            villages=villages,
+            villages=place.villages,
             communes=communes,
-            may_see_triage=not chief,
+            may_see_triage=not place.chief,
         )
 
-    async def _searched(
-        self, user: ConsoleUser, query: rows.ConsoleQuery, text: str
-    ) -> rows.ConsoleQuery:
+    async def _searched(self, user: ConsoleUser, place: _Place, text: str) -> rows.ConsoleQuery:
         """The query narrowed by a search text (module docstring). A name search reads the
         place's encrypted names in a short transaction of its own and compares them in a worker
         thread, outside any transaction (so the database is not held while they are opened)."""
+        query = place.query
         search = read_search(text)
         if search is None:
             return query
@@ -366,10 +394,13 @@ class ConsoleDesk:
         return replace(
             query,
             receipt=search.receipt,
-            cccd_index=self.deps.blind.cccd(search.cccd) if search.cccd else None,
+            cccd_index=(
+                self.deps.blind.cccd(search.cccd) if search.cccd and place.show_ids else None
+            ),
             map_sheet=search.map_sheet,
             parcel_no=search.parcel_no,
             ids=ids,
+            searched=True,
         )
 
     # --- a submission --------------------------------------------------------------------------
@@ -408,11 +439,7 @@ class ConsoleDesk:
                 map_sheet=submission.map_sheet,
                 parcel_no=submission.parcel_no,
                 village_id=submission.village_id,
-                documents=(
-                    await asyncio.to_thread(_document_views, self.deps, documents, unlocked)
-                    if may_view_documents
-                    else []
-                ),
+                documents=[],
                 events=events,
                 villages=[(v.id, v.name) for v in villages],
                 slots=tuple(all_slots(submission.certificate_status)),
@@ -427,6 +454,9 @@ class ConsoleDesk:
             )
         if started:
             self.on_changed()
+        if may_view_documents:  # the sealed files are read and hashed outside the transaction
+            views = await asyncio.to_thread(_document_views, self.deps, documents, unlocked)
+            page = replace(page, documents=views)
         return replace(page, next_receipt=await self._next(user, wanted, position))
 
     async def _events(self, session: AsyncSession, submission_id: uuid.UUID) -> list[EventView]:
@@ -455,19 +485,11 @@ class ConsoleDesk:
     async def _next(
         self, user: ConsoleUser, wanted: QueueFilter, after: rows.Position
     ) -> str | None:
-        """The submission after `after` in the queue the reader came from (their filter)."""
-        chief = user.actor.role is StaffRole.CHIEF
-        query = rows.ConsoleQuery(
-            commune_id=after.commune_id,
-            village_id=user.actor.village_id
-            if chief and not wanted.village
-            else wanted.village_id,
-            triage=wanted.triage,
-            states=wanted.states,
-            excluded=tuple(CLOSED),
-            newest_first=wanted.order == "newest",
-        )
-        query = await self._searched(user, query, wanted.q)
+        """The submission after `after` in the queue the reader came from (their filter, which
+        is checked like the queue's own)."""
+        async with self._transaction(user) as session:
+            place = await self._place(session, user, after.commune_id, wanted)
+        query = await self._searched(user, place, wanted.q)
         async with self._transaction(user) as session:
             return await rows.next_in_queue(session, query, after)
 
@@ -493,7 +515,9 @@ class ConsoleDesk:
             identities = self.vault.identities(user, submission.commune_id)
             if not identities:
                 raise DocumentUnavailable(DocumentProblem.LOCKED)
-            data = await asyncio.to_thread(_open, self.deps, blob, identities)
+        # opened outside the transaction (the database is not held while the file is read)
+        data = await asyncio.to_thread(_open, self.deps, blob, identities)
+        async with self._transaction(user) as session:  # recorded before it is sent
             await append_event(
                 session,
                 actor_kind=ActorKind.STAFF,
@@ -542,7 +566,7 @@ class ConsoleDesk:
         the message key when the lifecycle refuses; Stale when the form is out of date."""
         needed = Action.ASSIGN if action == "assign" else Action.REVIEW
         async with self._transaction(user) as session:
-            submission, _ = await self._submission(session, user, receipt, needed)
+            submission, _ = await self._submission(session, user, receipt, needed, lock=True)
             if seen != _version(submission):
                 raise Stale
             staff = await session.get(Staff, user.staff_id)

@@ -183,6 +183,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         VI: "Xã này chưa có khóa lưu trên máy chủ. Dùng tệp khóa với lệnh hoso pull.",
         EN: "This commune has no key kept on the server. Use the key file with hoso pull.",
     },
+    "console.unlock_busy": {
+        VI: "Lần mở khóa trước của bạn vẫn đang chạy. Hãy chờ vài giây rồi tải lại trang.",
+        EN: "Your previous unlock is still running. Wait a few seconds and reload the page.",
+    },
     "console.lock": {VI: "Khóa lại", EN: "Lock"},
     "console.locked": {VI: "Đã khóa lại khóa xã.", EN: "The commune key is locked again."},
     "console.document_missing": {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -111,6 +111,7 @@ class ConsoleQuery:
     map_sheet: str | None = None
     parcel_no: str | None = None
     ids: frozenset[uuid.UUID] | None = None
+    searched: bool = False  # a search was asked for: with nothing to match, nothing matches
 
     def place(self) -> list[ColumnElement[bool]]:
         where = [Submission.commune_id == self.commune_id]
@@ -143,6 +144,8 @@ class ConsoleQuery:
             matches.append(Submission.id.in_(self.ids) if self.ids else Submission.id.is_(None))
         if matches:
             where.append(or_(*matches))
+        elif self.searched:
+            where.append(false())
         return where
 
     def order(self) -> tuple[Any, ...]:

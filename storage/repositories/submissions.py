@@ -206,14 +206,21 @@ async def attach_draft_documents(
 
 
 async def submission_by_receipt(
-    session: AsyncSession, receipt: str, *, citizen_id: uuid.UUID | None = None
+    session: AsyncSession,
+    receipt: str,
+    *,
+    citizen_id: uuid.UUID | None = None,
+    for_update: bool = False,
 ) -> Submission | None:
-    """The submission with this receipt code (only the citizen's, when one is named)."""
+    """The submission with this receipt code (only the citizen's, when one is named), its row
+    locked until the transaction ends when `for_update`."""
     if not receipt or len(receipt) > 16:
         return None
     query = select(Submission).where(Submission.receipt_code == receipt)
     if citizen_id is not None:
         query = query.where(Submission.citizen_id == citizen_id)
+    if for_update:
+        query = query.with_for_update()
     return await session.scalar(query)
 
 

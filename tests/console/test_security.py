@@ -138,7 +138,18 @@ async def test_scope_other_commune_and_other_village(world: World) -> None:
         assert status == 404
         status, page = await browser.get(f"/console/queue?village={place.villages[0].id}")
         assert status == 404
+    hidden = await submit(
+        world.deps, place, place.villages[1], holder="Trần Thị Bình", cccd="066190000001"
+    )
     async with await signed_in(world, chief_1) as browser:
+        # "next in queue" is a queue too: another village's, or the triage queue, is refused
+        for other in (f"village={place.villages[1].id}&q=tran", "village=none"):
+            status, page = await browser.get(f"/console/s/{mine.receipt_code}?{other}")
+            assert status == 404
+            assert hidden.receipt_code not in page
+        # a chief may not learn a CCCD by searching for it
+        status, page = await browser.get(f"/console/queue?q={CCCD}")
+        assert mine.receipt_code not in page
         status, page = await browser.get(f"/console/s/{mine.receipt_code}")
         assert status == 200
         assert "Nguyễn Văn An" in page
@@ -377,9 +388,12 @@ async def test_bad_input_answers_with_a_vietnamese_page(world: World) -> None:
             ("/console/s/" + "x" * 300, 404, "Không tìm thấy"),
             ("/console/d/not-a-uuid", 404, "Không tìm thấy"),
             ("/console/d/00000000-0000-0000-0000-000000000000", 404, "Không tìm thấy"),
-            ("/console/static/../../pyproject.toml", 404, ""),
+            ("/console/static/..%2F..%2Fpyproject.toml", 404, "Không tìm thấy"),
         ):
-            status, page = await browser.get(path)
+            async with browser.http.get(browser.base + path) as response:
+                status, page = response.status, await response.text()
+                assert response.headers["Cache-Control"] == "no-store"  # error pages too
+                assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
             assert status == status_wanted, (path, status)
             assert words in page
             assert "Traceback" not in page
@@ -393,3 +407,21 @@ async def test_bad_input_answers_with_a_vietnamese_page(world: World) -> None:
             {"commune": "1", "passphrase": "x", "back": "https://evil.example/"},
         )
         assert "evil" not in page
+        async with browser.http.post(  # a body that is not UTF-8
+            f"{browser.base}/console/unlock",
+            data=b"csrf=" + browser.csrf.encode() + b"&passphrase=\xff\xfe",
+            headers={
+                "Origin": browser.base,
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            },
+        ) as response:
+            assert response.status in (400, 403)
+            assert "Traceback" not in await response.text()
+        async with browser.http.post(
+            f"{browser.base}/console/signout",
+            data={"csrf": browser.csrf},
+            headers={"Origin": browser.base},
+            allow_redirects=False,
+        ) as response:
+            assert response.status == 303
+            assert response.headers["Clear-Site-Data"] == '"cache", "storage"'

@@ -31,9 +31,10 @@ def user_of(staff: object, session_id: int) -> ConsoleUser:
 async def test_unlocked_for_one_session_and_dropped_when_idle(deps: Deps) -> None:
     place = await hoa_phu_with_keys(deps)
     officer = await join(deps, StaffRole.OFFICER, 7001, commune="24175")
+    colleague = await join(deps, StaffRole.OFFICER, 7002, commune="24175")
     now = [0.0]
     vault = KeyVault(deps, idle=timedelta(minutes=30), clock=lambda: now[0])
-    one, two = user_of(officer, 1), user_of(officer, 2)
+    one, two = user_of(officer, 1), user_of(colleague, 2)  # two officers at once: they queue
     first, second = await asyncio.gather(
         vault.unlock(one, place.commune.id, PASSPHRASE),
         vault.unlock(two, place.commune.id, PASSPHRASE),
@@ -65,3 +66,17 @@ async def test_wrong_passphrases_are_counted_and_limited(deps: Deps) -> None:
     assert (await vault.unlock(user, place.commune.id, PASSPHRASE)).outcome is Unlock.LIMITED
     assert vault.identities(user, place.commune.id) == []
     assert (await vault.unlock(user, 999_999, PASSPHRASE)).outcome is Unlock.NO_KEY
+
+
+async def test_a_burst_of_guesses_is_taken_one_at_a_time(deps: Deps) -> None:
+    place = await hoa_phu_with_keys(deps)
+    officer = await join(deps, StaffRole.OFFICER, 7001, commune="24175")
+    vault = KeyVault(deps)
+    user = user_of(officer, 1)
+    burst = await asyncio.gather(
+        *(vault.unlock(user, place.commune.id, f"guess {i}") for i in range(8))
+    )
+    outcomes = sorted(result.outcome.value for result in burst)
+    assert outcomes == ["busy"] * 7 + ["wrong"]  # one runs; the others are turned away
+    left = [(await vault.unlock(user, place.commune.id, "guess")).attempts_left for _ in "abcd"]
+    assert left == [3, 2, 1, 0]  # the burst's one guess counted
