@@ -28,9 +28,9 @@ from tests.fixtures.commune import join as join_staff
 from tests.fixtures.commune import submit
 from tests.fixtures.console import Browser, base, installed_hoa_phu, link_for, signed_in
 from tests.fixtures.net import free_port
+from tests.fixtures.world import COMMUNE_PASSPHRASE as PASSPHRASE
 from tests.fixtures.world import World
 
-PASSPHRASE = "a passphrase for tests"
 CCCD = "066090012345"
 
 

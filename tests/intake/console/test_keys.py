@@ -12,8 +12,7 @@ from storage.deps import Deps
 from storage.models import utcnow
 from storage.states import StaffRole
 from tests.fixtures.commune import hoa_phu_with_keys, join
-
-PASSPHRASE = "a passphrase for tests"
+from tests.fixtures.world import COMMUNE_PASSPHRASE as PASSPHRASE
 
 
 def user_of(staff: object, session_id: int) -> ConsoleUser:
