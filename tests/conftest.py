@@ -4,17 +4,16 @@ PostgreSQL (each test in its own schema), plus the services built on it."""
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from crypto import BlindIndex, FieldCipher, Keyring
 from storage.blobs import BlobStore
-from storage.db import Database, sqlite_url
+from storage.db import Database
 from storage.deps import Deps
+from tests.fixtures.databases import fresh_database
 
 PG_URL = os.environ.get("HOSO_TEST_DATABASE_URL")
 BACKENDS = [
@@ -32,26 +31,9 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(params=BACKENDS)
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    if request.param == "sqlite":
-        db = Database.connect(sqlite_url(tmp_path / "hoso.db"))
-        await db.upgrade()
+    url = PG_URL if request.param == "postgresql" else None
+    async with fresh_database(url, tmp_path) as db:
         yield db
-        await db.close()
-        return
-    assert PG_URL is not None
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = Database.connect(PG_URL)
-    async with admin.engine.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database.connect(PG_URL, schema=schema)
-    try:
-        await db.upgrade()
-        yield db
-    finally:
-        await db.close()
-        async with admin.engine.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.close()
 
 
 @pytest.fixture
