@@ -25,6 +25,7 @@ from tests.fixtures.console import (
 )
 from tests.fixtures.conversation import until
 from tests.fixtures.photos import document_photo
+from tests.fixtures.pull_data import Doc, add_submission, jpeg
 from tests.fixtures.world import World, join, resident_submits
 
 
@@ -214,3 +215,31 @@ async def test_damaged_or_missing_document_and_a_stale_form(world: World) -> Non
             )
         )
     assert "needs_info" not in actions
+
+
+async def test_a_pdf_is_offered_as_a_download(world: World) -> None:
+    pdf = b"%PDF-1.4\n% a certificate scanned at the bank\n%%EOF\n"
+    await add_submission(
+        world.deps,
+        "HP-PDF22",
+        [Doc("cccd_front", jpeg("front")), Doc("cert_owner", pdf, content_type="pdf")],
+        village=None,
+    )
+    officer = await join_staff(world.deps, StaffRole.OFFICER, 7001, commune="24175")
+    async with await signed_in(world, officer) as browser:
+        status, page = await browser.get("/console/s/HP-PDF22")
+        commune = re.search(r'name="commune" value="(\d+)"', page)
+        assert commune is not None
+        status, page = await browser.post(
+            "/console/unlock",
+            {"commune": commune.group(1), "passphrase": PASSPHRASE, "back": "/console/s/HP-PDF22"},
+        )
+        assert "Tải tệp PDF" in page
+        link = re.search(r'<a class="button" href="(/console/d/[0-9a-f-]+)" download>', page)
+        assert link is not None
+        async with browser.http.get(browser.base + link.group(1)) as response:
+            assert response.status == 200
+            assert response.content_type == "application/pdf"
+            assert response.headers["Content-Disposition"].startswith("attachment;")
+            assert "HP-PDF22-cert_owner.pdf" in response.headers["Content-Disposition"]
+            assert await response.read() == pdf
