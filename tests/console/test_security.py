@@ -90,8 +90,13 @@ async def test_forged_or_missing_csrf_and_wrong_origin_change_nothing(world: Wor
         assert status == 200
         form = {"action": "reject", "reason": "duplicate", "seen": browser.seen}
         path = f"/console/s/{made.receipt_code}/review"
+        colleague = await join_staff(world.deps, StaffRole.OFFICER, 7002, commune="24175")
+        async with await signed_in(world, colleague) as theirs:
+            await theirs.get("/console/queue")
+            their_token = theirs.csrf  # a real token, of another officer's session
+        assert their_token != browser.csrf
         other_session_like = browser.csrf[:-1] + ("1" if browser.csrf.endswith("0") else "0")
-        for csrf in (None, "", "f" * 64, other_session_like):
+        for csrf in (None, "", "f" * 64, other_session_like, their_token):
             status, page = await browser.post(path, form, csrf=csrf)
             assert status == 403
             assert "Biểu mẫu đã cũ" in page
