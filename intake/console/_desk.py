@@ -51,7 +51,7 @@ from storage.models import Blob, Document, Staff, Submission
 from storage.repositories import console as rows
 from storage.repositories import places
 from storage.repositories.audit import append_event
-from storage.repositories.submissions import field, fields_of, submission_by_receipt
+from storage.repositories.submissions import field, submission_by_receipt
 from storage.states import ActorKind, DocumentStatus, StaffRole, SubmissionState
 
 __all__ = [
@@ -167,7 +167,6 @@ class SubmissionPage:
     card: Card
     commune_id: int
     commune_name: str
-    certificate_serial: str | None
     map_sheet: str | None
     parcel_no: str | None
     village_id: int | None
@@ -433,9 +432,6 @@ class ConsoleDesk:
                 card=card,
                 commune_id=submission.commune_id,
                 commune_name=commune.name if commune else "",
-                certificate_serial=(
-                    fields_of(self.deps.fields, submission).serial if show_ids else None
-                ),
                 map_sheet=submission.map_sheet,
                 parcel_no=submission.parcel_no,
                 village_id=submission.village_id,

@@ -341,20 +341,21 @@ TEXTS: dict[str, dict[Language, str]] = {
     "card.text": {
         Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\nThôn: {village} "
         "(theo {route})\nNgười sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
-        "{phone}\nSổ: {cert}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n{documents}\nLưu ý: {flags}",
+        "{phone}\nSổ: {cert}\nSố seri sổ: {serial}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n"
+        "{documents}\nLưu ý: {flags}",
         Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\nVillage: "
         "{village} (by {route})\nLand user: {name}\nID number: {cccd}\nPhone: "
-        "{phone}\nCertificate: {cert}\nParcel (sheet/number): "
+        "{phone}\nCertificate: {cert}\nCertificate serial: {serial}\nParcel (sheet/number): "
         "{parcel}\nDocuments:\n{documents}\nFlags: {flags}",
     },
     "card.text_requested": {
         Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\nThôn: {village} "
         "(theo {route})\nNgười sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
-        "{phone}\nSổ: {cert}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n{documents}\nLưu ý: "
-        "{flags}\nĐang chờ bổ sung: {requested}",
+        "{phone}\nSổ: {cert}\nSố seri sổ: {serial}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n"
+        "{documents}\nLưu ý: {flags}\nĐang chờ bổ sung: {requested}",
         Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\nVillage: "
         "{village} (by {route})\nLand user: {name}\nID number: {cccd}\nPhone: "
-        "{phone}\nCertificate: {cert}\nParcel (sheet/number): "
+        "{phone}\nCertificate: {cert}\nCertificate serial: {serial}\nParcel (sheet/number): "
         "{parcel}\nDocuments:\n{documents}\nFlags: {flags}\nWaiting for: {requested}",
     },
     "card.document": {

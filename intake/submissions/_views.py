@@ -80,6 +80,7 @@ class Card:
     cccd: str | None
     phone: str | None
     certificate_status: str
+    serial: str | None  # the certificate's serial, by which the land system finds the record
     parcel: str
     documents: tuple[tuple[str, str], ...]  # (slot, document status or "missing")
     flags: tuple[str, ...]
@@ -101,6 +102,7 @@ class Card:
             "cccd": self.cccd or "•••",
             "phone": self.phone or "—",
             "cert_key": f"certstaff.{self.certificate_status}",
+            "serial": self.serial or "—",
             "parcel": self.parcel,
             "documents_lines": lines,
             "flags_keys": [f"flag.{f}" for f in self.flags] or ["staff.none"],
@@ -130,6 +132,7 @@ async def card_of(
         cccd=fields.cccd if show_ids else None,
         phone=fields.phone if show_ids else None,
         certificate_status=submission.certificate_status.value,
+        serial=fields.serial if show_ids else None,
         parcel=parcel_text(submission.map_sheet, submission.parcel_no),
         documents=checklist,
         flags=tuple((submission.quality_flags or {}).get("flags", ())),

@@ -260,9 +260,37 @@ async def test_a_chief_opens_only_their_own_village(
         "•••",
         "—",
     )
+    assert card.params["serial"] == "—"  # the land system's key is for officers
     assert card.keyboard is None  # no accept, reject or assign buttons
     assert await state_of(deps, own) is SubmissionState.SUBMITTED
     assert len(await refusals(deps)) == 1
+
+
+async def test_the_officers_card_has_every_field_the_land_system_needs(
+    deps: Deps, hoa_phu: HoaPhu, desk: StaffDesk, updates: Iterator[int]
+) -> None:
+    await join(deps, StaffRole.OFFICER, OFFICER, commune=COMMUNE)
+    made = await submit(
+        deps,
+        hoa_phu,
+        hoa_phu.villages[0],
+        holder="Nguyễn Văn An",
+        cccd="066090012345",
+        map_sheet="12",
+        parcel_no="345",
+    )
+    outcome = await desk.handle(press(updates, OFFICER, f"s:o:{made.receipt_code}"))
+    assert outcome is not None
+    [card] = outcome.replies
+    text = render(Language.VI, card.key, card.params)
+    for line in (
+        "Người sử dụng đất: Nguyễn Văn An",
+        "Số căn cước: 066090012345",
+        "Số seri sổ: CS 123456",
+        "Thửa (tờ/thửa): 12/345",
+        "Thôn: Thôn 1",
+    ):
+        assert line in text
 
 
 # --- progress and the daily report -------------------------------------------------------------
