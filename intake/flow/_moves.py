@@ -18,7 +18,7 @@ from intake.chat import (
 from intake.flow._effects import Effect, Transition
 from intake.flow._model import Context, Draft, Step
 from intake.flow._prompts import prompt, slots_complete
-from intake.language import CATALOG, nfc
+from intake.language import CATALOG, nfc, search_key
 from storage.states import CertificateStatus
 
 __all__ = ["advance", "answer_is", "ask", "explain"]
@@ -31,9 +31,18 @@ def ask(
     return Transition(draft, (*before, *prompt(draft, ctx)), effects)
 
 
+# What people type for "I don't know" besides the button's words (compared accent-free)
+_DONT_KNOW = frozenset(
+    {"khong biet", "ko biet", "k biet", "chua biet", "i don t know", "don t know", "no idea"}
+)
+
+
 def answer_is(text: str, key: str) -> bool:
-    """Does a typed answer (or a reply-keyboard press) match a catalog label in any language?"""
-    return nfc(text).casefold() in {label.casefold() for label in CATALOG[key].values()}
+    """Does a typed answer (or a reply-keyboard press) match a catalog label in any language?
+    "I don't know" is also recognised typed in a shorter or unaccented form ("không biết")."""
+    if nfc(text).casefold() in {label.casefold() for label in CATALOG[key].values()}:
+        return True
+    return key == "answer.dont_know" and search_key(text) in _DONT_KNOW
 
 
 def advance(

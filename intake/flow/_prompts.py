@@ -260,7 +260,7 @@ def prompt(draft: Draft, ctx: Context) -> tuple[Reply, ...]:
                 ),
             )
         case Step.SERIAL:
-            return (Reply("serial.ask", keyboard=REMOVE_KEYBOARD),)
+            return (Reply("serial.ask", keyboard=_reply_keyboard((Button("answer.dont_know"),))),)
         case Step.MAP_SHEET:
             return (
                 Reply(

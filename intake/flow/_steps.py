@@ -335,7 +335,10 @@ def _cert_status(draft: Draft, event: Event, ctx: Context) -> Transition:
 
 
 def _serial(draft: Draft, event: Event, ctx: Context) -> Transition:
+    """The certificate's serial, or "I don't know" (kept as "": the officer's card flags it)."""
     if isinstance(event, Text):
+        if answer_is(event.text, "answer.dont_know"):
+            return advance(replace(draft, serial=""), ctx)
         serial = re.sub(r"\s+", " ", nfc(event.text).upper())
         if _SERIAL.match(serial):
             return advance(replace(draft, serial=serial), ctx)

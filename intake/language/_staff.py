@@ -158,6 +158,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "ảnh độ phân giải thấp",
         Language.EN: "low-resolution photo",
     },
+    "flag.no_serial": {
+        Language.VI: "người dân không biết số seri sổ",
+        Language.EN: "the resident did not know the certificate serial",
+    },
     "flag.no_phone": {
         Language.VI: "không có số điện thoại",
         Language.EN: "no phone number",

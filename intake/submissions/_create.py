@@ -59,7 +59,9 @@ async def create_submission(
     # without being counted; but every verdict writes the draft, so this step's
     # version-checked delete of the draft then fails, and the step runs again.
     documents = await rows.draft_documents(session, draft_id, commune_id)
-    flags = quality_flags(draft.certificate_status, bool(draft.phone), documents)
+    flags = quality_flags(
+        draft.certificate_status, bool(draft.phone), documents, has_serial=bool(draft.serial)
+    )
     now = utcnow()
     submission = await rows.add_submission(
         session,

@@ -52,9 +52,12 @@ def quality_flags(
     status: CertificateStatus | None,
     has_phone: bool,
     documents: Sequence[tuple[str, dict[str, Any]]],
+    *,
+    has_serial: bool = True,
 ) -> dict[str, Any]:
     """What staff should know at a glance: the required slots missing, and warnings (a photo
-    too small to read, no phone to call back)."""
+    too small to read, no phone to call back, a held certificate whose serial the resident did
+    not know)."""
     stored = {slot for slot, _ in documents}
     missing = [
         r.slot.value
@@ -69,4 +72,6 @@ def quality_flags(
         flags.append("low_resolution")
     if not has_phone:
         flags.append("no_phone")
+    if status is CertificateStatus.HELD and not has_serial:
+        flags.append("no_serial")
     return {"missing": missing, "flags": flags}

@@ -519,6 +519,16 @@ def test_serial_and_numbers() -> None:
     unknown, _, _ = run(at(Step.MAP_SHEET), text("Tôi không biết"))
     assert unknown is not None
     assert unknown.map_sheet == ""
+    # the serial has the same way out (the officer's card flags it), typed or pressed
+    for words in ("Tôi không biết", "không biết", "khong biet", "I don't know"):
+        no_serial, replies, _ = run(at(Step.SERIAL), text(words))
+        assert no_serial is not None, words
+        assert (no_serial.serial, no_serial.step) == ("", Step.MAP_SHEET)
+        assert replies == ["map_sheet.ask"]
+    asked = step(at(Step.SERIAL), text("??"), CTX).replies[-1]
+    assert asked.key == "serial.ask"
+    assert asked.keyboard is not None
+    assert [b.text_key for row in asked.keyboard.rows for b in row] == ["answer.dont_know"]
     assert run(at(Step.PARCEL_NO), text("thửa số #"))[1] == ["parcel_no.invalid", "parcel_no.ask"]
     parcel, replies, _ = run(at(Step.PARCEL_NO), text("345"))
     assert parcel is not None

@@ -291,6 +291,14 @@ async def test_the_officers_card_has_every_field_the_land_system_needs(
         "Thôn: Thôn 1",
     ):
         assert line in text
+    unknown = await submit(
+        deps, hoa_phu, hoa_phu.villages[0], holder="Lê Văn C", cccd="066090012399", serial=""
+    )
+    outcome = await desk.handle(press(updates, OFFICER, f"s:o:{unknown.receipt_code}"))
+    assert outcome is not None
+    text = render(Language.VI, outcome.replies[0].key, outcome.replies[0].params)
+    assert "Số seri sổ: —" in text
+    assert "người dân không biết số seri sổ" in text  # flagged for the officer
 
 
 # --- progress and the daily report -------------------------------------------------------------
