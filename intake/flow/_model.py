@@ -76,19 +76,19 @@ class Place:
 
 @dataclass(frozen=True)
 class Directory:
-    """The province's communes and villages: a read-only snapshot the flow searches."""
+    """The province's communes and villages: a read-only snapshot the flow searches. `closed`
+    are the communes that exist but cannot receive documents yet (no commune key): a resident
+    who names one is told so, never offered it."""
 
     province_name: str
     communes: tuple[Place, ...]
     villages: Mapping[int, tuple[Place, ...]]  # by commune id
+    closed: tuple[Place, ...] = ()
     _keys: dict[int, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for commune in self.communes:
-            key = search_key(commune.name)
-            for prefix in ("xa ", "phuong ", "dac khu ", "thi tran "):
-                key = key.removeprefix(prefix)
-            self._keys[commune.id] = key
+        for commune in (*self.communes, *self.closed):
+            self._keys[commune.id] = _commune_key(commune.name)
 
     def commune(self, commune_id: int) -> Place | None:
         return next((c for c in self.communes if c.id == commune_id), None)
@@ -112,20 +112,33 @@ class Directory:
         return None
 
     def search_communes(self, query: str) -> list[Place]:
-        """Communes whose name matches, accent-insensitively; exact matches first."""
-        wanted = search_key(query)
-        for prefix in ("xa ", "phuong ", "dac khu ", "thi tran "):
-            wanted = wanted.removeprefix(prefix)
+        """Communes that can receive whose name matches, accent-insensitively; exact first."""
+        return self._search(self.communes, query)
+
+    def search_closed(self, query: str) -> list[Place]:
+        """Communes that cannot receive yet whose name matches (to say so)."""
+        return self._search(self.closed, query)
+
+    def _search(self, communes: tuple[Place, ...], query: str) -> list[Place]:
+        wanted = _commune_key(query)
         if not wanted:
             return []
-        exact = [c for c in self.communes if self._keys[c.id] == wanted]
+        exact = [c for c in communes if self._keys[c.id] == wanted]
         if exact:
             return exact
         return [
             c
-            for c in self.communes
+            for c in communes
             if self._keys[c.id].startswith(wanted) or f" {wanted}" in f" {self._keys[c.id]}"
         ]
+
+
+def _commune_key(name: str) -> str:
+    """A commune's name as searched: accent-free, without "xã", "phường"… in front."""
+    key = search_key(name)
+    for prefix in ("xa ", "phuong ", "dac khu ", "thi tran "):
+        key = key.removeprefix(prefix)
+    return key
 
 
 @dataclass(frozen=True)

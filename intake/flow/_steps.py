@@ -207,11 +207,13 @@ def _commune(draft: Draft, event: Event, ctx: Context) -> Transition:
         case Text(text=text):
             found = ctx.directory.search_communes(text)
             if not found:
-                return ask(
-                    replace(draft, candidates=()),
-                    ctx,
-                    Reply("commune.not_found", {"query": nfc(text)[:60]}),
+                closed = ctx.directory.search_closed(text)
+                said = (
+                    Reply("commune.not_receiving", {"commune": closed[0].name})
+                    if len(closed) == 1
+                    else Reply("commune.not_found", {"query": nfc(text)[:60]})
                 )
+                return ask(replace(draft, candidates=()), ctx, said)
             if len(found) == 1:
                 return _choose_commune(draft, found[0], ctx)
             if len(found) > MAX_COMMUNE_CHOICES:

@@ -116,6 +116,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "Không tìm thấy xã “{query}”. Hãy kiểm tra lại tên và gõ lại.",
         Language.EN: "No commune called “{query}”. Please check the name and type it again.",
     },
+    "commune.not_receiving": {
+        Language.VI: "{commune} chưa nhận hồ sơ qua kênh này. Vui lòng liên hệ Ủy ban nhân dân "
+        "xã để nộp hồ sơ, hoặc gõ tên một xã khác.",
+        Language.EN: "{commune} does not receive documents through this channel yet. Please "
+        "contact the commune's People's Committee, or type another commune.",
+    },
     "commune.too_many": {
         Language.VI: "Có quá nhiều xã khớp. Hãy gõ đầy đủ tên xã.",
         Language.EN: "Too many communes match. Please type the full name.",

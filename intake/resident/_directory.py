@@ -22,15 +22,11 @@ log = logging.getLogger("hoso.directory")
 
 async def load_directory(deps: Deps, province_code: str | None) -> Directory:
     """The province's communes that can receive documents (an active commune key and the
-    province's escrow key) and their villages. Others are left out (and logged) rather than
-    taking photos nobody can open."""
+    province's escrow key) and their villages. The others are `closed`: never offered (nobody
+    could open their photos), but named when a resident types one."""
     async with deps.database.sessions() as session:
         found, every, communes, villages = await places.directory_rows(session, province_code)
-    if len(communes) < len(every):
-        log.warning(
-            "communes without keys are not offered to residents",
-            extra={"without_keys": len(every) - len(communes), "with_keys": len(communes)},
-        )
+    receiving = {c.id for c in communes}
     by_commune: dict[int, list[Place]] = defaultdict(list)
     for village_id, name, code, commune_id in villages:
         by_commune[commune_id].append(Place(village_id, name, code))
@@ -38,6 +34,7 @@ async def load_directory(deps: Deps, province_code: str | None) -> Directory:
         province_name=found[0].name if len(found) == 1 else "",
         communes=tuple(Place(c.id, c.name, c.code) for c in communes),
         villages={commune_id: tuple(found_here) for commune_id, found_here in by_commune.items()},
+        closed=tuple(Place(c.id, c.name, c.code) for c in every if c.id not in receiving),
     )
 
 
@@ -49,6 +46,7 @@ class DirectoryCache:
         self._snapshot: Directory | None = None
         self._loaded_at = 0.0
         self._loading = asyncio.Lock()
+        self._warned = 0  # how many communes without keys the log was last told of
 
     async def get(self) -> Directory:
         if self._snapshot is not None and time.monotonic() - self._loaded_at <= self._ttl:
@@ -57,7 +55,18 @@ class DirectoryCache:
             if self._snapshot is None or time.monotonic() - self._loaded_at > self._ttl:
                 self._snapshot = await load_directory(self._deps, self._province)
                 self._loaded_at = time.monotonic()
+                self._warn(self._snapshot)
             return self._snapshot
+
+    def _warn(self, directory: Directory) -> None:
+        """Say which communes cannot receive, once per change (not at every reload)."""
+        without = len(directory.closed)
+        if without and without != self._warned:
+            log.warning(
+                "communes without keys are not offered to residents",
+                extra={"without_keys": without, "with_keys": len(directory.communes)},
+            )
+        self._warned = without
 
     def invalidate(self) -> None:
         self._snapshot = None

@@ -49,11 +49,13 @@ ACTOR = Actor(user_id=42, chat_id=42, language_code="vi")
 HOA_PHU = Place(1, "Xã Hòa Phú", "24175")
 HOA_PHU_2 = Place(3, "Phường Hòa Phú", "99001")
 KRONG_PAC = Place(2, "Xã Krông Pắc", "24490")
+EA_KAR = Place(4, "Xã Ea Kar", "24500")  # imported, no commune key yet
 VILLAGES = tuple(Place(100 + n, f"Thôn {n}", f"24175-{n:02d}") for n in range(1, 13))
 DIRECTORY = Directory(
     "Tỉnh Đắk Lắk",
     (HOA_PHU, KRONG_PAC, HOA_PHU_2),
     {1: VILLAGES, 2: (Place(200, "Buôn Ea Na", "24490-01"),), 3: ()},
+    closed=(EA_KAR,),
 )
 CTX = Context(DIRECTORY, Language.VI, consented=True)
 
@@ -342,6 +344,16 @@ def test_commune_not_found(typed: str, reply: str) -> None:
     assert replies[0] == reply
     assert draft is not None
     assert draft.step is Step.COMMUNE
+
+
+def test_a_commune_not_on_the_channel_is_named_not_lost() -> None:
+    result = step(at(Step.COMMUNE), text("ea kar"), CTX)
+    said = result.replies[0]
+    assert (said.key, said.params) == ("commune.not_receiving", {"commune": "Xã Ea Kar"})
+    assert "chưa nhận hồ sơ qua kênh này" in render(Language.VI, said.key, said.params)
+    assert result.draft is not None
+    assert result.draft.step is Step.COMMUNE  # and it is never offered to choose
+    assert DIRECTORY.search_communes("ea kar") == []
 
 
 @pytest.mark.parametrize("data", ["c:2", "c:999", "c:abc", "v:101", "submit"])
