@@ -88,8 +88,8 @@ TEXTS: dict[str, dict[Language, str]] = {
         "link.",
     },
     "invite.welcome_chief": {
-        Language.VI: "Chào mừng! Bạn đã là trưởng thôn {place} ({commune}) trên kênh này. Bạn sẽ "
-        "được báo khi có hồ sơ mới của thôn.",
+        Language.VI: "Chào mừng! Bạn đã là trưởng thôn của {place} ({commune}) trên kênh này. "
+        "Bạn sẽ được báo khi có hồ sơ mới của thôn.",
         Language.EN: "Welcome! You are now the village chief of {place} ({commune}) here. You "
         "will be told of each new submission from your village.",
     },
@@ -118,13 +118,13 @@ TEXTS: dict[str, dict[Language, str]] = {
         "{expires}. Send it privately to the right person.",
     },
     "notify.chief_new": {
-        Language.VI: "📥 Hồ sơ mới của thôn {village}\nHộ: {name}\nThửa (tờ/thửa): {parcel}\nĐã "
+        Language.VI: "📥 Hồ sơ mới của {village}\nHộ: {name}\nThửa (tờ/thửa): {parcel}\nĐã "
         "có: {docs_in}\nCòn thiếu: {docs_missing}\nLưu ý: {flags}\nMã: {receipt}",
         Language.EN: "📥 New submission from {village}\nHousehold: {name}\nParcel (sheet/number): "
         "{parcel}\nIn: {docs_in}\nMissing: {docs_missing}\nFlags: {flags}\nCode: {receipt}",
     },
     "notify.officer_new": {
-        Language.VI: "📥 Hồ sơ mới ở thôn {village} (thôn chưa có trưởng thôn trên kênh)\nHộ: "
+        Language.VI: "📥 Hồ sơ mới ở {village} (chưa có trưởng thôn trên kênh)\nHộ: "
         "{name}\nThửa: {parcel}\nĐã có: {docs_in}\nCòn thiếu: {docs_missing}\nLưu ý: "
         "{flags}\nMã: {receipt}",
         Language.EN: "📥 New submission in {village} (the village has no chief here)\nHousehold: "
@@ -143,7 +143,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "🔁 Submission {receipt} has been completed and waits for review again.",
     },
     "notify.digest": {
-        Language.VI: "🗞 Tóm tắt ngày {date} — thôn {village}: {count} hồ sơ mới.\n{items}",
+        Language.VI: "🗞 Tóm tắt ngày {date} — {village}: {count} hồ sơ mới.\n{items}",
         Language.EN: "🗞 Digest for {date} — {village}: {count} new submission(s).\n{items}",
     },
     "notify.digest_item": {
@@ -193,7 +193,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "📷 Send: {slot}",
     },
     "resident.assigned": {
-        Language.VI: "📍 Hồ sơ {receipt} đã được chuyển về thôn {village}.",
+        Language.VI: "📍 Hồ sơ {receipt} đã được chuyển về {village}.",
         Language.EN: "📍 Submission {receipt} has been assigned to {village}.",
     },
     "followup.send": {
@@ -339,28 +339,36 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "Which village should {receipt} go to?",
     },
     "review.assigned": {
-        Language.VI: "Đã phân hồ sơ {receipt} về thôn {village}.",
+        Language.VI: "Đã phân hồ sơ {receipt} về {village}.",
         Language.EN: "Submission {receipt} assigned to {village}.",
     },
     "card.text": {
-        Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\nThôn: {village} "
-        "(theo {route})\nNgười sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
+        Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\n{where}\n"
+        "Người sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
         "{phone}\nSổ: {cert}\nSố seri sổ: {serial}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n"
         "{documents}\nLưu ý: {flags}",
-        Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\nVillage: "
-        "{village} (by {route})\nLand user: {name}\nID number: {cccd}\nPhone: "
+        Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\n{where}\n"
+        "Land user: {name}\nID number: {cccd}\nPhone: "
         "{phone}\nCertificate: {cert}\nCertificate serial: {serial}\nParcel (sheet/number): "
         "{parcel}\nDocuments:\n{documents}\nFlags: {flags}",
     },
     "card.text_requested": {
-        Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\nThôn: {village} "
-        "(theo {route})\nNgười sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
+        Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\n{where}\n"
+        "Người sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
         "{phone}\nSổ: {cert}\nSố seri sổ: {serial}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n"
         "{documents}\nLưu ý: {flags}\nĐang chờ bổ sung: {requested}",
-        Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\nVillage: "
-        "{village} (by {route})\nLand user: {name}\nID number: {cccd}\nPhone: "
+        Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\n{where}\n"
+        "Land user: {name}\nID number: {cccd}\nPhone: "
         "{phone}\nCertificate: {cert}\nCertificate serial: {serial}\nParcel (sheet/number): "
         "{parcel}\nDocuments:\n{documents}\nFlags: {flags}\nWaiting for: {requested}",
+    },
+    "card.where": {
+        Language.VI: "Thôn: {village} (theo {route})",
+        Language.EN: "Village: {village} (by {route})",
+    },
+    "card.where_unknown": {
+        Language.VI: "Thôn: chưa rõ — cán bộ địa chính xã sẽ phân thôn",
+        Language.EN: "Village: not known yet — the land officer will assign one",
     },
     "card.document": {
         Language.VI: "• {slot}: {status}",
@@ -486,7 +494,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         "submitted yet.",
     },
     "progress.village": {
-        Language.VI: "📊 Thôn {village}\nChỉ tiêu: {targets}\nĐã nộp: {submitted}\nĐủ giấy tờ: "
+        Language.VI: "📊 {village}\nChỉ tiêu: {targets}\nĐã nộp: {submitted}\nĐủ giấy tờ: "
         "{complete}\nCần bổ sung: {needs_info}\nĐã tiếp nhận: {accepted}\nChưa nộp "
         "({missing}):\n{names}",
         Language.EN: "📊 {village}\nTargets: {targets}\nSubmitted: {submitted}\nComplete: "
@@ -581,7 +589,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "assist.consent": {
         Language.VI: "Hãy đọc cho hộ gia đình nghe: giấy tờ được niêm phong, chỉ cán bộ địa "
         "chính xã mở được, dùng cho việc làm sạch dữ liệu đất đai, và họ có thể rút hồ sơ bất cứ "
-        "lúc nào.\nHộ ở thôn {village} đã đồng ý trực tiếp chưa?",
+        "lúc nào.\nHộ ở {village} đã đồng ý trực tiếp chưa?",
         Language.EN: "Read this to the household: the documents are sealed, only the commune "
         "land office can open them, they are used for the land-data clean-up, and they may "
         "withdraw at any time.\nHas the household in {village} agreed in person?",

@@ -96,8 +96,11 @@ class Card:
         return {
             "receipt": self.receipt,
             "state_key": f"state.{self.state.value}",
-            "village": self.village or "—",
-            "route_key": f"route.{self.route.value}",
+            "where_lines": [
+                ("card.where", {"village": self.village, "route_key": f"route.{self.route.value}"})
+                if self.village
+                else ("card.where_unknown", {})
+            ],
             "name": self.holder_name,
             "cccd": self.cccd or "•••",
             "phone": self.phone or "—",

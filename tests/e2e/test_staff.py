@@ -67,7 +67,7 @@ async def test_submit_notify_needs_info_upload_accept(world: World) -> None:
     chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
     resident, code = await resident_submits(world, "Nguyễn Văn An")
 
-    alert = await until(chief, "Hồ sơ mới của thôn Thôn 1", code)
+    alert = await until(chief, "Hồ sơ mới của Thôn 1", code)
     assert "Nguyễn Văn An" in alert.text
     assert "12/345" in alert.text
     assert "066090012345" not in alert.text  # never an ID number to a chief
@@ -146,9 +146,9 @@ async def test_triage_submission_assigned_by_officer(world: World) -> None:
     await officer.press("📍 Phân về thôn")
     await until(officer, "Phân hồ sơ")
     await officer.press("Thôn 2")
-    await until(officer, f"Đã phân hồ sơ {code} về thôn Thôn 2")
-    await until(resident, "đã được chuyển về thôn Thôn 2")
-    await until(chief2, "Hồ sơ mới của thôn Thôn 2", code)
+    await until(officer, f"Đã phân hồ sơ {code} về Thôn 2")
+    await until(resident, "đã được chuyển về Thôn 2")
+    await until(chief2, "Hồ sơ mới của Thôn 2", code)
     assigned = await submission(world.deps, code)
     assert assigned.route is Route.STAFF
     assert "assigned" in await actions(world.deps, code)
@@ -213,7 +213,7 @@ async def test_chief_chooses_the_daily_digest(world: World) -> None:
 async def test_assisted_submission_by_a_chief(world: World) -> None:
     chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
     await chief.send_command("assist")
-    await until(chief, "Hộ ở thôn Thôn 1 đã đồng ý trực tiếp chưa")
+    await until(chief, "Hộ ở Thôn 1 đã đồng ý trực tiếp chưa")
     await chief.press("✅ Hộ đã đồng ý trực tiếp")
     await until(chief, "Họ và tên")
     await chief.send_text("Phạm Văn Cường")
@@ -250,7 +250,7 @@ async def test_assisted_submission_by_a_chief(world: World) -> None:
     assert consent.actor_id == str(staff.id)
     assert made.route is Route.CHOSEN
     await chief.send_command("progress")
-    progress = await until(chief, "Thôn Thôn 1", "Đã nộp: 1")
+    progress = await until(chief, "📊 Thôn 1\n", "Đã nộp: 1")
     assert "Phạm Văn Cường" not in progress.text  # in the target list? only if imported
 
 
@@ -288,7 +288,7 @@ async def test_invites_single_use_expired_and_forged_buttons(world: World) -> No
     await until(resident, "chỉ dành cho cán bộ")
     chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
     _, code = await resident_submits(world, "Trần Thị Bình")
-    await until(chief, "Hồ sơ mới của thôn Thôn 1", code)
+    await until(chief, "Hồ sơ mới của Thôn 1", code)
     async with world.deps.database.sessions.begin() as session:
         member = await staff_for_user(session, chief.user_id)
         assert member is not None

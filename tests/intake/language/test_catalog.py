@@ -34,3 +34,15 @@ def test_language_of_and_render() -> None:
     assert language_of("vi") is Language.VI
     assert language_of("ru") is Language.VI
     assert render("en", "language.set") == "English it is."
+
+
+def test_a_village_name_is_never_given_the_word_thon_twice() -> None:
+    """Village names carry their kind ("Thôn 1", "Buôn Ea Kmát"): a text must not put "thôn"
+    before one ("thôn Thôn 1", or "thôn Buôn Ea Kmát", which is not a thôn)."""
+    doubled = [
+        key
+        for key, texts in CATALOG.items()
+        for text in texts.values()
+        if re.search(r"(?i)\b(thôn|village)\s+\{(village|place)\}", text)
+    ]
+    assert doubled == []

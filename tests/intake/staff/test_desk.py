@@ -299,6 +299,12 @@ async def test_the_officers_card_has_every_field_the_land_system_needs(
     text = render(Language.VI, outcome.replies[0].key, outcome.replies[0].params)
     assert "Số seri sổ: —" in text
     assert "người dân không biết số seri sổ" in text  # flagged for the officer
+    triage = await submit(deps, hoa_phu, None, holder="Lê Văn D", cccd="066090012398")
+    outcome = await desk.handle(press(updates, OFFICER, f"s:o:{triage.receipt_code}"))
+    assert outcome is not None
+    text = render(Language.VI, outcome.replies[0].key, outcome.replies[0].params)
+    assert "Thôn: chưa rõ — cán bộ địa chính xã sẽ phân thôn" in text
+    assert "Thôn: —" not in text
 
 
 # --- progress and the daily report -------------------------------------------------------------
