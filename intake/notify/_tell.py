@@ -121,8 +121,17 @@ async def notify_officers(
     *,
     keyboard: Keyboard | None = None,
     kind: str = "staff",
+    besides: int | None = None,
 ) -> int:
-    officers = await staff.recipients(session, commune_id=commune_id, role=StaffRole.OFFICER)
+    """Tell the commune's officers; `besides`: the Telegram account of the officer whose own
+    action this is (not told of it)."""
+    officers = [
+        officer
+        for officer in await staff.recipients(
+            session, commune_id=commune_id, role=StaffRole.OFFICER
+        )
+        if officer.telegram_user_id != besides
+    ]
     for officer in officers:
         await enqueue(
             session,
@@ -140,9 +149,13 @@ async def notify_new_submission(
     submission: Submission,
     village_name: str | None,
     digest: SubmissionDigest | None = None,
+    *,
+    besides: int | None = None,
 ) -> None:
     """Tell the village's chiefs (instant ones now; digest ones later), or the officers.
-    `digest`: the submission's, when the caller has it at hand (read here otherwise)."""
+    `digest`: the submission's, when the caller has it at hand (read here otherwise);
+    `besides`: the Telegram account of the staff member who caused it (a re-routing officer),
+    who is not told of their own action."""
     digest = digest or await digest_of(session, deps, submission)
     params = {**digest.params(), "village": village_name or "—"}
     chiefs: Sequence[Recipient] = ()
@@ -175,6 +188,7 @@ async def notify_new_submission(
             params,
             keyboard=open_button(digest.receipt),
             kind="officer_new",
+            besides=besides,
         )
 
 

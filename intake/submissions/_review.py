@@ -199,7 +199,9 @@ async def assign(
     )
     submission.village_id = village.id
     submission.route = Route.STAFF
-    await notify_new_submission(session, deps, submission, village.name)
+    await notify_new_submission(
+        session, deps, submission, village.name, besides=staff.telegram_user_id
+    )
     await notify_resident(
         session, deps, submission, "resident.assigned", {"village": village.name}
     )

@@ -23,10 +23,10 @@ from intake.staff import (
     redeem_invite,
     staff_gaps,
 )
-from intake.submissions import accept, all_slots, ask_for_info
+from intake.submissions import accept, all_slots, ask_for_info, assign
 from intake.submissions import withdraw as withdraw_submission
 from storage.deps import Deps
-from storage.models import Citizen, Staff, Submission
+from storage.models import Citizen, Outbox, Staff, Submission
 from storage.models import Event as EventRow
 from storage.states import ActorKind, StaffRole, SubmissionState
 from tests.fixtures.commune import (
@@ -465,3 +465,23 @@ async def test_start_up_names_communes_without_officer_and_villages_without_chie
     await join(deps, StaffRole.OFFICER, 501, commune="24175")
     await join(deps, StaffRole.CHIEF, 502, village="24175-01")
     assert await staff_gaps(deps) == ([], 11)
+
+
+async def test_an_officer_is_not_alerted_of_her_own_rerouting(deps: Deps, hoa_phu: HoaPhu) -> None:
+    officer = await join(deps, StaffRole.OFFICER, OFFICER, commune=COMMUNE)
+    await join(deps, StaffRole.OFFICER, OFFICER + 1, commune=COMMUNE)
+    made = await submit(deps, hoa_phu, None, holder="Trần Thị Bình", cccd="066190000001")
+    async with deps.database.sessions.begin() as session:
+        submission = await session.get(Submission, made.id)
+        acting = await session.get(Staff, officer.id)
+        assert submission is not None
+        assert acting is not None
+        before = set(await session.scalars(select(Outbox.id)))
+        await assign(session, deps, submission, acting, hoa_phu.villages[1])  # no chief there
+    async with deps.database.sessions() as session:
+        told = [
+            row.chat_id
+            for row in await session.scalars(select(Outbox).where(Outbox.kind == "officer_new"))
+            if row.id not in before
+        ]
+    assert told == [OFFICER + 1]  # the colleague, not the officer who moved it
