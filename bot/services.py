@@ -116,7 +116,12 @@ def build_services(
     replies = ReplySender(bot, desk.remember_message, checking=checking)
     owed = OwedReplies(deps, editing=replies.editing)
     staff_desk = StaffDesk(
-        deps, bot_id=bot.id, bot_username=bot.username, residents=desk, roster=roster
+        deps,
+        bot_id=bot.id,
+        bot_username=bot.username,
+        residents=desk,
+        roster=roster,
+        digest_hour=options.digest_hour,
     )
     handlers = ResidentHandlers(desk, replies, staff_desk, committed, owed=owed)
     pipeline = DocumentPipeline(

@@ -546,8 +546,8 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "an alert for each submission",
     },
     "settings.mode_digest": {
-        Language.VI: "tóm tắt mỗi ngày một lần",
-        Language.EN: "one digest a day",
+        Language.VI: "tóm tắt mỗi ngày một lần, lúc {hour}:00",
+        Language.EN: "one digest a day, at {hour}:00",
     },
     "settings.instant": {
         Language.VI: "🔔 Báo ngay",
@@ -570,8 +570,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "Saved: you will be alerted for each new submission.",
     },
     "settings.saved_digest": {
-        Language.VI: "Đã lưu: bạn sẽ nhận một bản tóm tắt mỗi ngày.",
-        Language.EN: "Saved: you will get one digest a day.",
+        Language.VI: "Đã lưu: bạn sẽ nhận một bản tóm tắt mỗi ngày lúc {hour}:00 (giờ Việt "
+        "Nam), chỉ những ngày có hồ sơ mới.",
+        Language.EN: "Saved: you will get one digest a day at {hour}:00 (Vietnam time), on days "
+        "with new submissions.",
     },
     "settings.saved_language": {
         Language.VI: "Đã đổi ngôn ngữ.",

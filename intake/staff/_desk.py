@@ -145,8 +145,10 @@ class StaffDesk:
         residents: ResidentDesk,
         roster: StaffRoster,
         console_url: str | None = None,
+        digest_hour: int = 18,
     ) -> None:
         self._deps = deps
+        self._digest_hour = digest_hour  # Vietnam time, as the daily jobs send digests
         # set by the runtime once its web server listens (`/web` links name it)
         self.console_url = console_url
         self._bot_id = bot_id
@@ -679,7 +681,9 @@ class StaffDesk:
             return
         turn.show(
             screens.settings_screen(
-                chief=staff.role is StaffRole.CHIEF, daily_digest=staff.daily_digest
+                chief=staff.role is StaffRole.CHIEF,
+                daily_digest=staff.daily_digest,
+                digest_hour=self._digest_hour,
             )
         )
 
@@ -694,7 +698,7 @@ class StaffDesk:
                 staff.daily_digest = choice == "digest"
                 if staff.daily_digest and staff.digest_sent_at is None:
                     staff.digest_sent_at = utcnow()  # the first digest covers from now on
-                turn.say(f"settings.saved_{choice}")
+                turn.say(f"settings.saved_{choice}", {"hour": self._digest_hour})
             case "vi" | "en":
                 staff.language = choice
                 staff.menu_version = 0  # the command menu, in the new language

@@ -257,7 +257,7 @@ def village_progress_buttons(villages: Sequence[Place]) -> Keyboard:
     )
 
 
-def settings_screen(*, chief: bool, daily_digest: bool) -> Reply:
+def settings_screen(*, chief: bool, daily_digest: bool, digest_hour: int) -> Reply:
     rows: list[tuple[Button, ...]] = []
     if chief:
         rows.append(
@@ -272,10 +272,17 @@ def settings_screen(*, chief: bool, daily_digest: bool) -> Reply:
             Button("settings.lang_en", data=data_of(Setting("en"))),
         )
     )
-    mode = "settings.mode_digest" if daily_digest else "settings.mode_instant"
+    mode = (
+        ("settings.mode_digest", {"hour": digest_hour})
+        if daily_digest
+        else (
+            "settings.mode_instant",
+            {},
+        )
+    )
     return Reply(
         "settings.show",
-        {"mode_key": mode if chief else "staff.none"},
+        {"mode_lines": [mode if chief else ("staff.none", {})]},
         keyboard=_inline(*rows),
     )
 

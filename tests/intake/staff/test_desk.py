@@ -19,10 +19,12 @@ from intake.staff import (
     InviteProblem,
     StaffDesk,
     StaffSetupError,
+    data_of,
     invite_from_cli,
     redeem_invite,
     staff_gaps,
 )
+from intake.staff._callbacks import Setting
 from intake.submissions import accept, all_slots, ask_for_info, assign
 from intake.submissions import withdraw as withdraw_submission
 from storage.deps import Deps
@@ -485,3 +487,19 @@ async def test_an_officer_is_not_alerted_of_her_own_rerouting(deps: Deps, hoa_ph
             if row.id not in before
         ]
     assert told == [OFFICER + 1]  # the colleague, not the officer who moved it
+
+
+async def test_the_digest_setting_says_its_hour(
+    deps: Deps, hoa_phu: HoaPhu, desk: StaffDesk, updates: Iterator[int]
+) -> None:
+    await join(deps, StaffRole.CHIEF, CHIEF_1, village="24175-01")
+
+    def said(outcome: object) -> str:
+        assert outcome is not None
+        reply = outcome.replies[0]  # type: ignore[attr-defined]
+        return render(Language.VI, reply.key, reply.params)
+
+    chosen = await desk.handle(press(updates, CHIEF_1, data_of(Setting("digest"))))
+    assert "mỗi ngày lúc 18:00 (giờ Việt Nam)" in said(chosen)
+    shown = await desk.handle(command(updates, CHIEF_1, "settings"))
+    assert "tóm tắt mỗi ngày một lần, lúc 18:00" in said(shown)
