@@ -509,6 +509,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "… và {count} hộ khác.",
         Language.EN: "… and {count} more households.",
     },
+    "report.quiet_villages": {
+        Language.VI: "• {count} thôn khác chưa có chỉ tiêu và chưa có hồ sơ",
+        Language.EN: "• {count} other villages with no target and no submission yet",
+    },
     "report.text": {
         Language.VI: "🗓 Báo cáo ngày {date} — {commune}\n{lines}\nCộng: chỉ tiêu "
         "{total_targets}, đã nộp {total_submitted}, đủ giấy tờ {total_complete}, cần bổ sung "

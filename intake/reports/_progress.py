@@ -51,6 +51,11 @@ class VillageFigures:
     needs_info: int = 0
     accepted: int = 0
 
+    @property
+    def active(self) -> bool:
+        """Has the village a target or a submission to report?"""
+        return bool(self.targets or self.submitted)
+
     def params(self) -> dict[str, object]:
         return {
             "village": self.name,
@@ -197,7 +202,11 @@ async def report_replies(
         ),
     }
     chart = await asyncio.to_thread(render_chart, report, labels)
-    lines = [("progress.line", f.params()) for f in report.villages]
+    # villages with nothing to report (no target, no submission) are counted, not listed
+    active = [f for f in report.villages if f.active]
+    lines: list[tuple[str, dict[str, object]]] = [("progress.line", f.params()) for f in active]
+    if len(active) < len(report.villages):
+        lines.append(("report.quiet_villages", {"count": len(report.villages) - len(active)}))
     return [
         Reply(
             "report.text",
