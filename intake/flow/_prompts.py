@@ -18,7 +18,7 @@ from intake.flow._callbacks import (
     VillageUnknown,
     data_of,
 )
-from intake.flow._model import Context, Draft, SlotState, SlotStatus, Step
+from intake.flow._model import Context, Draft, Place, SlotState, SlotStatus, Step
 from intake.flow._slots import Slot, slots_for
 from intake.language import Language, render
 from storage.states import CertificateStatus
@@ -73,9 +73,14 @@ def _village_keyboard(draft: Draft, ctx: Context) -> Keyboard:
     pages = max(1, -(-len(villages) // VILLAGES_PER_PAGE))
     page = min(max(draft.village_page, 0), pages - 1)
     shown = villages[page * VILLAGES_PER_PAGE : (page + 1) * VILLAGES_PER_PAGE]
+    chosen = draft.village.id if draft.village else None
+
+    def label(village: Place) -> str:  # the village already chosen is marked
+        return f"✅ {village.name}" if village.id == chosen else village.name
+
     rows: list[tuple[Button, ...]] = [
         tuple(
-            Button("", data=data_of(PickVillage(v.id)), literal=v.name) for v in shown[i : i + 2]
+            Button("", data=data_of(PickVillage(v.id)), literal=label(v)) for v in shown[i : i + 2]
         )
         for i in range(0, len(shown), 2)
     ]

@@ -61,6 +61,7 @@ from intake.flow._prompts import (
     CERT_STATUS_KEYS,
     LANGUAGE_KEYBOARD,
     REMOVE_KEYBOARD,
+    VILLAGES_PER_PAGE,
     WHOSE_KEYS,
     prompt,
 )
@@ -229,7 +230,7 @@ def _commune(draft: Draft, event: Event, ctx: Context) -> Transition:
 def _village(draft: Draft, event: Event, ctx: Context) -> Transition:
     match pressed(event):
         case VillageUnknown():
-            return advance(replace(draft, triage=True), ctx, Reply("village.triage"))
+            return advance(replace(draft, village=None, triage=True), ctx, Reply("village.triage"))
         case OtherCommune():
             return advance(replace(draft, commune=None, village=None, triage=False), ctx)
         case VillagePage(page=page):
@@ -241,7 +242,9 @@ def _village(draft: Draft, event: Event, ctx: Context) -> Transition:
     match event:
         case Text(text=text) if draft.commune is not None:  # typed instead of pressed
             if answer_is(text, "village.unknown"):
-                return advance(replace(draft, triage=True), ctx, Reply("village.triage"))
+                return advance(
+                    replace(draft, village=None, triage=True), ctx, Reply("village.triage")
+                )
             found = ctx.directory.search_villages(draft.commune.id, text)
             if len(found) == 1:
                 return advance(replace(draft, village=found[0], triage=False), ctx)
@@ -409,7 +412,15 @@ def _review(draft: Draft, event: Event, ctx: Context) -> Transition:
             )
             return advance(cleared, ctx, effects=dropped)
         case Edit(section="location"):
-            return advance(replace(draft, commune=None, village=None, triage=False), ctx)
+            if draft.commune is None:
+                return advance(replace(draft, village=None, triage=False), ctx)
+            # the village question again, on the page of the village chosen (marked there);
+            # its "another commune" button changes the commune
+            villages = ctx.directory.villages.get(draft.commune.id, ())
+            index = next((i for i, v in enumerate(villages) if v == draft.village), 0)
+            return ask(
+                replace(draft, step=Step.VILLAGE, village_page=index // VILLAGES_PER_PAGE), ctx
+            )
     if isinstance(event, Upload):
         return spare(draft, event, ctx)
     return explain(draft, event, ctx)

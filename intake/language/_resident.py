@@ -273,9 +273,11 @@ TEXTS: dict[str, dict[Language, str]] = {
     "docs.skip": {Language.VI: "Bỏ qua", Language.EN: "Skip"},
     "docs.ask.cccd_front": {
         Language.VI: "📷 Gửi ảnh MẶT TRƯỚC căn cước. Đặt thẻ trên nền phẳng, đủ sáng, chụp "
-        "thấy đủ 4 góc. Gửi dạng tệp (không nén) thì rõ nhất.",
+        "thấy đủ 4 góc. Gửi dạng tệp (không nén) thì rõ nhất: bấm 📎, chọn “Tệp” rồi chọn "
+        "ảnh (Android: “Thư viện”; iPhone: “Thư viện ảnh hoặc video”).",
         Language.EN: "📷 Send a photo of the FRONT of the ID card. Lay it flat in good light "
-        "with all 4 corners visible. Sending it as a file (uncompressed) is clearest.",
+        "with all 4 corners visible. Sending it as a file (uncompressed) is clearest: press 📎, "
+        "choose “File”, then the photo (Android: “Gallery”; iPhone: “Photo or Video Library”).",
     },
     "docs.ask.cccd_back": {
         Language.VI: "📷 Gửi ảnh MẶT SAU căn cước, thấy đủ 4 góc.",
@@ -356,8 +358,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "there is glare on the document",
     },
     "issue.too_small": {
-        Language.VI: "ảnh quá nhỏ, chữ không đọc được — hãy gửi dạng tệp (không nén)",
-        Language.EN: "it is too small to read — please send it as a file (uncompressed)",
+        Language.VI: "ảnh quá nhỏ, chữ không đọc được — hãy gửi dạng tệp (không nén): bấm 📎, "
+        "chọn “Tệp” rồi chọn ảnh",
+        Language.EN: "it is too small to read — please send it as a file (uncompressed): press "
+        "📎, choose “File”, then the photo",
     },
     "issue.cut_off": {
         Language.VI: "giấy tờ bị mất góc hoặc mất cạnh",

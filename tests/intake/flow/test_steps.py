@@ -692,8 +692,22 @@ def test_edit_certificate_drops_certificate_photos() -> None:
 def test_edit_location() -> None:
     edited, replies, _ = run(complete(), press("edit:location"))
     assert edited is not None
-    assert edited.step is Step.COMMUNE
+    assert edited.step is Step.VILLAGE  # the commune is kept; "another commune" changes it
     assert edited.holder_name == "Nguyễn Văn An"
+    # the village chosen is marked, on its page
+    chosen = replace(complete(), village=VILLAGES[9])
+    asked = step(chosen, press("edit:location"), CTX)
+    assert asked.draft is not None
+    assert asked.draft.village_page == 1
+    keyboard = asked.replies[-1].keyboard
+    assert keyboard is not None
+    labels = [b.literal for row in keyboard.rows for b in row if b.literal]
+    assert "✅ Thôn 10" in labels
+    assert "Thôn 9" in labels
+    # "I don't know the village" forgets the one chosen
+    unknown, _, _ = run(asked.draft, press("v:unknown"))
+    assert unknown is not None
+    assert (unknown.village, unknown.triage) == (None, True)
 
 
 @pytest.mark.parametrize(
