@@ -2,7 +2,8 @@
 
 At most `overall_rate` messages a second in all and one message per `chat_interval` seconds to
 any chat (Telegram: ~30/s, ~1/s per chat, 20/min per group). A 429 pauses that chat for its
-`retry_after`; timeouts and 5xx are retried with backoff; a chat that blocked the bot or does not
+`retry_after`; timeouts and 5xx are retried with backoff; a chat whose person has not opened
+the bot (or blocked it) keeps its rows waiting until they send /start; a chat that does not
 exist fails the row at once; rows still unsent after `give_up_after` fail, visible in
 `hoso status`. Rows of one chat go out in the order they were written.
 """
@@ -209,7 +210,13 @@ class OutboxSender:
                 "flood limit honoured", extra={"chat_id": row.chat_id, "retry_after": seconds}
             )
             return False
-        except (Forbidden, BadRequest) as exc:
+        except Forbidden:
+            # not started the bot yet (or blocked it): the row waits for their /start
+            if await self._outbox.wait_for_start(row, row.created_at + self._give_up_after):
+                self.kick()  # the officers told of a chief who has not opened the bot
+            log.info("outbox message waits for its chat", extra={"chat_id": row.chat_id})
+            return False
+        except BadRequest as exc:
             await self._outbox.give_up(row.id, type(exc).__name__)
             log.warning(
                 "outbox message refused",

@@ -351,6 +351,14 @@ class SimulatorServer:
             raise UserActionError(f"unknown user {user_id}")
         return UserSession(self.simulator, self._bot(bot_token), user_id)
 
+    def open_chat(self, user_id: int, *, bot_token: str | None = None) -> None:
+        """As if the user had pressed Start in their chat with the bot some time ago, without a
+        new message now (a member of staff who opened the bot before the demo began)."""
+        chat = self.simulator.chat(self._bot(bot_token), user_id)
+        if chat is None or chat.is_group:
+            raise UserActionError(f"unknown user {user_id}")
+        chat.started = True
+
     def add_group(
         self, title: str, members: Sequence[UserSession | int], *, chat_id: int | None = None
     ) -> int:

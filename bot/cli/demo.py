@@ -80,6 +80,9 @@ async def demo(data_dir: Path, host: str, port: int, bot_port: int, setup_only: 
             simulator.register_bot(token, first_name="Hồ sơ đất đai", username="hoso_demo_bot")
             for user_id, name, role in DEMO_PEOPLE:
                 simulator.add_user(name, user_id=user_id, label=role, language_code="vi")
+            # the demo's chief and officer opened the bot before (real staff join by /start)
+            simulator.open_chat(DEMO_CHIEF_USER)
+            simulator.open_chat(DEMO_OFFICER_USER)
             runtime = Runtime(
                 deps,
                 BotOptions(

@@ -142,6 +142,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "🔁 Hồ sơ {receipt} đã được bổ sung và chờ xem lại.",
         Language.EN: "🔁 Submission {receipt} has been completed and waits for review again.",
     },
+    "notify.chief_not_started": {
+        Language.VI: "⚠️ Trưởng thôn của {village} chưa mở kênh trên Telegram nên chưa nhận được "
+        "thông báo hồ sơ. Hãy nhắc họ mở đường dẫn mời và bấm “Bắt đầu”; các thông báo đang chờ "
+        "sẽ được gửi ngay khi họ mở.",
+        Language.EN: "⚠️ The chief of {village} has not opened the bot yet, so their alerts are "
+        "not delivered. Remind them to open their invitation link and press “Start”; the alerts "
+        "waiting will be sent as soon as they do.",
+    },
     "notify.digest": {
         Language.VI: "🗞 Tóm tắt ngày {date} — {village}: {count} hồ sơ mới.\n{items}",
         Language.EN: "🗞 Digest for {date} — {village}: {count} new submission(s).\n{items}",

@@ -4,12 +4,18 @@ the commune's officers; the resident, or the chief who submitted for them), the 
 messages carry, and the daily jobs (the chiefs' digests, the officers' report)."""
 
 from intake.notify._daily import DailyJobs
-from intake.notify._outbox import DueMessage, OutboxMessage, OutboxService, enqueue
+from intake.notify._outbox import (
+    DueMessage,
+    OutboxMessage,
+    OutboxService,
+    enqueue,
+    notify_officers,
+    release_waiting,
+)
 from intake.notify._tell import (
     SubmissionDigest,
     digest_of,
     notify_new_submission,
-    notify_officers,
     notify_resident,
     open_button,
     parcel_text,
@@ -30,6 +36,7 @@ __all__ = [
     "notify_resident",
     "open_button",
     "parcel_text",
+    "release_waiting",
     "submission_digest",
     "upload_buttons",
 ]

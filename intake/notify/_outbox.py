@@ -22,6 +22,9 @@ from intake.processes import LeaseHolder
 from storage.deps import Deps
 from storage.models import utcnow
 from storage.repositories import outbox as rows
+from storage.repositories import places
+from storage.repositories import staff as staff_rows
+from storage.states import StaffRole
 
 __all__ = ["DueMessage", "OutboxMessage", "OutboxService", "enqueue"]
 
@@ -158,6 +161,73 @@ class OutboxService:
         async with self._deps.database.sessions.begin() as session:
             await rows.send_later(session, row_id, until, error)
 
+    async def wait_for_start(self, row: DueMessage, until: datetime) -> bool:
+        """Telegram refused the row: its person has not opened the chat with the bot (or has
+        blocked it). It waits, with the chat's later rows, until they do (`release_waiting`,
+        at their /start) or `until`. The first time a village chief's alert waits, the
+        commune's officers are told that the chief has not opened the bot; True if so (their
+        messages are new rows to send)."""
+        async with self._deps.database.sessions.begin() as session:
+            first = await rows.waiting_rows(session, row.chat_id) == 0
+            await rows.send_later(session, row.id, until, rows.WAITING_FOR_START)
+            if not first:
+                return False
+            return await chief_not_started(session, self._deps, row.chat_id)
+
     async def give_up(self, row_id: int, error: str) -> None:
         async with self._deps.database.sessions.begin() as session:
             await rows.mark_failed(session, row_id, error)
+
+
+async def chief_not_started(session: AsyncSession, deps: Deps, chat_id: int) -> bool:
+    """If `chat_id` is a village chief's, tell the commune's officers that the chief has not
+    opened the bot yet (their alerts wait for it); True if anyone was told."""
+    member = await staff_rows.staff_for_user(session, chat_id)
+    if member is None or member.role is not StaffRole.CHIEF or member.commune_id is None:
+        return False
+    village = await places.village(session, member.village_id) if member.village_id else None
+    told = await notify_officers(
+        session,
+        deps,
+        member.commune_id,
+        "notify.chief_not_started",
+        {"village": village.name if village else "—"},
+    )
+    return told > 0
+
+
+async def notify_officers(
+    session: AsyncSession,
+    deps: Deps,
+    commune_id: int,
+    key: str,
+    params: dict[str, object],
+    *,
+    keyboard: Keyboard | None = None,
+    kind: str = "staff",
+    besides: int | None = None,
+) -> int:
+    """Tell the commune's officers; `besides`: the Telegram account of the officer whose own
+    action this is (not told of it)."""
+    officers = [
+        officer
+        for officer in await staff_rows.recipients(
+            session, commune_id=commune_id, role=StaffRole.OFFICER
+        )
+        if officer.telegram_user_id != besides
+    ]
+    for officer in officers:
+        await enqueue(
+            session,
+            deps,
+            chat_id=officer.telegram_user_id,
+            kind=kind,
+            message=OutboxMessage(key, officer.language, params, keyboard),
+        )
+    return len(officers)
+
+
+async def release_waiting(session: AsyncSession, chat_id: int) -> bool:
+    """The person of `chat_id` opened the chat (/start): what waited for it is due now; True
+    if anything was (the caller wakes the sender)."""
+    return await rows.release_waiting(session, chat_id, utcnow()) > 0

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.chat import Button, Keyboard, KeyboardKind
 from intake.flow import UploadFor, data_of
-from intake.notify._outbox import OutboxMessage, enqueue
+from intake.notify._outbox import OutboxMessage, enqueue, notify_officers
 from storage.deps import Deps
 from storage.models import Submission
 from storage.repositories import documents, residents, staff
@@ -110,37 +110,6 @@ async def digest_of(session: AsyncSession, deps: Deps, submission: Submission) -
     stored = await documents.slots_of_submission(session, submission.id)
     holder_name = field(deps.fields, submission, "holder_name") or ""
     return submission_digest(submission, holder_name, stored)
-
-
-async def notify_officers(
-    session: AsyncSession,
-    deps: Deps,
-    commune_id: int,
-    key: str,
-    params: dict[str, object],
-    *,
-    keyboard: Keyboard | None = None,
-    kind: str = "staff",
-    besides: int | None = None,
-) -> int:
-    """Tell the commune's officers; `besides`: the Telegram account of the officer whose own
-    action this is (not told of it)."""
-    officers = [
-        officer
-        for officer in await staff.recipients(
-            session, commune_id=commune_id, role=StaffRole.OFFICER
-        )
-        if officer.telegram_user_id != besides
-    ]
-    for officer in officers:
-        await enqueue(
-            session,
-            deps,
-            chat_id=officer.telegram_user_id,
-            kind=kind,
-            message=OutboxMessage(key, officer.language, params, keyboard),
-        )
-    return len(officers)
 
 
 async def notify_new_submission(

@@ -50,6 +50,7 @@ from intake.flow import (
     step,
 )
 from intake.language import Language, language_of
+from intake.notify import release_waiting
 from intake.processes import LeaseHolder
 from intake.resident._commands import submission_command
 from intake.resident._directory import DirectoryCache
@@ -150,6 +151,15 @@ class ResidentDesk:
         self, session: AsyncSession, event: Event, directory: Directory
     ) -> Outcome:
         """Handle `event` inside the caller's transaction."""
+        released = isinstance(event, Command) and event.name == "start"
+        released = released and await release_waiting(session, event.actor.chat_id)
+        outcome = await self._handle_in(session, event, directory)
+        outcome.new_outbox = outcome.new_outbox or released
+        return outcome
+
+    async def _handle_in(
+        self, session: AsyncSession, event: Event, directory: Directory
+    ) -> Outcome:
         citizen, row, draft, ctx = await self._read(session, event, directory)
         special = await self._followup(session, citizen, event, ctx.language)
         if special is None:

@@ -26,6 +26,7 @@ from intake.chat import Command, Event, Pressed, Reply, Text
 from intake.console._links import LINK_TTL, issue_link
 from intake.flow import Directory, Place
 from intake.language import VIETNAM, Language, nfc, render
+from intake.notify import release_waiting
 from intake.reports import CommuneReport, missing_households, report_replies, village_figures
 from intake.resident import Outcome, ResidentDesk
 from intake.staff import _screens as screens
@@ -189,7 +190,11 @@ class StaffDesk:
         self, session: AsyncSession, event: Event, staff: Staff | None, directory: Directory
     ) -> Outcome:
         if isinstance(event, Command) and event.name == "start":
-            return await self._redeem(session, event, staff)
+            outcome = await self._redeem(session, event, staff)
+            # what waited for this person to open the chat goes out now
+            if await release_waiting(session, event.actor.chat_id):
+                outcome.new_outbox = True
+            return outcome
         if staff is None:
             await _refused_event(session, event, None, "not_staff")
             language = await residents.language_of_user(session, event.actor.user_id)

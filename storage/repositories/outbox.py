@@ -169,3 +169,36 @@ async def send_later(session: AsyncSession, row_id: int, until: datetime, error:
 
 async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
     await (await session.connection()).execute(_FAILED, {"row_id": row_id, "error": error[:200]})
+
+
+# A row refused because the chat has not started the bot (or blocked it) waits, marked so,
+# until its person opens the chat (`release_waiting`) or it expires.
+WAITING_FOR_START = "waiting: chat not started"
+
+
+async def waiting_rows(session: AsyncSession, chat_id: int) -> int:
+    """How many of the chat's unsent rows wait for its person to open the chat."""
+    return (
+        await session.scalar(
+            select(func.count()).where(
+                _OUTBOX.c.chat_id == chat_id,
+                _OUTBOX.c.status == OutboxStatus.PENDING,
+                _OUTBOX.c.last_error == WAITING_FOR_START,
+            )
+        )
+        or 0
+    )
+
+
+async def release_waiting(session: AsyncSession, chat_id: int, now: datetime) -> int:
+    """The chat's waiting rows become due now; how many."""
+    result = await session.execute(
+        update(_OUTBOX)
+        .where(
+            _OUTBOX.c.chat_id == chat_id,
+            _OUTBOX.c.status == OutboxStatus.PENDING,
+            _OUTBOX.c.last_error == WAITING_FOR_START,
+        )
+        .values(not_before=now, last_error=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

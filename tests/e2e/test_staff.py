@@ -24,8 +24,16 @@ from intake.staff import invite_from_cli, revoke_staff, staff_for_user
 from intake.submissions import create_submission
 from simulator import ChatMessage, UserSession
 from storage.deps import Deps
-from storage.models import Blob, Citizen, Commune, Document, Event, Submission, Village
-from storage.states import CertificateStatus, DocumentStatus, Route, StaffRole, SubmissionState
+from storage.models import Blob, Citizen, Commune, Document, Event, Outbox, Submission, Village
+from storage.states import (
+    CertificateStatus,
+    DocumentStatus,
+    OutboxStatus,
+    Route,
+    StaffRole,
+    SubmissionState,
+)
+from tests.fixtures.commune import join as join_staff
 from tests.fixtures.conversation import photos, submit, until
 from tests.fixtures.photos import document_photo
 from tests.fixtures.world import RECORDED, World, bot_options, join, open_world, resident_submits
@@ -470,3 +478,25 @@ async def test_the_officer_asks_for_the_report_and_gets_text_and_chart(world: Wo
     assert chart.raw.get("photo"), "the chart comes as a photo"
     picture = officer.file_bytes(chart)
     assert Image.open(io.BytesIO(picture)).size[0] > 400  # a drawn chart, not a placeholder
+
+
+async def test_an_alert_waits_for_a_chief_who_has_not_opened_the_bot(world: World) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    # made staff from the command line: their chat with the bot was never opened
+    await join_staff(world.deps, StaffRole.CHIEF, 7101, village="24175-01")
+    chief = world.simulator.add_user("Y Ni Ksor", user_id=7101, language_code="vi")
+    resident, code = await resident_submits(world, "Nguyễn Văn An")
+    await until(officer, "Trưởng thôn của Thôn 1 chưa mở kênh trên Telegram")
+    async with world.deps.database.sessions() as session:
+        waiting = list(
+            await session.scalars(
+                select(Outbox).where(Outbox.chat_id == 7101, Outbox.status == OutboxStatus.PENDING)
+            )
+        )
+    assert len(waiting) == 1  # kept, not failed
+    await chief.send_command("start")
+    alert = await until(chief, "New submission from Thôn 1", code)  # in the chief's English
+    assert "Nguyễn Văn An" in alert.text
+    await asyncio.sleep(1.5)
+    again = [m for m in officer.new_messages() if "chưa mở kênh" in m.text]
+    assert again == []  # the officers were told once
