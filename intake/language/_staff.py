@@ -204,6 +204,18 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "📍 Hồ sơ {receipt} đã được chuyển về {village}.",
         Language.EN: "📍 Submission {receipt} has been assigned to {village}.",
     },
+    "followup.which_page": {
+        Language.VI: "📝 Hồ sơ {receipt} đang chờ bạn bổ sung: {slots}. Ảnh vừa gửi là trang nào? "
+        "Bấm nút của trang đó rồi gửi lại ảnh.",
+        Language.EN: "📝 Submission {receipt} is waiting for: {slots}. Which page was the photo "
+        "you sent? Press its button, then send the photo again.",
+    },
+    "followup.open_request": {
+        Language.VI: "📝 Lưu ý: hồ sơ {receipt} đang chờ bạn bổ sung {slots}. Bấm nút bên dưới "
+        "rồi gửi ảnh — không cần làm hồ sơ mới.",
+        Language.EN: "📝 Note: submission {receipt} is waiting for {slots} from you. Press a "
+        "button below, then send the photo — there is no need for a new submission.",
+    },
     "followup.send": {
         Language.VI: "Hãy gửi ảnh {slot} cho hồ sơ {receipt}. Chụp thẳng, đủ 4 góc, đủ sáng. Bấm "
         "/cancel nếu chưa gửi lúc này.",

@@ -41,6 +41,7 @@ from intake.flow import (
     RecordConsent,
     RecordConsentInPerson,
     SetLanguage,
+    Step,
     SubmitDraft,
     Transition,
     UploadFor,
@@ -54,7 +55,14 @@ from intake.notify import release_waiting
 from intake.processes import LeaseHolder
 from intake.resident._commands import submission_command
 from intake.resident._directory import DirectoryCache
-from intake.resident._followup import followup_verdict, open_followup, take_followup_upload
+from intake.resident._followup import (
+    FollowupResult,
+    followup_verdict,
+    loose_upload,
+    open_followup,
+    request_reminders,
+    take_followup_upload,
+)
 from intake.submissions import create_submission
 from storage.db import run_again_on_conflict
 from storage.deps import Deps
@@ -161,7 +169,7 @@ class ResidentDesk:
         self, session: AsyncSession, event: Event, directory: Directory
     ) -> Outcome:
         citizen, row, draft, ctx = await self._read(session, event, directory)
-        special = await self._followup(session, citizen, event, ctx.language)
+        special = await self._followup(session, citizen, event, ctx.language, drafting=draft)
         if special is None:
             answer = await submission_command(session, citizen.id, event)
             if answer is not None:
@@ -172,7 +180,11 @@ class ResidentDesk:
             if draft is not None:  # then the question the resident was answering, again
                 special.replies.extend(prompt(draft, ctx))
             return special
-        return await self._step(session, citizen, row, draft=draft, events=(event,), ctx=ctx)
+        outcome = await self._step(session, citizen, row, draft=draft, events=(event,), ctx=ctx)
+        if isinstance(event, Command) and event.name == "start" and draft is None:
+            # an officer's open request is named first; a new submission then begins as usual
+            outcome.replies[:0] = await request_reminders(session, citizen.id)
+        return outcome
 
     async def take_verdicts(
         self, session: AsyncSession, settled: Sequence[SettledDocument], directory: Directory
@@ -409,8 +421,16 @@ class ResidentDesk:
         return outcome
 
     async def _followup(
-        self, session: AsyncSession, citizen: CitizenRow, event: Event, language: Language
+        self,
+        session: AsyncSession,
+        citizen: CitizenRow,
+        event: Event,
+        language: Language,
+        *,
+        drafting: Draft | None,
     ) -> Outcome | None:
+        """What concerns an officer's open request: its upload buttons, and a photo for it
+        (sent after pressing one, or without, when no new submission is being made)."""
         match event:
             case Pressed(data=data) if isinstance(press := parse(data), UploadFor):
                 entity = await residents.citizen(session, citizen.id)
@@ -429,10 +449,16 @@ class ResidentDesk:
                 )
                 if result is None:
                     return None
-                outcome = Outcome(language, result.replies)
-                if result.document is not None:
-                    outcome.new_documents.append(result.document)
-                return outcome
+                return _uploaded(language, result)
+            case Upload() if drafting is None or drafting.step is Step.CONSENT:
+                result = await loose_upload(
+                    session,
+                    await residents.citizen(session, citizen.id),
+                    event,
+                    lease=self._document_lease,
+                    leased_by=self.holder_id,
+                )
+                return None if result is None else _uploaded(language, result)
         return None
 
     async def _followup_verdict(
@@ -456,3 +482,10 @@ class ResidentDesk:
 
 def _text(draft: Draft) -> str:
     return json.dumps(draft.to_json(), ensure_ascii=False)
+
+
+def _uploaded(language: Language, result: FollowupResult) -> Outcome:
+    outcome = Outcome(language, result.replies)
+    if result.document is not None:
+        outcome.new_documents.append(result.document)
+    return outcome

@@ -32,7 +32,7 @@ from storage.deps import Deps
 from storage.models import Citizen, Submission, utcnow
 from storage.repositories import documents, residents
 from storage.repositories.audit import append_event
-from storage.repositories.submissions import submission_by_receipt
+from storage.repositories.submissions import open_requests_of_citizen, submission_by_receipt
 from storage.states import ActorKind, DocumentStatus, SubmissionState
 
 __all__ = ["FollowupResult", "followup_verdict", "open_followup", "take_followup_upload"]
@@ -97,6 +97,50 @@ async def take_followup_upload(
         submission_id=submission.id,
     )
     return FollowupResult([Reply("followup.checking", {"slot_key": f"slot.{slot}"})], pending)
+
+
+async def loose_upload(
+    session: AsyncSession,
+    citizen: Citizen,
+    event: Upload,
+    *,
+    lease: timedelta,
+    leased_by: uuid.UUID | None = None,
+) -> FollowupResult | None:
+    """A photo sent without pressing an upload button, while an officer's request is open
+    (and no new submission is being made): it goes to the only page asked for; when several
+    are asked, the resident is asked which page it is. None when nothing is asked."""
+    asked = [
+        (submission, slot)
+        for submission in await open_requests_of_citizen(session, citizen.id)
+        for slot in submission.requested_slots
+    ]
+    if not asked:
+        return None
+    if len(asked) == 1:
+        submission, slot = asked[0]
+        citizen.followup_submission_id, citizen.followup_slot = submission.id, slot
+        return await take_followup_upload(
+            session, citizen, event, lease=lease, leased_by=leased_by
+        )
+    return FollowupResult(await request_reminders(session, citizen.id, "followup.which_page"))
+
+
+async def request_reminders(
+    session: AsyncSession, citizen_id: uuid.UUID, key: str = "followup.open_request"
+) -> list[Reply]:
+    """One message per open request, with one upload button per page asked for."""
+    return [
+        Reply(
+            key,
+            {
+                "receipt": submission.receipt_code,
+                "slots_keys": [f"slot.{slot}" for slot in submission.requested_slots],
+            },
+            keyboard=upload_buttons(submission.receipt_code, submission.requested_slots),
+        )
+        for submission in await open_requests_of_citizen(session, citizen_id)
+    ]
 
 
 async def followup_verdict(

@@ -319,3 +319,18 @@ async def queue_page(
         .limit(limit)
     )
     return [QueueRow(s, village) for s, village in rows], total, counts
+
+
+async def open_requests_of_citizen(
+    session: AsyncSession, citizen_id: uuid.UUID
+) -> list[Submission]:
+    """The citizen's submissions waiting for pages an officer asked for, newest first."""
+    found = await session.scalars(
+        select(Submission)
+        .where(
+            Submission.citizen_id == citizen_id,
+            Submission.state == SubmissionState.NEEDS_INFO,
+        )
+        .order_by(Submission.updated_at.desc())
+    )
+    return [s for s in found if s.requested_slots]

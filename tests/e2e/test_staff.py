@@ -21,10 +21,20 @@ from intake.flow import Draft, Place, Step, Whose
 from intake.language import VIETNAM
 from intake.notify import OutboxService
 from intake.staff import invite_from_cli, revoke_staff, staff_for_user
-from intake.submissions import create_submission
+from intake.submissions import ask_for_info, create_submission
 from simulator import ChatMessage, UserSession
 from storage.deps import Deps
-from storage.models import Blob, Citizen, Commune, Document, Event, Outbox, Submission, Village
+from storage.models import (
+    Blob,
+    Citizen,
+    Commune,
+    Document,
+    Event,
+    Outbox,
+    Staff,
+    Submission,
+    Village,
+)
 from storage.states import (
     CertificateStatus,
     DocumentStatus,
@@ -500,3 +510,45 @@ async def test_an_alert_waits_for_a_chief_who_has_not_opened_the_bot(world: Worl
     await asyncio.sleep(1.5)
     again = [m for m in officer.new_messages() if "chưa mở kênh" in m.text]
     assert again == []  # the officers were told once
+
+
+async def ask_for_pages(world: World, code: str, slots: list[str]) -> None:
+    """An officer's "needs info", as the desk applies it."""
+    async with world.deps.database.sessions.begin() as session:
+        found = await session.scalar(select(Submission).where(Submission.receipt_code == code))
+        officer = await session.scalar(select(Staff).where(Staff.role == StaffRole.OFFICER))
+        assert found is not None
+        assert officer is not None
+        await ask_for_info(session, world.deps, found, officer, slots=slots, note="chụp lại")
+    world.runtime.services.outbox.kick()
+
+
+async def test_a_photo_sent_without_the_button_answers_the_open_request(world: World) -> None:
+    await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    resident, code = await resident_submits(world, "Nguyễn Văn An")
+    await ask_for_pages(world, code, ["cert_owner"])
+    await until(resident, "Xã cần bổ sung cho hồ sơ", code)
+    # the resident sends the page straight away, without pressing "📷 Gửi: …"
+    await resident.send_document(document_photo(41, card=False), "p.jpg", mime_type="image/jpeg")
+    await until(resident, "Đã nhận đủ giấy tờ bổ sung")
+    assert (await submission(world.deps, code)).state is SubmissionState.RESUBMITTED
+    assert "bấm /start" not in " ".join(m.text for m in resident.history())
+
+
+async def test_several_pages_asked_the_photo_asks_which_and_start_names_the_request(
+    world: World,
+) -> None:
+    await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    resident, code = await resident_submits(world, "Nguyễn Văn An")
+    await ask_for_pages(world, code, ["cert_cover", "cert_owner"])
+    await until(resident, "Xã cần bổ sung cho hồ sơ", code)
+    await resident.send_document(document_photo(42, card=False), "p.jpg", mime_type="image/jpeg")
+    which = await until(resident, "Ảnh vừa gửi là trang nào?", code)
+    assert [b.text for row in which.inline_keyboard for b in row] == [
+        "📷 Gửi: Sổ — trang 1 (số seri)",
+        "📷 Gửi: Sổ — trang 2–3",
+    ]
+    await resident.send_command("start")
+    reminder = await until(resident, "Lưu ý: hồ sơ", code)
+    assert "không cần làm hồ sơ mới" in reminder.text
+    assert (await submission(world.deps, code)).state is SubmissionState.NEEDS_INFO
