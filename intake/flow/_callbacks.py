@@ -22,6 +22,7 @@ __all__ = [
     "PickCommune",
     "PickVillage",
     "QrCorrect",
+    "ReplaceSlot",
     "ResidentPress",
     "Restart",
     "SkipSlot",
@@ -38,7 +39,7 @@ _NUMBER = re.compile(r"[0-9]{1,9}")
 _WORD = re.compile(r"[a-z_]{1,24}")
 _RECEIPT = re.compile(r"[A-Z0-9]{1,4}-[A-Z0-9]{1,10}")
 _LANGUAGES = ("vi", "en")
-_SECTIONS = ("person", "cert", "location")
+_SECTIONS = ("person", "cert", "location", "photos")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,13 @@ class QrCorrect:
 
 @dataclass(frozen=True, slots=True)
 class SkipSlot:
+    slot: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceSlot:
+    """At the summary: take this page again."""
+
     slot: str
 
 
@@ -140,6 +148,7 @@ ResidentPress = (
     | VillagePage
     | QrCorrect
     | SkipSlot
+    | ReplaceSlot
     | Submit
     | Edit
     | Restart
@@ -181,6 +190,8 @@ def parse(data: str) -> ResidentPress | None:
             return VillagePage(int(rest))
         case "skip" if _WORD.fullmatch(rest):
             return SkipSlot(rest)
+        case "rp" if _WORD.fullmatch(rest):
+            return ReplaceSlot(rest)
         case "edit" if rest in _SECTIONS:
             return Edit(rest)
         case "wd" if _RECEIPT.fullmatch(rest):
@@ -210,6 +221,8 @@ def data_of(press: ResidentPress) -> str:
             return f"vp:{page}"
         case SkipSlot(slot=slot):
             return f"skip:{slot}"
+        case ReplaceSlot(slot=slot):
+            return f"rp:{slot}"
         case Edit(section=section):
             return f"edit:{section}"
         case Withdraw(receipt=receipt):

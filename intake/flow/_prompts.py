@@ -11,6 +11,7 @@ from intake.flow._callbacks import (
     PickCommune,
     PickVillage,
     QrCorrect,
+    ReplaceSlot,
     Restart,
     SkipSlot,
     Submit,
@@ -31,6 +32,7 @@ __all__ = [
     "checklist",
     "next_open_slot",
     "prompt",
+    "replace_page_menu",
     "slots_complete",
 ]
 
@@ -176,9 +178,23 @@ def _summary(draft: Draft, language: Language) -> Reply:
             Button("review.edit_person", data=data_of(Edit("person"))),
             Button("review.edit_certificate", data=data_of(Edit("cert"))),
         ),
-        (Button("review.edit_location", data=data_of(Edit("location"))),),
+        (
+            Button("review.edit_location", data=data_of(Edit("location"))),
+            Button("review.replace_page", data=data_of(Edit("photos"))),
+        ),
     )
     return Reply("review.summary", params, keyboard=keyboard)
+
+
+def replace_page_menu(draft: Draft) -> Reply:
+    """Which page to take again: one button per page sent."""
+    sent = [slot for slot, state in draft.slots.items() if state.status is SlotStatus.OK]
+    return Reply(
+        "review.which_page",
+        keyboard=_inline(
+            *((Button(f"slot.{slot}", data=data_of(ReplaceSlot(slot))),) for slot in sent)
+        ),
+    )
 
 
 def prompt(draft: Draft, ctx: Context) -> tuple[Reply, ...]:

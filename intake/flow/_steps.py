@@ -31,6 +31,7 @@ from intake.flow._callbacks import (
     PickCommune,
     PickVillage,
     QrCorrect,
+    ReplaceSlot,
     ResidentPress,
     Restart,
     Submit,
@@ -53,6 +54,7 @@ from intake.flow._model import (
     Context,
     Draft,
     Place,
+    SlotStatus,
     Step,
     Whose,
 )
@@ -64,6 +66,7 @@ from intake.flow._prompts import (
     VILLAGES_PER_PAGE,
     WHOSE_KEYS,
     prompt,
+    replace_page_menu,
 )
 from intake.flow._slots import Slot, slots_for
 from intake.flow._uploads import checked, documents, id_photo, spare
@@ -411,6 +414,14 @@ def _review(draft: Draft, event: Event, ctx: Context) -> Transition:
                 slots=keep,
             )
             return advance(cleared, ctx, effects=dropped)
+        case Edit(section="photos"):
+            return Transition(draft, (replace_page_menu(draft),))
+        case ReplaceSlot(slot=slot) if (
+            state := draft.slots.get(slot)
+        ) is not None and state.status is SlotStatus.OK:
+            kept = {s: v for s, v in draft.slots.items() if s != slot}
+            dropped = (DiscardUpload(state.file_unique_id),) if state.file_unique_id else ()
+            return advance(replace(draft, slots=kept), ctx, effects=dropped)
         case Edit(section="location"):
             if draft.commune is None:
                 return advance(replace(draft, village=None, triage=False), ctx)

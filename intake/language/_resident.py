@@ -267,8 +267,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "The village code in the link is unknown. Please choose the place below.",
     },
     "docs.all_in": {
-        Language.VI: "Đã đủ ảnh. Hãy xem lại và bấm “Gửi hồ sơ”.",
-        Language.EN: "All photos are in. Please review and press “Send”.",
+        Language.VI: "Đã đủ ảnh. Hãy xem lại và bấm “Gửi hồ sơ”; muốn thay một trang, bấm “Thay "
+        "một trang”.",
+        Language.EN: "All photos are in. Please review and press “Send”; to replace a page, press "
+        "“Replace a page”.",
     },
     "docs.skip": {Language.VI: "Bỏ qua", Language.EN: "Skip"},
     "docs.ask.cccd_front": {
@@ -470,6 +472,11 @@ TEXTS: dict[str, dict[Language, str]] = {
     "review.edit_person": {Language.VI: "Sửa người đứng tên", Language.EN: "Edit the land user"},
     "review.edit_certificate": {Language.VI: "Sửa thông tin sổ", Language.EN: "Edit certificate"},
     "review.edit_location": {Language.VI: "Sửa nơi có đất", Language.EN: "Edit the location"},
+    "review.replace_page": {Language.VI: "📷 Thay một trang", Language.EN: "📷 Replace a page"},
+    "review.which_page": {
+        Language.VI: "Bạn muốn chụp lại trang nào?",
+        Language.EN: "Which page do you want to send again?",
+    },
     "submit.sending": {
         Language.VI: "Đang gửi hồ sơ…",
         Language.EN: "Sending your submission…",

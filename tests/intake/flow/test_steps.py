@@ -668,6 +668,36 @@ def test_submit() -> None:
     assert effects == (SubmitDraft(complete()),)
 
 
+def test_a_page_is_replaced_from_the_summary() -> None:
+    summary = step(complete(), text("?"), CTX).replies[-1]
+    assert summary.key == "review.summary"
+    assert summary.keyboard is not None
+    assert "review.replace_page" in [b.text_key for row in summary.keyboard.rows for b in row]
+    menu = step(complete(), press("edit:photos"), CTX)
+    assert menu.draft == complete()
+    [which] = menu.replies
+    assert which.key == "review.which_page"
+    assert which.keyboard is not None
+    assert [b.data for row in which.keyboard.rows for b in row] == [
+        "rp:cccd_front",
+        "rp:cccd_back",
+        "rp:cert_cover",
+        "rp:cert_owner",
+    ]  # the pages sent; not the skipped one
+    again, replies, effects = run(complete(), press("rp:cert_owner"))
+    assert again is not None
+    assert again.step is Step.DOCUMENTS
+    assert "cert_owner" not in again.slots
+    assert replies[-1] == "docs.ask.cert_owner"
+    assert effects == (DiscardUpload("cert_owner"),)
+    # a forged or stale page is refused, nothing changes
+    for forged in ("rp:cert_changes", "rp:nonsense", "rp:" + "x" * 40):
+        kept, replies, effects = run(complete(), press(forged))
+        assert kept == complete()
+        assert replies[0] == "button.expired"
+        assert effects == ()
+
+
 def test_edit_person_goes_back_and_returns_to_review() -> None:
     edited, replies, _ = run(complete(), press("edit:person"))
     assert edited is not None
