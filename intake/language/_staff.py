@@ -516,10 +516,14 @@ TEXTS: dict[str, dict[Language, str]] = {
     "progress.village": {
         Language.VI: "📊 {village}\nChỉ tiêu: {targets}\nĐã nộp: {submitted}\nĐủ giấy tờ: "
         "{complete}\nCần bổ sung: {needs_info}\nĐã tiếp nhận: {accepted}\nChưa nộp "
-        "({missing}):\n{names}",
+        "({missing}):\n{names}\nĐã nộp nhưng không có trong danh sách hộ ({off_list}):\n{off}",
         Language.EN: "📊 {village}\nTargets: {targets}\nSubmitted: {submitted}\nComplete: "
         "{complete}\nNeeds info: {needs_info}\nAccepted: {accepted}\nNot yet submitted "
-        "({missing}):\n{names}",
+        "({missing}):\n{names}\nSubmitted but not on the household list ({off_list}):\n{off}",
+    },
+    "progress.off_list_item": {
+        Language.VI: "• {receipt} {name}",
+        Language.EN: "• {receipt} {name}",
     },
     "progress.name": {
         Language.VI: "• {name}",

@@ -28,6 +28,7 @@ from intake.chat import Reply
 from intake.language import Language, render
 from storage.deps import Deps
 from storage.repositories import places, reports
+from storage.repositories.submissions import field as opened_field
 from storage.states import SubmissionState
 
 __all__ = [
@@ -113,6 +114,24 @@ async def missing_households(
     ]
     names = [reports.household_name(deps.fields, t) for t in missing[:limit]]
     return names, len(missing)
+
+
+async def off_list_submissions(
+    session: AsyncSession, deps: Deps, commune_id: int, village_id: int, *, limit: int = 30
+) -> tuple[list[tuple[str, str]], int]:
+    """The village's submissions that match no household of the target list (by CCCD or by
+    parcel): (receipt, holder name) of the first `limit`, and how many there are."""
+    indexes, parcels = await reports.target_keys(session, commune_id)
+    off = [
+        s
+        for s in await reports.village_submissions(session, commune_id, village_id)
+        if s.cccd_index not in indexes
+        and not (s.map_sheet and s.parcel_no and (s.map_sheet, s.parcel_no) in parcels)
+    ]
+    shown = [
+        (s.receipt_code, opened_field(deps.fields, s, "holder_name") or "") for s in off[:limit]
+    ]
+    return shown, len(off)
 
 
 @dataclass(frozen=True)

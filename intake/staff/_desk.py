@@ -27,7 +27,13 @@ from intake.console._links import LINK_TTL, issue_link
 from intake.flow import Directory, Place
 from intake.language import VIETNAM, Language, nfc, render
 from intake.notify import release_waiting
-from intake.reports import CommuneReport, missing_households, report_replies, village_figures
+from intake.reports import (
+    CommuneReport,
+    missing_households,
+    off_list_submissions,
+    report_replies,
+    village_figures,
+)
 from intake.resident import Outcome, ResidentDesk
 from intake.staff import _screens as screens
 from intake.staff._callbacks import (
@@ -654,10 +660,16 @@ class StaffDesk:
         names, missing = await missing_households(
             turn.session, self._deps, village.commune_id, village.id
         )
-        params = {**figures[0].params(), "missing": missing}
+        off, off_count = await off_list_submissions(
+            turn.session, self._deps, village.commune_id, village.id
+        )
+        params = {**figures[0].params(), "missing": missing, "off_list": off_count}
         params["names_lines"] = [("progress.name", {"name": n}) for n in names] or [
             ("staff.none", {})
         ]
+        params["off_lines"] = [
+            ("progress.off_list_item", {"receipt": receipt, "name": name}) for receipt, name in off
+        ] or [("staff.none", {})]
         turn.say("progress.village", params)
         if missing - len(names) > 0:
             turn.say("progress.more", {"count": missing - len(names)})

@@ -88,3 +88,40 @@ def household_name(cipher: FieldCipher, target: Target) -> str:
     return cipher.decrypt(
         target.household_name_enc, table="target", column="household_name_enc", row=target.id
     )
+
+
+async def target_keys(
+    session: AsyncSession, commune_id: int
+) -> tuple[set[bytes], set[tuple[str, str]]]:
+    """The CCCD blind indexes and (map sheet, parcel) pairs of the commune's target list: a
+    submission matching neither is off the list."""
+    indexes: set[bytes] = set()
+    parcels: set[tuple[str, str]] = set()
+    rows = await session.execute(
+        select(Target.cccd_index, Target.map_sheet, Target.parcel_no).where(
+            Target.commune_id == commune_id
+        )
+    )
+    for index, sheet, parcel in rows:
+        if index is not None:
+            indexes.add(index)
+        if sheet and parcel:
+            parcels.add((sheet, parcel))
+    return indexes, parcels
+
+
+async def village_submissions(
+    session: AsyncSession, commune_id: int, village_id: int
+) -> list[Submission]:
+    """The village's submissions (withdrawn ones left out), oldest first."""
+    return list(
+        await session.scalars(
+            select(Submission)
+            .where(
+                Submission.commune_id == commune_id,
+                Submission.village_id == village_id,
+                Submission.state != SubmissionState.WITHDRAWN,
+            )
+            .order_by(Submission.submitted_at, Submission.id)
+        )
+    )

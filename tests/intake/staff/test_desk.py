@@ -13,7 +13,12 @@ from sqlalchemy import select
 
 from intake.admin import import_targets, import_villages
 from intake.language import VIETNAM, Language, render
-from intake.reports import missing_households, report_replies, village_figures
+from intake.reports import (
+    missing_households,
+    off_list_submissions,
+    report_replies,
+    village_figures,
+)
 from intake.staff import (
     InviteError,
     InviteProblem,
@@ -33,6 +38,7 @@ from storage.models import Event as EventRow
 from storage.states import ActorKind, StaffRole, SubmissionState
 from tests.fixtures.commune import (
     CHIEF_1,
+    CHIEF_2,
     COMMUNE,
     OFFICER,
     OTHER_RESIDENT,
@@ -511,3 +517,28 @@ async def test_the_digest_setting_says_its_hour(
     assert "mỗi ngày lúc 18:00 (giờ Việt Nam)" in said(chosen)
     shown = await desk.handle(command(updates, CHIEF_1, "settings"))
     assert "tóm tắt mỗi ngày một lần, lúc 18:00" in said(shown)
+
+
+async def test_progress_matches_whatever_the_route_and_names_who_is_off_the_list(
+    deps: Deps, campaign: HoaPhu, desk: StaffDesk, updates: Iterator[int]
+) -> None:
+    thon_1, thon_2 = campaign.villages[0], campaign.villages[1]
+    # Dung (a target of Thôn 2) sent hers through the triage queue: she is no longer missing
+    await submit(
+        deps, campaign, None, holder="Phạm Thị Dung", cccd="066085000001", citizen_user_id=5007
+    )
+    async with deps.database.sessions() as session:
+        names, missing = await missing_households(session, deps, campaign.commune.id, thon_2.id)
+        off, count = await off_list_submissions(session, deps, campaign.commune.id, thon_2.id)
+        on_list = await off_list_submissions(session, deps, campaign.commune.id, thon_1.id)
+    assert (names, missing) == ([], 0)
+    # Giang is in Thôn 2 but on no list: named as such
+    assert count == 1
+    assert [name for _, name in off] == ["Đỗ Thị Giang"]
+    assert on_list == ([], 0)  # Thôn 1's submissions all match a household (by CCCD or parcel)
+    await join(deps, StaffRole.CHIEF, CHIEF_2, village=thon_2.code)
+    outcome = await desk.handle(command(updates, CHIEF_2, "progress"))
+    assert outcome is not None
+    shown = " ".join(render(Language.EN, r.key, r.params) for r in outcome.replies)
+    assert "Submitted but not on the household list (1):" in shown
+    assert "Đỗ Thị Giang" in shown
