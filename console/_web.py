@@ -47,7 +47,6 @@ from intake.console import (
     Stale,
     Unlock,
     csrf_token,
-    sign_in,
 )
 from intake.language import CATALOG, Language, render
 from intake.submissions import ReviewError
@@ -289,7 +288,7 @@ class _Console:
 
     async def signin(self, request: web.Request) -> web.StreamResponse:
         form = await _form(request)
-        result = await sign_in(self.desk.deps, str(form.get("t", "")), remote=request.remote)
+        result = await self.desk.sign_in(str(form.get("t", "")), remote=request.remote)
         if not isinstance(result, SignedIn):
             return self.message(request, f"console.link_{result.value}", 403)
         response = web.HTTPSeeOther("/console/queue")
@@ -409,7 +408,7 @@ class _Console:
 
     async def lock(self, request: web.Request) -> web.StreamResponse:
         user = request[_USER]
-        self.desk.vault.forget(user.session_id)
+        self.desk.lock(user)
         self.flash(user, "console.locked")
         raise web.HTTPSeeOther("/console/queue")
 

@@ -26,7 +26,15 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crypto import CryptoError, Identity, open_document
-from intake.console._access import ConsoleUser, Ended, resume, sign_out
+from intake.console._access import (
+    ConsoleUser,
+    Ended,
+    SignedIn,
+    SignInProblem,
+    resume,
+    sign_in,
+    sign_out,
+)
 from intake.console._filters import PAGE_SIZE, QueueFilter, read_search
 from intake.console._keys import KeyVault, UnlockResult
 from intake.language import VIETNAM, search_key
@@ -229,9 +237,16 @@ class ConsoleDesk:
             self.vault.forget(found.session_id)
         return found
 
+    async def sign_in(self, token: str, *, remote: str | None) -> SignedIn | SignInProblem:
+        return await sign_in(self.deps, token, remote=remote)
+
     async def sign_out(self, user: ConsoleUser) -> None:
-        self.vault.forget(user.session_id)
+        self.lock(user)
         await sign_out(self.deps, user)
+
+    def lock(self, user: ConsoleUser) -> None:
+        """Forget the session's unlocked keys (the officer's 🔒, and at sign-out)."""
+        self.vault.forget(user.session_id)
 
     # --- scope ---------------------------------------------------------------------------------
 

@@ -159,8 +159,9 @@ class ResidentDesk:
         self, session: AsyncSession, event: Event, directory: Directory
     ) -> Outcome:
         """Handle `event` inside the caller's transaction."""
-        released = isinstance(event, Command) and event.name == "start"
-        released = released and await release_waiting(session, event.actor.chat_id)
+        released = False  # a /start: what waited for this person to open the chat goes out
+        if isinstance(event, Command) and event.name == "start":
+            released = await release_waiting(session, event.actor.chat_id)
         outcome = await self._handle_in(session, event, directory)
         outcome.new_outbox = outcome.new_outbox or released
         return outcome

@@ -121,12 +121,17 @@ class ConsoleQuery:
             where.append(Submission.village_id == self.village_id)
         return where
 
-    def where(self) -> list[ColumnElement[bool]]:
+    def listed(self) -> list[ColumnElement[bool]]:
+        """The place and the states, without the search."""
         where = self.place()
         if self.states is not None:
             where.append(Submission.state.in_(self.states))
         else:
             where.append(Submission.state.not_in(self.excluded))
+        return where
+
+    def where(self) -> list[ColumnElement[bool]]:
+        where = self.listed()
         matches: list[ColumnElement[bool]] = []
         if self.receipt is not None:
             matches.append(Submission.receipt_code == self.receipt)
@@ -159,16 +164,8 @@ async def names_in_scope(
 ) -> list[tuple[uuid.UUID, bytes]]:
     """(id, encrypted holder name) of every submission in the query's place and states: the
     name search opens them (a name is encrypted, so the database cannot compare it)."""
-    states = ConsoleQuery(
-        query.commune_id,
-        query.village_id,
-        query.triage,
-        query.states,
-        query.excluded,
-        query.newest_first,
-    )
     rows = await session.execute(
-        select(Submission.id, Submission.holder_name_enc).where(*states.where())
+        select(Submission.id, Submission.holder_name_enc).where(*query.listed())
     )
     return [(row[0], row[1]) for row in rows]
 

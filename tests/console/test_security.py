@@ -325,7 +325,7 @@ async def test_unlocked_key_stays_in_memory_and_the_unlock_is_limited(
     place = await installed_hoa_phu(world)
     made = await submit(world.deps, place, place.villages[0], holder="Nguyễn Văn An", cccd=CCCD)
     officer = await join_staff(world.deps, StaffRole.OFFICER, 7001, commune="24175")
-    secret = world.identity.file_text().splitlines()[-1].encode()  # AGE-SECRET-KEY-1…
+    secret = world.identity.file_text().splitlines()[-1].encode()  # the secret key line
     responses: list[str] = []
     unlock = {"commune": str(place.commune.id), "back": f"/console/s/{made.receipt_code}"}
     async with await signed_in(world, officer) as browser:
