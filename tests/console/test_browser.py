@@ -7,7 +7,7 @@ Telegram. Every page runs under the console's Content-Security-Policy: a script 
 refuses is an error in the browser's console, and the test fails on any.
 
 Screenshots of the queue and of a submission, at an office screen's size (1366×768) and at a
-phone's (390×844, full page), and of the "needs info" form, go to `$HOSO_TEST_ARTIFACTS`
+phone's (412×915, full page), and of the "needs info" form, go to `$HOSO_TEST_ARTIFACTS`
 (default `test-artifacts/console/` in the repository, not committed), named after the database
 backend, for a person to look at.
 
@@ -47,7 +47,7 @@ from tests.fixtures.world import World, join, resident_submits
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REPO = Path(__file__).resolve().parents[2]
 DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 412, "height": 915}
 WAIT_MS = 10_000  # for one page or element; the whole test takes ~15 s
 
 pytestmark = pytest.mark.skipif(
@@ -264,10 +264,10 @@ async def test_officer_reviews_in_chromium(
     on_phone = await phone.new_page()
     await on_phone.goto(f"{base}/console/queue")
     await expect(on_phone.locator("table.rows")).to_contain_text(code)
-    await on_phone.screenshot(path=artifacts / f"queue-390x844-{suffix}.png", full_page=True)
+    await on_phone.screenshot(path=artifacts / f"queue-412x915-{suffix}.png", full_page=True)
     await on_phone.goto(f"{base}/console/s/{code}")
     assert await images_shown(on_phone) == len(stored)
-    await on_phone.screenshot(path=artifacts / f"submission-390x844-{suffix}.png", full_page=True)
+    await on_phone.screenshot(path=artifacts / f"submission-412x915-{suffix}.png", full_page=True)
     shown, fields = await boxes(on_phone)
     assert fields["y"] >= shown["y"] + shown["height"], (shown, fields)
     assert shown["width"] <= PHONE["width"], shown
