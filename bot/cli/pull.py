@@ -12,7 +12,16 @@ import click
 from bot.cli._common import fail, run_use_case, settings_from_env
 from bot.wiring import open_deps
 from crypto import CryptoError, Identity, KeyMaterialError, is_locked, load_identity
-from intake.admin import CSV_FILE, PullFolder, SubmissionRecord, plan_pull, pull_into_folder
+from intake.admin import (
+    CSV_FILE,
+    MissingKey,
+    PullFolder,
+    SubmissionRecord,
+    plan_pull,
+    pull_into_folder,
+    unlock_commune_key,
+)
+from storage.deps import Deps
 
 __all__ = ["pull"]
 
@@ -49,6 +58,29 @@ def _read_identity(path: Path) -> Identity:
     raise AssertionError("unreachable")
 
 
+_PASSPHRASE_TRIES = 3
+
+
+async def _unlock_stored_key(deps: Deps, commune_code: str) -> Identity:
+    """The commune's key as the console unlocks it: the passphrase-locked copy kept in the
+    database, opened with the passphrase asked here (three tries)."""
+    for _ in range(_PASSPHRASE_TRIES):
+        passphrase = click.prompt(
+            f"Passphrase of commune {commune_code}'s key", hide_input=True, err=True
+        )
+        try:
+            return await unlock_commune_key(deps, commune_code, passphrase)
+        except MissingKey:
+            fail(
+                f"commune {commune_code} keeps no passphrase-locked key here: give --identity"
+                " FILE (the commune's key file), or --sealed to pull sealed files"
+            )
+        except CryptoError:
+            click.echo("that passphrase does not unlock the key", err=True)
+    fail(f"{_PASSPHRASE_TRIES} wrong passphrases: nothing was pulled")
+    raise AssertionError("unreachable")
+
+
 def _show(record: SubmissionRecord | None) -> str | None:
     return record.receipt_code if record else None
 
@@ -59,7 +91,8 @@ def _show(record: SubmissionRecord | None) -> str | None:
     "--identity",
     "identity_file",
     type=click.Path(path_type=Path),
-    help="the commune's age identity file, plain or passphrase-locked (not with --sealed)",
+    help="the commune's age identity file, plain or passphrase-locked (not with --sealed);"
+    " without it, the passphrase of the commune's key kept on the server is asked",
 )
 @click.option("--since", help="only submissions from this day on (YYYY-MM-DD, Vietnam time)")
 @click.option("--village", "village_code", help="only this village (its code)")
@@ -79,21 +112,29 @@ async def pull(
 ) -> None:
     """Take a commune's submissions home: a folder per submission and submissions.csv.
 
-    Each folder holds the documents (opened with the commune's identity, or with --sealed the
-    .age files that `age -d -i IDENTITY` opens) and submission.json. Run it again to fetch what
-    is new or changed; an interrupted pull finishes the rest.
+    Each folder ("HP-XXXXX – household name") holds the current documents (opened with the
+    commune's key, or with --sealed the .age files that `age -d -i IDENTITY` opens) and
+    submission.json; submissions.csv has Vietnamese headers and values, times in Vietnam time.
+    Without --identity or --sealed, the passphrase of the commune's key is asked, as in the web
+    console. Run it again to fetch what is new or changed; an interrupted pull finishes the rest.
 
     \b
-    Example:
-      hoso pull --commune 24175 --identity hoa-phu.key --out ~/hoso --since 2025-03-01
+    Examples:
+      hoso pull --commune 24175 --out ~/hoso --since 2025-03-01
+      hoso pull --commune 24175 --identity hoa-phu.key --out ~/hoso
     """
     since_day = _parse_day(since) if since is not None else None
-    if not sealed and identity_file is None:
-        fail("give --identity FILE (the commune's key file), or --sealed to pull sealed files")
+    if sealed and identity_file is not None:
+        fail("--sealed pulls the sealed files and needs no --identity: give one or the other")
     settings = settings_from_env()
     async with open_deps(settings) as deps:
         plan = await plan_pull(deps, commune_code, village_code=village_code, since=since_day)
-        identity = None if sealed or identity_file is None else _read_identity(identity_file)
+        if sealed:
+            identity = None
+        elif identity_file is not None:
+            identity = _read_identity(identity_file)
+        else:
+            identity = await _unlock_stored_key(deps, plan.commune_code)
         folder = PullFolder(out_dir)
         try:
             folder.prepare()

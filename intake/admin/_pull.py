@@ -4,6 +4,11 @@ opened with the commune identity (or left sealed), one submission at a time.
 `plan_pull` reads everything in scope in one short read transaction; `pull_submission` then reads
 and opens one submission's blobs; `intake.pull_writer` puts them on disk. A day given by the
 officer (`since`) is a Vietnam calendar day (UTC+7; Vietnam has no daylight saving time).
+
+A submission's `documents` are its current ones, one per slot: the newest stored (or, while
+none is stored yet, the newest still being checked). Every other document of the submission (a
+page replaced at an officer's request, a photo refused by the checks) is in its `history`,
+without its bytes: the person entering data sees each page once.
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ class DocumentEntry:
 
     slot: str
     status: DocumentStatus
+    received_at: datetime
     content_type: str | None
     issues: dict[str, Any]
     metrics: dict[str, Any]
@@ -98,7 +104,10 @@ class SubmissionRecord:
     phone: str | None
     submitted_at: datetime
     updated_at: datetime  # the latest change of the submission or any of its documents
-    documents: tuple[DocumentEntry, ...]
+    flags: tuple[str, ...]  # what the checks want the officer to look at (`flag.*` texts)
+    missing: tuple[str, ...]  # required slots without a document
+    documents: tuple[DocumentEntry, ...]  # the current document of each slot
+    history: tuple[DocumentEntry, ...]  # the replaced, refused and failed ones
 
 
 @dataclass(frozen=True)
@@ -158,7 +167,8 @@ def _record(
     documents: Sequence[tuple[Document, Blob | None]],
 ) -> SubmissionRecord:
     opened = fields_of(deps.fields, row)
-
+    quality = row.quality_flags or {}
+    current, history = _current_and_history(_entries(documents))
     changes = [row.updated_at]
     for document, _ in documents:
         changes += [t for t in (document.created_at, document.stored_at, document.deleted_at) if t]
@@ -180,7 +190,10 @@ def _record(
         phone=opened.phone,
         submitted_at=row.submitted_at,
         updated_at=max(changes),
-        documents=_entries(documents),
+        flags=tuple(quality.get("flags", ())),
+        missing=tuple(quality.get("missing", ())),
+        documents=current,
+        history=history,
     )
 
 
@@ -192,6 +205,7 @@ def _entries(documents: Sequence[tuple[Document, Blob | None]]) -> tuple[Documen
             DocumentEntry(
                 slot=document.slot,
                 status=document.status,
+                received_at=document.created_at,
                 content_type=document.content_type,
                 issues=dict(document.issues or {}),
                 metrics=dict(document.metrics or {}),
@@ -200,6 +214,22 @@ def _entries(documents: Sequence[tuple[Document, Blob | None]]) -> tuple[Documen
             )
         )
     return tuple(entries)
+
+
+def _current_and_history(
+    entries: Sequence[DocumentEntry],
+) -> tuple[tuple[DocumentEntry, ...], tuple[DocumentEntry, ...]]:
+    """Each slot's current document (in the order the slots were first filled) and the rest;
+    `entries` come oldest first."""
+    current: dict[str, DocumentEntry] = {}
+    for status in (DocumentStatus.PENDING, DocumentStatus.STORED):  # a stored one wins
+        for entry in entries:
+            if entry.status is status:
+                current[entry.slot] = entry
+    order = {slot: min(i for i, e in enumerate(entries) if e.slot == slot) for slot in current}
+    chosen = sorted(current.values(), key=lambda entry: order[entry.slot])
+    kept = {id(entry) for entry in chosen}
+    return tuple(chosen), tuple(entry for entry in entries if id(entry) not in kept)
 
 
 async def pull_submission(

@@ -64,12 +64,19 @@ TEXTS: dict[str, dict[Language, str]] = {
         "và tình trạng\n• /progress — tiến độ từng thôn\n• /report — báo cáo hằng ngày kèm biểu "
         "đồ\n• /invite — mời trưởng thôn hoặc cán bộ\n• /assist — nộp hộ cho một hộ gia đình\n• "
         "/web — trang quản lý trên máy tính: xem ảnh giấy tờ bên cạnh thông tin, xử lý hồ sơ\n• "
-        "/settings — ngôn ngữ\n• /cancel — hủy việc đang làm",
+        "/settings — ngôn ngữ\n• /cancel — hủy việc đang làm\n\nLấy giấy tờ về máy: mở /web, mở "
+        "khóa bằng mật khẩu khóa của xã rồi xem hoặc tải từng hồ sơ; hoặc trên máy chủ chạy "
+        "lệnh hoso pull --commune MÃ_XÃ --out THƯ_MỤC (hỏi mật khẩu khóa của xã), được mỗi hồ "
+        "sơ một thư mục và tệp submissions.csv mở bằng Excel.",
         Language.EN: "Commands for land officers:\n• /queue — the submission queue, by village "
         "and state\n• /progress — each village's progress\n• /report — the daily report with a "
         "chart\n• /invite — invite a village chief or an officer\n• /assist — submit for a "
         "household\n• /web — the web console on a computer: the documents beside the details, "
-        "and the review\n• /settings — language\n• /cancel — cancel what you are doing",
+        "and the review\n• /settings — language\n• /cancel — cancel what you are doing\n\nTo "
+        "get the documents: open /web, unlock with the commune key's passphrase, then view or "
+        "download each submission; or on the server run hoso pull --commune CODE --out FOLDER "
+        "(it asks for the commune key's passphrase): one folder per submission and a "
+        "submissions.csv for Excel.",
     },
     "invite.unknown": {
         Language.VI: "Lời mời này không đúng. Hãy xin cán bộ địa chính xã một đường dẫn mới.",

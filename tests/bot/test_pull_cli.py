@@ -103,16 +103,19 @@ def test_pull_with_plain_and_locked_identity_sealed_and_resumed(
     locked.write_bytes(with_services(locked_key))
     photos = {r: jpeg(r) for r in ("HP-AAAA1", "HP-BBBB2", "HP-CCCC3")}
     add_three(photos)
+    folder = {r: f"{r} – Trần Văn Đức {n}" for n, r in enumerate(photos, start=1)}
 
     result = hoso("pull", "--commune", "24175", "--identity", str(identity), "--out", "out")
     assert result.exit_code == 0, result.output
     assert "3 submission(s) pulled, 0 already up to date" in result.output
     for receipt, photo in photos.items():
-        assert (env / "out" / receipt / "cccd_front.jpg").read_bytes() == photo
+        assert (env / "out" / folder[receipt] / "cccd_front.jpg").read_bytes() == photo
     rows = list(
         csv.DictReader((env / "out" / "submissions.csv").read_text("utf-8-sig").split("\n"))
     )
-    assert [row["holder_name"] for row in rows] == [f"Trần Văn Đức {n}" for n in (1, 2, 3)]
+    assert [row["Họ tên người sử dụng đất"] for row in rows] == [
+        f"Trần Văn Đức {n}" for n in (1, 2, 3)
+    ]
     again = hoso("pull", "--commune", "24175", "--identity", str(identity), "--out", "out")
     assert "0 submission(s) pulled, 3 already up to date" in again.output
 
@@ -122,11 +125,14 @@ def test_pull_with_plain_and_locked_identity_sealed_and_resumed(
     )  # fmt: skip
     assert filtered.exit_code == 0, filtered.output
     assert PASSPHRASE not in filtered.output  # hidden input
-    assert sorted(p.name for p in (env / "filtered").iterdir()) == ["HP-BBBB2", "submissions.csv"]
+    assert sorted(p.name for p in (env / "filtered").iterdir()) == [
+        folder["HP-BBBB2"],
+        "submissions.csv",
+    ]
 
     sealed = hoso("pull", "--commune", "24175", "--sealed", "--out", "sealed")
     assert sealed.exit_code == 0, sealed.output
-    age_file = env / "sealed" / "HP-CCCC3" / "cccd_front.jpg.age"
+    age_file = env / "sealed" / folder["HP-CCCC3"] / "cccd_front.jpg.age"
     assert age_file.read_bytes()[:22] == b"age-encryption.org/v1\n"
     if shutil.which("age") is not None:  # the standard tool opens them too
         opened = subprocess.run(
@@ -146,16 +152,14 @@ def test_pull_with_plain_and_locked_identity_sealed_and_resumed(
         patch.setattr(PullFolder, "write", interrupted)
         stopped = hoso("pull", "--commune", "24175", "--identity", str(identity), "--out", "again")
     assert stopped.exit_code == 1
-    assert [p.name for p in (env / "again").iterdir()] == ["HP-AAAA1"]
+    assert [p.name for p in (env / "again").iterdir()] == [folder["HP-AAAA1"]]
     resumed = hoso("pull", "--commune", "24175", "--identity", str(identity), "--out", "again")
     assert "2 submission(s) pulled, 1 already up to date" in resumed.output
     assert sorted(p.name for p in (env / "again").iterdir()) == [
-        "HP-AAAA1",
-        "HP-BBBB2",
-        "HP-CCCC3",
+        *folder.values(),
         "submissions.csv",
     ]
-    info = json.loads((env / "again" / "HP-CCCC3" / "submission.json").read_text("utf-8"))
+    info = json.loads((env / "again" / folder["HP-CCCC3"] / "submission.json").read_text("utf-8"))
     assert info["holder_name"] == "Trần Văn Đức 3"
 
     events = pull_events()
@@ -193,6 +197,11 @@ def test_bad_input_gets_one_clear_sentence(env: Path) -> None:
                 )
             )
 
+    # Without --identity the passphrase of the commune's key kept on the server is asked; before
+    # the key is registered there is none to ask for.
+    unkeyed = hoso("pull", "--commune", "24175", "--out", "out", stdin=f"{PASSPHRASE}\n")
+    assert unkeyed.exit_code == 1
+    assert "keeps no passphrase-locked key here: give --identity FILE" in unkeyed.output
     with_services(register)
     (env / "other.txt").write_text(other.file_text())
     (env / "garbage.txt").write_text("hello\n")
@@ -203,7 +212,8 @@ def test_bad_input_gets_one_clear_sentence(env: Path) -> None:
         (["--sealed", "--village", "NOPE"], None, "no village 'NOPE' in commune 24175"),
         (["--sealed", "--since", "2025-02-30"], None, "--since '2025-02-30' is not a date"),
         (["--sealed", "--since", "1/3/2025"], None, "write it as YYYY-MM-DD"),
-        ([], None, "give --identity FILE"),
+        ([], "wrong one\nwrong two\nwrong three\n", "3 wrong passphrases: nothing was pulled"),
+        (["--sealed", "--identity", "other.txt"], None, "needs no --identity"),
         (["--identity", "missing.txt"], None, "cannot read the identity file missing.txt"),
         (["--identity", "garbage.txt"], None, "exactly one AGE-SECRET-KEY line"),
         (["--identity", "locked.age"], "not the passphrase\n", "passphrase does not unlock"),
@@ -221,4 +231,13 @@ def test_bad_input_gets_one_clear_sentence(env: Path) -> None:
     (env / "right.txt").write_text(commune_key.file_text())
     right = hoso("pull", "--commune", "24175", "--identity", "right.txt", "--out", "out")
     assert right.exit_code == 0, right.output
-    assert (env / "out" / "HP-AAAA1" / "cccd_front.jpg").read_bytes().startswith(b"\xff\xd8")
+    pulled = env / "out" / "HP-AAAA1 – Trần Văn Đức 1" / "cccd_front.jpg"
+    assert pulled.read_bytes().startswith(b"\xff\xd8")
+    # the passphrase alone, as in the console, opens the key kept on the server
+    asked = hoso("pull", "--commune", "24175", "--out", "asked", stdin=f"{PASSPHRASE}\n")
+    assert asked.exit_code == 0, asked.output
+    assert "Passphrase of commune 24175's key" in asked.output
+    assert PASSPHRASE not in asked.output
+    assert (env / "asked" / "HP-AAAA1 – Trần Văn Đức 1" / "cccd_front.jpg").read_bytes() == (
+        pulled.read_bytes()
+    )

@@ -87,7 +87,7 @@ async def test_deep_link_to_receipt_and_sealed_documents(world: World, tmp_path:
     folder.prepare()
     plan = await plan_pull(world.deps, "24175")
     await pull_into_folder(world.deps, plan, folder, world.identity)
-    pulled = folder.root / code
+    pulled = folder.root / f"{code} – Nguyễn Văn An"
     saved = json.loads((pulled / "submission.json").read_text(encoding="utf-8"))
     assert (saved["holder_name"], saved["cccd"], saved["certificate_serial"]) == (
         "Nguyễn Văn An",

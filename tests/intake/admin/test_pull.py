@@ -44,6 +44,7 @@ from tests.fixtures.pull_data import (
 )
 
 PASSPHRASE = "a long passphrase 123"
+HOA = " – Nguyễn Thị Hoà"  # the folder name's end for the fixture's default holder
 PDF = b"%PDF-1.7\n" + b"0" * 100
 PNG = b"\x89PNG\r\n\x1a\n" + b"1" * 100
 
@@ -131,19 +132,18 @@ async def test_pull_opens_documents_and_writes_fields_json_and_csv(
     result = await pull_into_folder(deps, plan, prepared(out), key.identity)
 
     assert (result.pulled, result.skipped, result.problems, result.csv_rows) == (2, 0, 2, 2)
-    first = out / "HP-7Q3K9"
+    first = out / "HP-7Q3K9 – Nguyễn Thị Hoà"
+    # Only each slot's current document: the newer cert_owner page replaced the first.
     assert sorted(p.name for p in first.iterdir()) == [
         "cccd_back.png",
         "cccd_front.jpg",
-        "cert_owner-2.pdf",
         "cert_owner.pdf",
         "other.bin",
         "submission.json",
     ]
     assert (first / "cccd_front.jpg").read_bytes() == front
     assert (first / "cccd_back.png").read_bytes() == back
-    assert (first / "cert_owner.pdf").read_bytes() == owner
-    assert (first / "cert_owner-2.pdf").read_bytes() == PDF + b"page 2"
+    assert (first / "cert_owner.pdf").read_bytes() == PDF + b"page 2"
     assert (first / "other.bin").read_bytes() == odd
     info = saved(first)
     assert {k: info[k] for k in ("receipt_code", "state", "village_code", "village_name")} == {
@@ -153,6 +153,7 @@ async def test_pull_opens_documents_and_writes_fields_json_and_csv(
         "village_name": "Thôn Hòa Bình",
     }
     assert info["holder_name"] == "Nguyễn Thị Hoà"
+    assert info["folder"] == first.name
     assert (info["cccd"], info["phone"], info["certificate_serial"]) == (
         "066190012345",
         "0912345678",
@@ -160,37 +161,64 @@ async def test_pull_opens_documents_and_writes_fields_json_and_csv(
     )
     assert (info["route"], info["whose"], info["certificate_status"]) == ("chosen", "self", "held")
     assert (info["map_sheet"], info["parcel_no"]) == ("12", "345")
+    # Every time in Vietnam time with its offset.
     assert info["submitted_at"] == "2025-03-01T09:30:00+07:00"
+    assert info["updated_at"].endswith("+07:00")
     assert info["sealed"] is False
-    documents = {(d["slot"], d["file"]): d for d in info["documents"]}
-    assert len(documents) == 7
-    front_entry = documents[("cccd_front", "cccd_front.jpg")]
+    documents = {d["slot"]: d for d in info["documents"]}
+    assert list(documents) == ["cccd_front", "cccd_back", "cert_owner", "other"]
+    assert all(d["received_at"].endswith("+07:00") for d in info["documents"])
+    front_entry = documents["cccd_front"]
+    assert front_entry["file"] == "cccd_front.jpg"
     assert front_entry["sha256"] == hashlib.sha256(front).hexdigest()
     assert front_entry["status"] == "stored"
     assert front_entry["metrics"] == {"blur": 123.4}
     assert front_entry["problem"] is None
-    refused = documents[("cert_cover", None)]
-    assert (refused["status"], refused["quality_issues"]) == ("refused", {"blurry": True})
-    assert documents[("cert_changes", None)]["status"] == "deleted"
+    assert documents["cert_owner"]["sha256"] == hashlib.sha256(PDF + b"page 2").hexdigest()
+    history = [(d["slot"], d["status"]) for d in info["history"]]
+    assert history == [
+        ("cert_owner", "stored"),  # the older page, kept on the server but not current
+        ("cert_cover", "refused"),
+        ("cert_changes", "deleted"),
+    ]
+    assert info["history"][1]["quality_issues"] == {"blurry": True}
+    assert all(d["received_at"].endswith("+07:00") for d in info["history"])
 
-    second = saved(out / "HP-2M8XA")
+    second_folder = out / "HP-2M8XA – =HYPERLINK( http evil )"
+    second = saved(second_folder)
     assert [(d["slot"], d["file"], d["problem"]) for d in second["documents"]] == [
         ("cccd_front", None, "missing"),
         ("cccd_back", None, "damaged"),
     ]
     assert (second["village_code"], second["route"], second["phone"]) == (None, "triage", None)
-    assert not (out / "OT-1").exists()
+    assert not any(p.name.startswith("OT-1") for p in out.iterdir())
 
     raw = (out / "submissions.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert [r["receipt_code"] for r in rows] == ["HP-7Q3K9", "HP-2M8XA"]
-    assert rows[0]["holder_name"] == "Nguyễn Thị Hoà"
-    assert rows[0]["village_name"] == "Thôn Hòa Bình"
-    assert rows[0]["cccd"] == '="066190012345"'  # Excel keeps the leading zero
-    assert rows[0]["documents"] == "5"
-    assert rows[1]["holder_name"].startswith("'=")  # never a formula in Excel
-    assert rows[1]["problems"] == "cccd_front: missing; cccd_back: damaged"
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Mã hồ sơ,Họ tên người sử dụng đất,Số CCCD,Số điện thoại,")
+    rows = list(csv.DictReader(lines))
+    assert [r["Mã hồ sơ"] for r in rows] == ["HP-7Q3K9", "HP-2M8XA"]
+    assert rows[0]["Họ tên người sử dụng đất"] == "Nguyễn Thị Hoà"
+    assert (rows[0]["Thôn"], rows[0]["Mã thôn"]) == ("Thôn Hòa Bình", "HP-01")
+    assert (rows[0]["Trạng thái"], rows[0]["Mã trạng thái"]) == (
+        "đã nộp, chờ xem xét",
+        "submitted",
+    )
+    assert (rows[0]["Tình trạng sổ"], rows[0]["Mã tình trạng sổ"]) == (
+        "người dân đang giữ",
+        "held",
+    )
+    assert (rows[0]["Sổ đứng tên"], rows[0]["Phân thôn theo"]) == ("người nộp", "người nộp chọn")
+    assert rows[0]["Số CCCD"] == '="066190012345"'  # Excel keeps the leading zero
+    assert rows[0]["Thời gian nộp (giờ Việt Nam)"] == "2025-03-01T09:30:00+07:00"
+    assert rows[0]["Số tài liệu"] == "4"
+    assert rows[0]["Thư mục"] == first.name
+    assert rows[1]["Họ tên người sử dụng đất"].startswith("'=")  # never a formula in Excel
+    assert rows[1]["Sự cố tệp"] == (
+        "Căn cước — mặt trước: mất tệp trong kho; Căn cước — mặt sau: tệp trong kho bị hỏng"
+    )
+    assert rows[1]["Phân thôn theo"] == "chưa rõ thôn"
     assert leftovers(out) == []
 
     [event] = await pull_events(deps)
@@ -222,7 +250,7 @@ async def test_village_and_since_filters_use_vietnam_days(deps: Deps, tmp_path: 
 
     out = prepared(tmp_path / "out")
     await pull_into_folder(deps, both, out, None)
-    assert sorted(p.name for p in out.root.iterdir()) == ["HP-B", "submissions.csv"]
+    assert sorted(p.name for p in out.root.iterdir()) == ["HP-B" + HOA, "submissions.csv"]
     # The CSV lists every submission in the folder, also those of earlier pulls.
     await pull_into_folder(deps, await plan_pull(deps, COMMUNE, village_code="HP-02"), out, None)
     assert out.write_csv() == 2
@@ -247,7 +275,7 @@ async def test_sealed_pull_writes_the_stored_age_files(deps: Deps, tmp_path: Pat
     out = tmp_path / "out"
     await pull_into_folder(deps, await plan_pull(deps, COMMUNE), prepared(out), None)
 
-    folder = out / "HP-S1"
+    folder = out / f"HP-S1{HOA}"
     sealed = (folder / "cccd_front.jpg.age").read_bytes()
     async with deps.database.sessions() as session:
         blobs = {b.sha256: b.name for b in await session.scalars(select(Blob))}
@@ -325,7 +353,7 @@ async def test_an_interrupted_pull_finishes_the_rest_and_skips_current_folders(
     with pytest.raises(KeyboardInterrupt):
         await pull_into_folder(deps, plan, out, None)
     monkeypatch.undo()
-    assert sorted(p.name for p in out.root.iterdir()) == [".HP-2.partial-dead", "HP-1"]
+    assert sorted(p.name for p in out.root.iterdir()) == [".HP-2.partial-dead", "HP-1" + HOA]
 
     (out.root / ".submissions.csv.partial-dead").write_text("half a csv")
     assert out.prepare() == 2
@@ -333,7 +361,7 @@ async def test_an_interrupted_pull_finishes_the_rest_and_skips_current_folders(
     assert (result.pulled, result.skipped, result.csv_rows) == (3, 1, 4)
     assert leftovers(out.root) == []
     for number in range(1, 5):
-        assert (out.root / f"HP-{number}" / "cccd_front.jpg.age").is_file()
+        assert (out.root / f"HP-{number}{HOA}" / "cccd_front.jpg.age").is_file()
 
     # Nothing changed: nothing is pulled again. A changed submission, a deleted file or the
     # other mode (opened instead of sealed) makes that folder be pulled again.
@@ -345,16 +373,31 @@ async def test_an_interrupted_pull_finishes_the_rest_and_skips_current_folders(
             .where(Submission.receipt_code == "HP-3")
             .values(updated_at=datetime.now(UTC))
         )
-    (out.root / "HP-4" / "cccd_front.jpg.age").unlink()
+    (out.root / f"HP-4{HOA}" / "cccd_front.jpg.age").unlink()
     result = await pull_into_folder(deps, await plan_pull(deps, COMMUNE), out, None)
     assert (result.pulled, result.skipped) == (2, 2)
-    assert (out.root / "HP-4" / "cccd_front.jpg.age").is_file()
+    assert (out.root / f"HP-4{HOA}" / "cccd_front.jpg.age").is_file()
+
+    # A corrected name renames the folder: the receipt keeps one folder.
+    async with deps.database.sessions.begin() as session:
+        row = await session.scalar(select(Submission).where(Submission.receipt_code == "HP-2"))
+        assert row is not None
+        row.holder_name_enc = deps.fields.encrypt(
+            'Lê Văn "Tư"/Út', table="submission", column="holder_name_enc", row=row.id
+        )
+        row.updated_at = datetime.now(UTC)
+    result = await pull_into_folder(deps, await plan_pull(deps, COMMUNE), out, None)
+    assert (result.pulled, result.skipped) == (1, 3)
+    assert sorted(p.name for p in out.root.iterdir() if p.name.startswith("HP-2")) == [
+        "HP-2 – Lê Văn Tư Út"
+    ]
     events = await pull_events(deps)
     assert [(e["count"], e["skipped"], e["complete"]) for e in events] == [
         (1, 0, False),
         (3, 1, True),
         (0, 4, True),
         (2, 2, True),
+        (1, 3, True),
     ]
 
 
@@ -367,11 +410,11 @@ def test_names_are_safe_and_unique() -> None:
 
 
 def test_excel_cells_keep_identifiers_and_never_start_a_formula() -> None:
-    assert _excel_cell("cccd", "066190012345") == '="066190012345"'
-    assert _excel_cell("phone", "+84912345678") == '="+84912345678"'
-    assert _excel_cell("certificate_serial", "CS 123456") == "CS 123456"
-    assert _excel_cell("holder_name", "Nguyễn Thị Hoà") == "Nguyễn Thị Hoà"
-    assert _excel_cell("holder_name", "=1+2") == "'=1+2"
-    assert _excel_cell("holder_name", "@SUM(A1)") == "'@SUM(A1)"
-    assert _excel_cell("holder_name", "-2") == "'-2"
-    assert _excel_cell("phone", None) == ""
+    assert _excel_cell("066190012345", identifier=True) == '="066190012345"'
+    assert _excel_cell("+84912345678", identifier=True) == '="+84912345678"'
+    assert _excel_cell("CS 123456", identifier=True) == "CS 123456"
+    assert _excel_cell("Nguyễn Thị Hoà") == "Nguyễn Thị Hoà"
+    assert _excel_cell("=1+2") == "'=1+2"
+    assert _excel_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _excel_cell("-2") == "'-2"
+    assert _excel_cell(None, identifier=True) == ""
