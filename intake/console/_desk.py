@@ -35,9 +35,9 @@ from intake.console._access import (
     sign_in,
     sign_out,
 )
-from intake.console._filters import PAGE_SIZE, QueueFilter, read_search
+from intake.console._filters import PAGE_SIZE, QueueFilter
 from intake.console._keys import KeyVault, UnlockResult
-from intake.language import VIETNAM, search_key
+from intake.language import VIETNAM
 from intake.notify import parcel_text
 from intake.staff._policy import Action, Subject, decide
 from intake.submissions import (
@@ -50,6 +50,9 @@ from intake.submissions import (
     ask_for_info,
     assign,
     card_of,
+    matching,
+    narrowed,
+    read_search,
     reject,
     start_review,
 )
@@ -58,7 +61,9 @@ from storage.deps import Deps
 from storage.models import Blob, Document, Staff, Submission
 from storage.repositories import console as rows
 from storage.repositories import places
+from storage.repositories import queue as queue_rows
 from storage.repositories.audit import append_event
+from storage.repositories.queue import QueueQuery
 from storage.repositories.submissions import field, submission_by_receipt
 from storage.states import ActorKind, DocumentStatus, StaffRole, SubmissionState
 
@@ -87,7 +92,7 @@ class _Place:
     """A queue the reader may see: its query, the villages to filter by, and what they may
     search for."""
 
-    query: rows.ConsoleQuery
+    query: QueueQuery
     villages: list[tuple[int, str]]
     chief: bool
     show_ids: bool
@@ -339,7 +344,7 @@ class ConsoleDesk:
         villages = await places.villages_of_commune(session, commune_id)
         if village_id is not None and village_id not in {v.id for v in villages}:
             raise NotFound
-        query = rows.ConsoleQuery(
+        query = QueueQuery(
             commune_id=commune_id,
             village_id=village_id,
             triage=wanted.triage,
@@ -363,10 +368,10 @@ class ConsoleDesk:
             place = await self._place(session, user, commune_id, wanted)
         query = await self._searched(user, place, wanted.q)
         async with self._transaction(user) as session:
-            found, total, counts = await rows.search_queue(
+            found, total, counts = await queue_rows.search_queue(
                 session, query, offset=wanted.page * PAGE_SIZE, limit=PAGE_SIZE
             )
-            queue_rows = [
+            shown = [
                 QueueRow(
                     receipt=s.receipt_code,
                     state=s.state,
@@ -383,7 +388,7 @@ class ConsoleDesk:
             filter=wanted,
             commune_id=commune_id,
             commune_name=commune_name,
-            rows=queue_rows,
+            rows=shown,
             total=total,
             counts=counts,
             pages=max(1, -(-total // PAGE_SIZE)),
@@ -392,30 +397,20 @@ class ConsoleDesk:
             may_see_triage=not place.chief,
         )
 
-    async def _searched(self, user: ConsoleUser, place: _Place, text: str) -> rows.ConsoleQuery:
-        """The query narrowed by a search text (module docstring). A name search reads the
-        place's encrypted names in a short transaction of its own and compares them in a worker
-        thread, outside any transaction (so the database is not held while they are opened)."""
-        query = place.query
+    async def _searched(self, user: ConsoleUser, place: _Place, text: str) -> QueueQuery:
+        """The query narrowed by a search text (`intake.submissions.read_search`). A name
+        search reads the place's encrypted names in a short transaction of its own and compares
+        them in a worker thread, outside any transaction (so the database is not held while
+        they are opened)."""
         search = read_search(text)
         if search is None:
-            return query
-        ids: frozenset[uuid.UUID] | None = None
+            return place.query
+        matched = None
         if search.name is not None:
             async with self._transaction(user) as session:
-                names = await rows.names_in_scope(session, query)
-            ids = await asyncio.to_thread(_matching, self.deps, names, search.name)
-        return replace(
-            query,
-            receipt=search.receipt,
-            cccd_index=(
-                self.deps.blind.cccd(search.cccd) if search.cccd and place.show_ids else None
-            ),
-            map_sheet=search.map_sheet,
-            parcel_no=search.parcel_no,
-            ids=ids,
-            searched=True,
-        )
+                names = await queue_rows.names_in_scope(session, place.query)
+            matched = await asyncio.to_thread(matching, self.deps, names, search.name)
+        return narrowed(self.deps, place.query, search, matched, show_ids=place.show_ids)
 
     # --- a submission --------------------------------------------------------------------------
 
@@ -441,7 +436,7 @@ class ConsoleDesk:
             villages = await places.villages_of_commune(session, submission.commune_id)
             documents = await rows.documents_with_blobs(session, submission.id)
             events = await self._events(session, submission.id)
-            position = rows.Position.of(submission)
+            position = queue_rows.Position.of(submission)
             unlocked = self.vault.unlocked(user, submission.commune_id)
             page = SubmissionPage(
                 card=card,
@@ -494,7 +489,7 @@ class ConsoleDesk:
         ]
 
     async def _next(
-        self, user: ConsoleUser, wanted: QueueFilter, after: rows.Position
+        self, user: ConsoleUser, wanted: QueueFilter, after: queue_rows.Position
     ) -> str | None:
         """The submission after `after` in the queue the reader came from (their filter, which
         is checked like the queue's own)."""
@@ -502,7 +497,7 @@ class ConsoleDesk:
             place = await self._place(session, user, after.commune_id, wanted)
         query = await self._searched(user, place, wanted.q)
         async with self._transaction(user) as session:
-            return await rows.next_in_queue(session, query, after)
+            return await queue_rows.next_in_queue(session, query, after)
 
     # --- documents -----------------------------------------------------------------------------
 
@@ -609,24 +604,10 @@ class ConsoleDesk:
                     key, params["village"] = "review.assigned", village.name
                 case _:
                     raise ReviewError("button.expired")
-            position = rows.Position.of(submission)
+            position = queue_rows.Position.of(submission)
         self.on_changed()
         next_receipt = await self._next(user, wanted, position)
         return ReviewDone(key, params["receipt"], next_receipt, params)
-
-
-def _matching(
-    deps: Deps, names: Sequence[tuple[uuid.UUID, bytes]], key: str
-) -> frozenset[uuid.UUID]:
-    """The submissions whose opened name contains the search key (accent-insensitive)."""
-    found = set()
-    for submission_id, encrypted in names:
-        name = deps.fields.decrypt(
-            encrypted, table="submission", column="holder_name_enc", row=submission_id
-        )
-        if key in search_key(name):
-            found.add(submission_id)
-    return frozenset(found)
 
 
 def _document_views(

@@ -4,30 +4,24 @@ keeps it.
 
 `village`: "" every village, "none" the commune's triage queue (no village yet), or a village
 id. `state`: "" the open ones (everything not closed), "all", or one state. `order`: "oldest"
-(default: first come, first served) or "newest". `q`: a household name (accent-insensitive, any
-part), a receipt code, a CCCD number (12 digits, found through the blind index), a parcel as
-"sheet/parcel" or either number alone. `commune`: for a province admin, which commune.
+(default: first come, first served) or "newest". `q`: a search text, read by
+`intake.submissions.read_search` as in Telegram. `commune`: for a province admin, which commune.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from intake.language import nfc, search_key
+from intake.language import nfc
 from storage.states import SubmissionState
 
-__all__ = ["MAX_SEARCH", "PAGE_SIZE", "FilterError", "QueueFilter", "Search", "read_search"]
+__all__ = ["MAX_SEARCH", "PAGE_SIZE", "FilterError", "QueueFilter"]
 
 MAX_SEARCH = 100
 PAGE_SIZE = 25
 _MAX_PAGE = 100_000
-_RECEIPT = re.compile(r"^[A-Z]{1,4}-[A-Z0-9]{4,10}$")
-_PARCEL = re.compile(r"^(\d{1,6})\s*/\s*(\d{1,6})$")
-_NUMBER = re.compile(r"^\d{1,6}$")
-_CCCD = re.compile(r"^\d{12}$")
 
 
 class FilterError(ValueError):
@@ -111,33 +105,3 @@ class QueueFilter:
         if self.state == "all":
             return tuple(SubmissionState)
         return (SubmissionState(self.state),)
-
-
-@dataclass(frozen=True, slots=True)
-class Search:
-    """What a search text may be: each part is tried, and a submission matching any is found."""
-
-    name: str | None  # the search key of a name (or part of one)
-    receipt: str | None
-    cccd: str | None
-    map_sheet: str | None
-    parcel_no: str | None
-
-
-def read_search(text: str) -> Search | None:
-    """How to look for `text`; None for an empty search."""
-    text = nfc(text)
-    if not text:
-        return None
-    upper = text.upper()
-    receipt = upper if _RECEIPT.fullmatch(upper) else None
-    digits = text.replace(" ", "").replace(".", "")
-    cccd = digits if _CCCD.fullmatch(digits) else None
-    sheet = parcel = None
-    if match := _PARCEL.fullmatch(text):
-        sheet, parcel = match.group(1), match.group(2)
-    elif _NUMBER.fullmatch(text):
-        parcel = text
-    key = search_key(text)
-    name = key if any(c.isalpha() for c in key) and receipt is None else None
-    return Search(name=name, receipt=receipt, cccd=cccd, map_sheet=sheet, parcel_no=parcel)

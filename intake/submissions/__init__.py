@@ -36,6 +36,7 @@ from intake.submissions._routing import (
     quality_flags,
     route_submission,
 )
+from intake.submissions._search import Search, matching, narrowed, read_search
 from intake.submissions._views import (
     QUEUE_PAGE,
     Card,
@@ -63,6 +64,7 @@ __all__ = [
     "Refusal",
     "ReviewAction",
     "ReviewError",
+    "Search",
     "SubmissionView",
     "Transition",
     "Withdrawal",
@@ -74,10 +76,13 @@ __all__ = [
     "create_submission",
     "is_complete",
     "list_submissions",
+    "matching",
+    "narrowed",
     "new_receipt_code",
     "open_receipts",
     "quality_flags",
     "queue",
+    "read_search",
     "reject",
     "required_slots",
     "resubmit",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from intake.console import FilterError, QueueFilter
-from intake.console._filters import read_search
+from intake.submissions import read_search
 from storage.states import SubmissionState
 
 
