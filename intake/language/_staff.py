@@ -454,16 +454,46 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "never issued",
     },
     "queue.header": {
-        Language.VI: "📋 Hồ sơ — {place}\nĐang xem: {filter} ({total})\n{counts}",
-        Language.EN: "📋 Submissions — {place}\nShowing: {filter} ({total})\n{counts}",
+        Language.VI: "📋 Hồ sơ — {place}\nĐang xem: {filter} ({total})\n{counts}\n\n🔎 Muốn tìm "
+        "một hồ sơ: gõ mã hồ sơ, tên chủ hộ hoặc số thửa (ví dụ 12/345).",
+        Language.EN: "📋 Submissions — {place}\nShowing: {filter} ({total})\n{counts}\n\n🔎 To "
+        "find one: type its receipt code, the household's name or the parcel (e.g. 12/345).",
     },
     "queue.count": {
         Language.VI: "• {state}: {count}",
         Language.EN: "• {state}: {count}",
     },
     "queue.item": {
-        Language.VI: "{receipt} · {name} · {state}",
-        Language.EN: "{receipt} · {name} · {state}",
+        Language.VI: "{sign} {receipt} · {name}",
+        Language.EN: "{sign} {receipt} · {name}",
+    },
+    "queue.item_village": {
+        Language.VI: "{sign} {receipt} · {name} · {village}",
+        Language.EN: "{sign} {receipt} · {name} · {village}",
+    },
+    "queue.item_no_village": {
+        Language.VI: "{sign} {receipt} · {name} · chưa rõ thôn",
+        Language.EN: "{sign} {receipt} · {name} · no village yet",
+    },
+    "search.results": {
+        Language.VI: "🔎 “{text}”: {count} hồ sơ. Bấm một hồ sơ để mở.",
+        Language.EN: "🔎 “{text}”: {count} submissions. Press one to open it.",
+    },
+    "search.results_more": {
+        Language.VI: "🔎 “{text}”: {count} hồ sơ, đây là {shown} hồ sơ mới nhất. Gõ thêm để tìm "
+        "hẹp hơn (cả họ tên, hoặc mã hồ sơ).",
+        Language.EN: "🔎 “{text}”: {count} submissions, the {shown} newest below. Type more to "
+        "narrow it (the full name, or the receipt code).",
+    },
+    "search.none": {
+        Language.VI: "🔎 Không thấy hồ sơ nào khớp “{text}”. Gõ mã hồ sơ (như HP-7Q3K9), tên chủ "
+        "hộ hoặc số thửa (như 12/345); /cancel để thôi tìm.",
+        Language.EN: "🔎 No submission matches “{text}”. Type a receipt code (like HP-7Q3K9), a "
+        "household's name or a parcel (like 12/345); /cancel to stop searching.",
+    },
+    "search.too_long": {
+        Language.VI: "🔎 Chữ tìm quá dài. Gõ mã hồ sơ, tên chủ hộ hoặc số thửa.",
+        Language.EN: "🔎 That search is too long. Type a receipt code, a name or a parcel.",
     },
     "queue.previous": {
         Language.VI: "◀️ Trước",

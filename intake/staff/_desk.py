@@ -11,11 +11,17 @@ decides what a change leads to (intake/submissions), and a pure screen shows the
 (`_screens.py`).
 
 Where a note is wanted (needs info, a rejection for another reason) the desk remembers it on
-the staff row (`awaiting`) and the next text is the note; /cancel forgets it.
+the staff row (`awaiting`) and the next text is the note; /cancel forgets it. The queue screen
+leaves the desk searching in the same way: a text typed then (a receipt code, a name, a parcel;
+`intake.submissions.read_search`) finds submissions of that commune (a chief's: that village),
+one opening at once. A staff member who is also a resident and has begun a submission of
+their own (/start) is not searched for: their texts go to that conversation, and the search
+ends.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +29,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.chat import Command, Event, Pressed, Reply, Text
+from intake.console import MAX_SEARCH
 from intake.console._links import LINK_TTL, issue_link
 from intake.flow import Directory, Place
 from intake.language import VIETNAM, Language, nfc, render
@@ -81,13 +88,18 @@ from intake.submissions import (
     ask_for_info,
     assign,
     card_of,
+    matching,
+    narrowed,
     queue,
+    queue_item,
+    read_search,
     reject,
     start_review,
 )
 from storage.deps import Deps
 from storage.models import Commune, Province, Staff, Submission, Village, utcnow
 from storage.repositories import places, residents
+from storage.repositories import queue as queue_rows
 from storage.repositories import staff as staff_rows
 from storage.repositories.audit import append_event
 from storage.repositories.submissions import submission_by_receipt
@@ -183,6 +195,9 @@ class StaffDesk:
             staff = await staff_rows.staff_for_user(session, event.actor.user_id)
             if isinstance(event, Text | Command) and event_is_plain(event, staff):
                 return None  # a staff member writing as a resident (or no note awaited)
+            if staff is not None and _searching(staff) and await _resident_turn(session, event):
+                staff.awaiting = None  # their own submission in progress: its answers
+                return None
             if event.update_id is not None and not await claim_update(
                 session, self._bot_id, event.update_id
             ):
@@ -222,6 +237,8 @@ class StaffDesk:
     async def _dispatch(self, turn: _Turn) -> None:
         event, staff = turn.event, turn.staff
         match event:
+            case Text(text=text) if _searching(staff):
+                await self._search(turn, nfc(text).strip())
             case Text(text=text) if staff.awaiting:
                 await self._note(turn, nfc(text).strip())
             case Command(name="cancel"):
@@ -445,6 +462,12 @@ class StaffDesk:
             state=state,
             page=press.page,
         )
+        if turn.staff.awaiting is None or _searching(turn.staff):
+            turn.staff.awaiting = {
+                "kind": "search",
+                "commune_id": press.commune_id,
+                "village_id": village_id if turn.staff.role is StaffRole.CHIEF else None,
+            }
         turn.show(
             screens.queue_screen(
                 screens.QueueScreen(
@@ -459,6 +482,47 @@ class StaffDesk:
                 )
             )
         )
+
+    async def _search(self, turn: _Turn, text: str) -> None:
+        """A text typed after the queue: the submissions it finds in that commune (or the
+        chief's village), of every state, newest first; one found opens at once."""
+        awaiting = turn.staff.awaiting or {}
+        search = read_search(text)
+        if len(text) > MAX_SEARCH:
+            turn.say("search.too_long")
+            return
+        commune = await places.commune(turn.session, int(awaiting.get("commune_id") or -1))
+        if search is None or commune is None:
+            turn.say("search.none", {"text": text})
+            return
+        village_id = awaiting.get("village_id")
+        subject = Subject(commune.province_id, commune.id, village_id)
+        if not await self._allowed(turn, Action.VIEW_QUEUE, subject):
+            return
+        query = queue_rows.QueueQuery(
+            commune_id=commune.id,
+            village_id=village_id,
+            triage=False,
+            states=tuple(SubmissionState),
+            excluded=(),
+            newest_first=True,
+        )
+        matched = None
+        if search.name is not None:
+            names = await queue_rows.names_in_scope(turn.session, query)
+            matched = await asyncio.to_thread(matching, self._deps, names, search.name)
+        show_ids = decide(actor_of(turn.staff), Action.VIEW_ID_NUMBERS, subject).allowed
+        query = narrowed(self._deps, query, search, matched, show_ids=show_ids)
+        found, total, _ = await queue_rows.search_queue(
+            turn.session, query, offset=0, limit=QUEUE_PAGE
+        )
+        if total == 1:
+            await self._open(turn, found[0][0].receipt_code)
+        elif total == 0:
+            turn.say("search.none", {"text": text})
+        else:
+            items = [queue_item(self._deps, submission, village) for submission, village in found]
+            turn.show(screens.search_results(text, items, total))
 
     async def _place_name(
         self, turn: _Turn, commune: Commune | None, village_id: int | None, place: QueuePlace
@@ -766,6 +830,17 @@ class StaffDesk:
         )
         turn.outcome.replies.extend(outcome.replies)
         turn.outcome.language = outcome.language
+
+
+def _searching(staff: Staff | None) -> bool:
+    return staff is not None and (staff.awaiting or {}).get("kind") == "search"
+
+
+async def _resident_turn(session: AsyncSession, event: Event) -> bool:
+    """Whether a text or /cancel is for the sender's own submission in progress."""
+    if isinstance(event, Text) or (isinstance(event, Command) and event.name == "cancel"):
+        return await residents.has_draft(session, event.actor.chat_id)
+    return False
 
 
 def event_is_plain(event: Text | Command, staff: Staff | None) -> bool:

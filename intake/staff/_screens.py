@@ -37,7 +37,7 @@ from intake.staff._callbacks import (
     VillageProgress,
     data_of,
 )
-from intake.submissions import Card, QueuePage
+from intake.submissions import Card, QueueItem, QueuePage
 from storage.states import SubmissionState
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "needs_info_menu",
     "queue_screen",
     "reject_menu",
+    "search_results",
     "settings_screen",
     "village_picker",
     "village_progress_buttons",
@@ -81,20 +82,33 @@ class QueueScreen:
     may_choose_village: bool  # officers and admins switch villages; a chief has one
 
 
+# A row's state as one sign, so that a row stays short enough for a phone's button width.
+STATE_SIGNS = {
+    SubmissionState.SUBMITTED: "🆕",
+    SubmissionState.IN_REVIEW: "👀",
+    SubmissionState.NEEDS_INFO: "❓",
+    SubmissionState.RESUBMITTED: "🔁",
+    SubmissionState.ACCEPTED: "✅",
+    SubmissionState.REJECTED: "⛔",
+    SubmissionState.WITHDRAWN: "↩️",
+}
+
+
+def _item(item: QueueItem, *, with_village: bool) -> tuple[Button, ...]:
+    """One short row: sign, receipt, name, and the village when the list spans villages."""
+    params = {"sign": STATE_SIGNS[item.state], "receipt": item.receipt, "name": item.holder_name}
+    key = "queue.item"
+    if with_village and item.village:
+        key, params["village"] = "queue.item_village", item.village
+    elif with_village:
+        key = "queue.item_no_village"
+    return (Button(key, data=data_of(Open(item.receipt)), params=params),)
+
+
 def queue_screen(screen: QueueScreen) -> Reply:
+    with_village = isinstance(screen.place, AllVillages)
     rows: list[tuple[Button, ...]] = [
-        (
-            Button(
-                "queue.item",
-                data=data_of(Open(item.receipt)),
-                params={
-                    "receipt": item.receipt,
-                    "name": item.holder_name,
-                    "state_key": f"state.{item.state.value}",
-                },
-            ),
-        )
-        for item in screen.content.items
+        _item(item, with_village=with_village) for item in screen.content.items
     ]
 
     def page(state: str | None, number: int) -> str:
@@ -128,6 +142,16 @@ def queue_screen(screen: QueueScreen) -> Reply:
             "counts_lines": count_lines or [("staff.none", {})],
         },
         keyboard=_inline(*rows),
+    )
+
+
+def search_results(text: str, items: Sequence[QueueItem], total: int) -> Reply:
+    """What a typed search found (more than one; one opens at once), newest first."""
+    key = "search.results" if total <= len(items) else "search.results_more"
+    return Reply(
+        key,
+        {"text": text, "count": total, "shown": len(items)},
+        keyboard=_inline(*(_item(item, with_village=True) for item in items)),
     )
 
 

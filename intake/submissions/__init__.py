@@ -47,6 +47,7 @@ from intake.submissions._views import (
     list_submissions,
     open_receipts,
     queue,
+    queue_item,
 )
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "open_receipts",
     "quality_flags",
     "queue",
+    "queue_item",
     "read_search",
     "reject",
     "required_slots",

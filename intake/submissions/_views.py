@@ -29,9 +29,11 @@ __all__ = [
     "list_submissions",
     "open_receipts",
     "queue",
+    "queue_item",
 ]
 
-QUEUE_PAGE = 8
+# Ten short rows (sign, receipt, name, village) and the filter buttons fit a phone's screen.
+QUEUE_PAGE = 10
 _WITHDRAWABLE_LIMIT = 10
 # what a resident may still withdraw: all but the closed ones (an accepted one is offered, and
 # then refused with its reason)
@@ -183,14 +185,16 @@ async def queue(
         offset=page * page_size,
         limit=page_size,
     )
-    items = [
-        QueueItem(
-            row.submission.receipt_code,
-            row.submission.state,
-            rows.field(deps.fields, row.submission, "holder_name") or "",
-            row.village,
-            parcel_text(row.submission.map_sheet, row.submission.parcel_no),
-        )
-        for row in found
-    ]
+    items = [queue_item(deps, row.submission, row.village) for row in found]
     return QueuePage(items, total, counts)
+
+
+def queue_item(deps: Deps, submission: Submission, village: str | None) -> QueueItem:
+    """A queue's row: its holder's name opened, no ID number."""
+    return QueueItem(
+        submission.receipt_code,
+        submission.state,
+        rows.field(deps.fields, submission, "holder_name") or "",
+        village,
+        parcel_text(submission.map_sheet, submission.parcel_no),
+    )

@@ -39,6 +39,7 @@ __all__ = [
     "delete_draft",
     "draft_of_chat",
     "drafts_idle_between",
+    "has_draft",
     "insert_draft",
     "language_of_user",
     "owed_draft",
@@ -203,6 +204,12 @@ async def draft_of_chat(
         return None
     draft_id, version, payload = found
     return DraftRecord(draft_id, version, _open(cipher, draft_id, payload))
+
+
+async def has_draft(session: AsyncSession, chat_id: int) -> bool:
+    """Whether the chat has a conversation in progress (nothing is opened)."""
+    found = await session.scalar(select(_DRAFTS.c.id).where(_DRAFTS.c.chat_id == chat_id))
+    return found is not None
 
 
 async def insert_draft(

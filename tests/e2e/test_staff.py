@@ -44,7 +44,7 @@ from storage.states import (
     SubmissionState,
 )
 from tests.fixtures.commune import join as join_staff
-from tests.fixtures.conversation import photos, submit, until
+from tests.fixtures.conversation import agree, photos, submit, until
 from tests.fixtures.photos import document_photo
 from tests.fixtures.world import RECORDED, World, bot_options, join, open_world, resident_submits
 
@@ -93,7 +93,7 @@ async def test_submit_notify_needs_info_upload_accept(world: World) -> None:
 
     await officer.send_command("queue")
     await until(officer, "Hồ sơ — Xã Hòa Phú")
-    await officer.press(f"{code} · Nguyễn Văn An · đã nộp, chờ xem xét")
+    await officer.press(f"🆕 {code} · Nguyễn Văn An · Thôn 1")
     card = await until(officer, f"Hồ sơ {code}", "066090012345")
     assert "Sổ — trang 2–3: ✅ đã có" in card.text
     await until(resident, "đang được cán bộ địa chính xã xem xét")
@@ -443,7 +443,7 @@ async def test_reject_with_a_preset_reason_and_with_a_typed_one(world: World) ->
 
     await officer.send_command("queue")
     await until(officer, "Hồ sơ — Xã Hòa Phú")
-    await officer.press(f"{first_code} · Nguyễn Văn An · đã nộp, chờ xem xét")
+    await officer.press(f"🆕 {first_code} · Nguyễn Văn An · Thôn 4")
     await until(officer, f"Hồ sơ {first_code}")
     await officer.press("❌ Không tiếp nhận")
     await until(officer, f"Vì sao không tiếp nhận hồ sơ {first_code}")
@@ -454,7 +454,7 @@ async def test_reject_with_a_preset_reason_and_with_a_typed_one(world: World) ->
 
     await officer.send_command("queue")
     await until(officer, "Hồ sơ — Xã Hòa Phú")
-    await officer.press(f"{second_code} · Nguyễn Văn An · đã nộp, chờ xem xét")
+    await officer.press(f"🆕 {second_code} · Nguyễn Văn An · Thôn 4")
     await until(officer, f"Hồ sơ {second_code}")
     await officer.press("❌ Không tiếp nhận")
     await until(officer, f"Vì sao không tiếp nhận hồ sơ {second_code}")
@@ -554,3 +554,52 @@ async def test_several_pages_asked_the_photo_asks_which_and_start_names_the_requ
     reminder = await until(resident, "Lưu ý: hồ sơ", code)
     assert "không cần làm hồ sơ mới" in reminder.text
     assert (await submission(world.deps, code)).state is SubmissionState.NEEDS_INFO
+
+
+async def test_typed_receipt_name_or_parcel_finds_submissions_from_the_queue(
+    world: World,
+) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    first, first_code = await resident_submits(world, "Đinh Văn Khoa", "v24175-04")
+    second, second_code = await resident_submits(world, "Mai Thị Lan", "v24175-01")
+    await officer.send_command("queue")
+    queue_screen = await until(officer, "Hồ sơ — Xã Hòa Phú", "gõ mã hồ sơ")
+    # every row names its village, in a short line
+    labels = [b.text for row in queue_screen.inline_keyboard for b in row]
+    assert f"🆕 {first_code} · Nguyễn Văn An · Thôn 4" in labels
+    assert f"🆕 {second_code} · Nguyễn Văn An · Thôn 1" in labels
+
+    await officer.send_text(second_code.lower())  # a receipt code opens the card at once
+    card = await until(officer, f"Hồ sơ {second_code}", "Số seri")
+    assert "Thôn 1" in card.text
+    await officer.send_text("nguyen van an")  # a name, without accents: both
+    found = await until(officer, "“nguyen van an”: 2 hồ sơ")
+    assert {b.text for row in found.inline_keyboard for b in row} == {
+        f"👀 {second_code} · Nguyễn Văn An · Thôn 1",  # opened above: in review now
+        f"🆕 {first_code} · Nguyễn Văn An · Thôn 4",
+    }
+    await officer.send_text("12/345")
+    await until(officer, "“12/345”: 2 hồ sơ")
+    await officer.send_text("Trần Thị Xuân")
+    await until(officer, "Không thấy hồ sơ nào khớp “Trần Thị Xuân”")
+    await officer.send_text("x" * 300)
+    await until(officer, "Chữ tìm quá dài")
+    await officer.send_command("cancel")
+    await until(officer, "Đã hủy")
+
+    # a chief searches their own village only
+    chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+    await chief.send_command("queue")
+    await until(chief, "Hồ sơ — Thôn 1")
+    await chief.send_text(first_code)  # Thôn 4's
+    await until(chief, f"Không thấy hồ sơ nào khớp “{first_code}”")
+    await chief.send_text("066090012345")  # a chief does not search by ID number
+    await until(chief, "Không thấy hồ sơ nào khớp")
+
+    # a staff member who begins their own submission answers its questions, not a search
+    await officer.send_command("queue")
+    await until(officer, "Hồ sơ — Xã Hòa Phú")
+    await agree(officer)
+    await until(officer, "xã (phường) nào")
+    await officer.send_text("Hòa Phú")
+    await until(officer, "thôn (buôn")
