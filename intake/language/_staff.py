@@ -138,6 +138,25 @@ TEXTS: dict[str, dict[Language, str]] = {
         "{name}\nParcel: {parcel}\nIn: {docs_in}\nMissing: {docs_missing}\nFlags: {flags}\nCode: "
         "{receipt}",
     },
+    "notify.officer_batch": {
+        Language.VI: "📥 {count} hồ sơ mới trong mấy phút qua (thôn chưa có trưởng thôn trên "
+        "kênh, hoặc chưa rõ thôn):\n{items}\nBấm để mở, hoặc /queue để xem cả danh sách.",
+        Language.EN: "📥 {count} new submissions in the last few minutes (villages without a "
+        "chief here, or no village yet):\n{items}\nPress one to open it, or /queue for the whole "
+        "list.",
+    },
+    "notify.officer_batch_item": {
+        Language.VI: "• {receipt} · {name} · {village}",
+        Language.EN: "• {receipt} · {name} · {village}",
+    },
+    "notify.officer_batch_triage": {
+        Language.VI: "• {receipt} · {name} · chưa rõ thôn, cần phân thôn",
+        Language.EN: "• {receipt} · {name} · no village yet, please assign one",
+    },
+    "notify.open_receipt": {
+        Language.VI: "📂 Mở {receipt}",
+        Language.EN: "📂 Open {receipt}",
+    },
     "notify.officer_triage": {
         Language.VI: "📥 Hồ sơ mới chưa rõ thôn — cần phân về thôn\nHộ: {name}\nThửa: "
         "{parcel}\nĐã có: {docs_in}\nCòn thiếu: {docs_missing}\nLưu ý: {flags}\nMã: {receipt}",

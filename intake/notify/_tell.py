@@ -5,7 +5,10 @@ the buttons those messages carry.
   name, parcel, documents in and missing, quality flags — never an ID number). Chiefs who chose
   the daily digest get nothing now. A submission in the triage queue, or in a village without
   an active chief, goes to the commune's officers instead (DESIGN.md: their notifications go to
-  the commune officers).
+  the commune officers). An officer's alerts are gathered: the first comes at once; those that
+  follow within `OFFICER_ALERT_WINDOW` of an alert go together in one message sent when the
+  window ends (receipt, name and village per line, a button for each), so thirty submissions
+  in a minute are two messages, not thirty.
 - A resubmission (the resident sent what "needs info" asked for): the commune's officers.
 - Every review change that concerns the resident: the resident (or, for an assisted
   submission, the chief who submitted it, whose chat it came from).
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,13 +26,15 @@ from intake.chat import Button, Keyboard, KeyboardKind
 from intake.flow import UploadFor, data_of
 from intake.notify._outbox import OutboxMessage, enqueue, notify_officers
 from storage.deps import Deps
-from storage.models import Submission
+from storage.models import Submission, utcnow
 from storage.repositories import documents, residents, staff
+from storage.repositories import outbox as outbox_rows
 from storage.repositories.staff import Recipient
 from storage.repositories.submissions import field
 from storage.states import StaffRole
 
 __all__ = [
+    "OFFICER_ALERT_WINDOW",
     "SubmissionDigest",
     "digest_of",
     "notify_new_submission",
@@ -39,6 +45,12 @@ __all__ = [
     "submission_digest",
     "upload_buttons",
 ]
+
+
+OFFICER_ALERT_WINDOW = timedelta(minutes=3)
+_OFFICER_ALERT = "officer_new"
+_OFFICER_ALERTS = "officer_batch"  # the gathered ones
+_MAX_BATCH_BUTTONS = 10  # more arrived: the message says so, and /queue lists them all
 
 
 def upload_buttons(receipt: str, slots: Sequence[str]) -> Keyboard:
@@ -149,16 +161,88 @@ async def notify_new_submission(
         )
     if not chiefs:
         key = "notify.officer_triage" if submission.village_id is None else "notify.officer_new"
-        await notify_officers(
+        for officer in await staff.recipients(
+            session, commune_id=submission.commune_id, role=StaffRole.OFFICER
+        ):
+            if officer.telegram_user_id != besides:
+                await _alert_officer(session, deps, officer, key, params, village=village_name)
+
+
+async def _alert_officer(
+    session: AsyncSession,
+    deps: Deps,
+    officer: Recipient,
+    key: str,
+    params: dict[str, object],
+    *,
+    village: str | None,
+) -> None:
+    """The officer's alert of a new submission: at once, or gathered with others (module
+    docstring)."""
+    now, chat_id = utcnow(), officer.telegram_user_id
+    line = {"receipt": params["receipt"], "name": params["name"], "village": village}
+    batch = await outbox_rows.open_batch(
+        session, deps.fields, chat_id=chat_id, kind=_OFFICER_ALERTS, now=now
+    )
+    if batch is not None:
+        gathered = OutboxMessage.from_json(batch.payload)
+        lines = [*gathered.params["lines"], line]
+        message = _gathered(gathered.language, lines)
+        await outbox_rows.rewrite_payload(session, deps.fields, batch.id, message.to_json())
+    elif await outbox_rows.written_since(
+        session,
+        chat_id=chat_id,
+        kinds=(_OFFICER_ALERT, _OFFICER_ALERTS),
+        since=now - OFFICER_ALERT_WINDOW,
+    ):
+        await outbox_rows.add_message_at(
+            session,
+            deps.fields,
+            chat_id=chat_id,
+            kind=_OFFICER_ALERTS,
+            payload=_gathered(officer.language, [line]).to_json(),
+            not_before=now + OFFICER_ALERT_WINDOW,
+        )
+    else:
+        await enqueue(
             session,
             deps,
-            submission.commune_id,
-            key,
-            params,
-            keyboard=open_button(digest.receipt),
-            kind="officer_new",
-            besides=besides,
+            chat_id=chat_id,
+            kind=_OFFICER_ALERT,
+            message=OutboxMessage(
+                key, officer.language, params, open_button(str(params["receipt"]))
+            ),
         )
+
+
+def _gathered(language: str, lines: list[dict[str, object]]) -> OutboxMessage:
+    """One message for the alerts gathered in a window: a line and a button per submission."""
+    shown = lines[:_MAX_BATCH_BUTTONS]
+    params: dict[str, object] = {
+        "count": len(lines),
+        "lines": lines,
+        "items_lines": [
+            (
+                "notify.officer_batch_item" if line["village"] else "notify.officer_batch_triage",
+                line,
+            )
+            for line in lines
+        ],
+    }
+    keyboard = Keyboard(
+        KeyboardKind.INLINE,
+        tuple(
+            (
+                Button(
+                    "notify.open_receipt",
+                    data=f"s:o:{line['receipt']}",
+                    params={"receipt": line["receipt"]},
+                ),
+            )
+            for line in shown
+        ),
+    )
+    return OutboxMessage("notify.officer_batch", language, params, keyboard)
 
 
 async def notify_resident(

@@ -18,14 +18,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crypto import CryptoError, FieldCipher
 from storage.models import Outbox
 from storage.states import OutboxStatus
 
-__all__ = ["ClaimedRow", "add_message", "claim_due", "mark_failed", "mark_sent", "send_later"]
+__all__ = [
+    "ClaimedRow",
+    "OpenBatch",
+    "add_message",
+    "add_message_at",
+    "claim_due",
+    "mark_failed",
+    "mark_sent",
+    "open_batch",
+    "rewrite_payload",
+    "send_later",
+    "written_since",
+]
 
 _TABLE, _COLUMN = "outbox", "payload_enc"
 _OUTBOX = cast(Table, Outbox.__table__)
@@ -111,6 +123,84 @@ async def add_message(
     sealed = cipher.encrypt(payload, table=_TABLE, column=_COLUMN, row=row_id)
     await connection.execute(_PAYLOAD, {"row_id": row_id, "payload": sealed})
     return row_id
+
+
+async def add_message_at(
+    session: AsyncSession,
+    cipher: FieldCipher,
+    *,
+    chat_id: int,
+    kind: str,
+    payload: str,
+    not_before: datetime,
+) -> int:
+    """A message row due only at `not_before` (a gathering of alerts sent later)."""
+    row_id = await add_message(session, cipher, chat_id=chat_id, kind=kind, payload=payload)
+    await (await session.connection()).execute(
+        update(_OUTBOX).where(_ROW).values(not_before=bindparam("at")),
+        {"row_id": row_id, "at": not_before},
+    )
+    return row_id
+
+
+@dataclass(frozen=True)
+class OpenBatch:
+    id: int
+    payload: str
+
+
+async def open_batch(
+    session: AsyncSession, cipher: FieldCipher, *, chat_id: int, kind: str, now: datetime
+) -> OpenBatch | None:
+    """The chat's row of `kind` that waits to be sent later and no sender has touched yet (so
+    more may be added to it), locked for this transaction; None if there is none."""
+    found = (
+        await session.execute(
+            select(_OUTBOX.c.id, _OUTBOX.c.payload_enc)
+            .where(
+                _OUTBOX.c.chat_id == chat_id,
+                _OUTBOX.c.kind == kind,
+                _OUTBOX.c.status == OutboxStatus.PENDING,
+                _OUTBOX.c.leased_by.is_(None),
+                _OUTBOX.c.attempts == 0,
+                _OUTBOX.c.not_before > now,
+            )
+            .order_by(_OUTBOX.c.id.desc())
+            .limit(1)
+            .with_for_update()
+        )
+    ).first()
+    if found is None:
+        return None
+    try:
+        payload = cipher.decrypt(found.payload_enc, table=_TABLE, column=_COLUMN, row=found.id)
+    except CryptoError:
+        return None
+    return OpenBatch(found.id, payload)
+
+
+async def rewrite_payload(
+    session: AsyncSession, cipher: FieldCipher, row_id: int, payload: str
+) -> None:
+    sealed = cipher.encrypt(payload, table=_TABLE, column=_COLUMN, row=row_id)
+    await (await session.connection()).execute(_PAYLOAD, {"row_id": row_id, "payload": sealed})
+
+
+async def written_since(
+    session: AsyncSession, *, chat_id: int, kinds: tuple[str, ...], since: datetime
+) -> bool:
+    """Whether a row of one of `kinds` was written for the chat at or after `since`."""
+    return bool(
+        await session.scalar(
+            select(
+                exists().where(
+                    _OUTBOX.c.chat_id == chat_id,
+                    _OUTBOX.c.kind.in_(kinds),
+                    _OUTBOX.c.created_at >= since,
+                )
+            )
+        )
+    )
 
 
 async def claim_due(

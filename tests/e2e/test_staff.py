@@ -46,7 +46,15 @@ from storage.states import (
 from tests.fixtures.commune import join as join_staff
 from tests.fixtures.conversation import agree, photos, submit, until
 from tests.fixtures.photos import document_photo
-from tests.fixtures.world import RECORDED, World, bot_options, join, open_world, resident_submits
+from tests.fixtures.world import (
+    RECORDED,
+    World,
+    bot_options,
+    end_alert_window,
+    join,
+    open_world,
+    resident_submits,
+)
 
 TIMEOUT = 20
 
@@ -439,7 +447,9 @@ async def test_reject_with_a_preset_reason_and_with_a_typed_one(world: World) ->
     officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
     first, first_code = await resident_submits(world, "Đinh Văn Khoa", "v24175-04")
     second, second_code = await resident_submits(world, "Mai Thị Lan", "v24175-04")
-    await until(officer, "Hồ sơ mới", second_code)  # Thôn 4 has no chief: the officer is told
+    await until(officer, "Hồ sơ mới", first_code)  # Thôn 4 has no chief: the officer is told
+    await end_alert_window(world)  # the second came within minutes: gathered, sent later
+    await until(officer, "1 hồ sơ mới trong mấy phút qua", second_code)
 
     await officer.send_command("queue")
     await until(officer, "Hồ sơ — Xã Hòa Phú")
@@ -603,3 +613,30 @@ async def test_typed_receipt_name_or_parcel_finds_submissions_from_the_queue(
     await until(officer, "xã (phường) nào")
     await officer.send_text("Hòa Phú")
     await until(officer, "thôn (buôn")
+
+
+async def test_an_officers_alerts_within_minutes_are_gathered_in_one_message(
+    world: World,
+) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    codes = [(await resident_submits(world, f"Người {n}", "v24175-04"))[1] for n in range(4)]
+    _, triage_code = await resident_submits(world, "Người 5", None)
+    await until(officer, "Hồ sơ mới ở Thôn 4", codes[0])  # the first: at once
+    await asyncio.sleep(1)
+    assert [m for m in officer.new_messages() if "hồ sơ mới" in m.text.lower()] == []
+    async with world.deps.database.sessions() as session:
+        gathered = list(
+            await session.scalars(select(Outbox).where(Outbox.kind == "officer_batch"))
+        )
+    assert len(gathered) == 1  # the other four wait in one row, due minutes later
+    assert gathered[0].not_before - gathered[0].created_at > timedelta(minutes=2, seconds=50)
+
+    await end_alert_window(world)
+    batch = await until(officer, "4 hồ sơ mới trong mấy phút qua")
+    for code in codes[1:]:
+        assert f"{code} · Nguyễn Văn An · Thôn 4" in batch.text
+    assert f"{triage_code} · Nguyễn Văn An · chưa rõ thôn" in batch.text
+    labels = [b.text for row in batch.inline_keyboard for b in row]
+    assert labels == [f"📂 Mở {code}" for code in [*codes[1:], triage_code]]
+    await officer.press(f"📂 Mở {codes[2]}")
+    await until(officer, f"Hồ sơ {codes[2]}")

@@ -13,7 +13,7 @@ from intake.flow import Draft, Place, Step, Whose
 from intake.notify import OutboxService
 from intake.submissions import create_submission
 from storage.deps import Deps
-from storage.models import Citizen, Outbox, Staff
+from storage.models import Citizen, Outbox, Staff, utcnow
 from storage.states import CertificateStatus, StaffRole
 from tests.fixtures.commune import CHIEF_1, CHIEF_2, OFFICER, RESIDENT, HoaPhu, join, submit
 
@@ -49,7 +49,7 @@ async def test_the_villages_chief_or_else_the_officers(deps: Deps, hoa_phu: HoaP
     assert await _told(deps) == [
         (CHIEF_1, "chief_new"),
         (OFFICER, "officer_new"),  # Thôn 3 has no chief
-        (OFFICER, "officer_new"),  # the triage queue
+        (OFFICER, "officer_batch"),  # the triage queue: minutes later, with any that follow
     ]
     outbox = OutboxService(deps)
     keys = []
@@ -58,10 +58,20 @@ async def test_the_villages_chief_or_else_the_officers(deps: Deps, hoa_phu: HoaP
             keys.append((message.chat_id, message.message.key))
             await outbox.mark_sent(message.id)
     staff_keys = [(chat, key) for chat, key in keys if key != "submit.receipt"]
-    assert staff_keys == [
-        (CHIEF_1, "notify.chief_new"),
-        (OFFICER, "notify.officer_new"),
-        (OFFICER, "notify.officer_triage"),
+    assert staff_keys == [(CHIEF_1, "notify.chief_new"), (OFFICER, "notify.officer_new")]
+    # the gathered alert is due when its window ends; a fifth submission joins it meanwhile
+    await submit(deps, hoa_phu, thon_3, holder="Đỗ Văn Em", cccd="066090000005")
+    assert [kind for _, kind in await _told(deps)].count("officer_batch") == 1
+    async with deps.database.sessions.begin() as session:
+        await session.execute(
+            update(Outbox).where(Outbox.kind == "officer_batch").values(not_before=utcnow())
+        )
+    [batch] = [due for due in await outbox.claim_due() if due.kind == "officer_batch"]
+    assert (batch.chat_id, batch.message.key) == (OFFICER, "notify.officer_batch")
+    assert batch.message.params["count"] == 2
+    assert [line["name"] for line in batch.message.params["lines"]] == [
+        "Phạm Thị Dung",
+        "Đỗ Văn Em",
     ]
 
 

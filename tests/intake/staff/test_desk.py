@@ -497,7 +497,9 @@ async def test_an_officer_is_not_alerted_of_her_own_rerouting(deps: Deps, hoa_ph
     async with deps.database.sessions() as session:
         told = [
             row.chat_id
-            for row in await session.scalars(select(Outbox).where(Outbox.kind == "officer_new"))
+            for row in await session.scalars(
+                select(Outbox).where(Outbox.kind.in_(("officer_new", "officer_batch")))
+            )
             if row.id not in before
         ]
     assert told == [OFFICER + 1]  # the colleague, not the officer who moved it
