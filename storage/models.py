@@ -28,6 +28,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
@@ -266,8 +267,12 @@ class Draft(Base):
     """One conversation in progress; its contents are one encrypted JSON payload."""
 
     __tablename__ = "draft"
+    # one conversation per chat, and at most one set aside: a staff member's own, while they
+    # submit for a household (/assist) in the same chat
+    __table_args__ = (UniqueConstraint("chat_id", "aside"),)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    aside: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     citizen_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("citizen.id"), index=True)
     submission_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("submission.id"))
     step: Mapped[str] = mapped_column(String(32))

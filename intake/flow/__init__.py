@@ -46,7 +46,7 @@ from intake.flow._model import (
     Step,
     Whose,
 )
-from intake.flow._prompts import LANGUAGE_KEYBOARD, prompt
+from intake.flow._prompts import LANGUAGE_KEYBOARD, prompt, worded
 from intake.flow._slots import Slot, SlotRule, slot_kind, slots_for
 from intake.flow._steps import assisted_draft, step
 
@@ -96,4 +96,5 @@ __all__ = [
     "slot_kind",
     "slots_for",
     "step",
+    "worded",
 ]

@@ -17,7 +17,7 @@ from intake.chat import (
 )
 from intake.flow._effects import Effect, Transition
 from intake.flow._model import Context, Draft, Step
-from intake.flow._prompts import prompt, slots_complete
+from intake.flow._prompts import ASSISTED, prompt, slots_complete
 from intake.language import CATALOG, nfc, search_key
 from storage.states import CertificateStatus
 
@@ -38,9 +38,11 @@ _DONT_KNOW = frozenset(
 
 
 def answer_is(text: str, key: str) -> bool:
-    """Does a typed answer (or a reply-keyboard press) match a catalog label in any language?
+    """Does a typed answer (or a reply-keyboard press) match a catalog label in any language,
+    in the resident's wording or in staff's on a household's behalf ("assist." + key)?
     "I don't know" is also recognised typed in a shorter or unaccented form ("không biết")."""
-    if nfc(text).casefold() in {label.casefold() for label in CATALOG[key].values()}:
+    labels = [*CATALOG[key].values(), *CATALOG.get(ASSISTED + key, {}).values()]
+    if nfc(text).casefold() in {label.casefold() for label in labels}:
         return True
     return key == "answer.dont_know" and search_key(text) in _DONT_KNOW
 

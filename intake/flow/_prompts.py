@@ -21,10 +21,11 @@ from intake.flow._callbacks import (
 )
 from intake.flow._model import Context, Draft, Place, SlotState, SlotStatus, Step
 from intake.flow._slots import Slot, slots_for
-from intake.language import Language, render
+from intake.language import CATALOG, Language, render
 from storage.states import CertificateStatus
 
 __all__ = [
+    "ASSISTED",
     "CERT_STATUS_KEYS",
     "LANGUAGE_KEYBOARD",
     "REMOVE_KEYBOARD",
@@ -34,6 +35,7 @@ __all__ = [
     "prompt",
     "replace_page_menu",
     "slots_complete",
+    "worded",
 ]
 
 VILLAGES_PER_PAGE = 8
@@ -45,6 +47,19 @@ CERT_STATUS_KEYS = {
     CertificateStatus.LOST: "cert.lost",
     CertificateStatus.NEVER_ISSUED: "cert.never_issued",
 }
+# A text that speaks as the resident ("I have it") has a wording for staff submitting on a
+# household's behalf under this prefix ("assist.cert.held": "the household has it").
+ASSISTED = "assist."
+
+
+def worded(key: str, draft: Draft | None) -> str:
+    """`key`, or its wording for staff asking on a household's behalf when the draft is an
+    assisted one and the catalog has such a wording."""
+    if draft is not None and draft.assisted_by is not None and ASSISTED + key in CATALOG:
+        return ASSISTED + key
+    return key
+
+
 _MARKS = {
     SlotStatus.EMPTY: "⬜",
     SlotStatus.CHECKING: "⏳",
@@ -155,7 +170,7 @@ def _slot_prompt(draft: Draft, language: Language) -> Reply:
 def _summary(draft: Draft, language: Language) -> Reply:
     location = draft.village.name if draft.village else render(language, "review.village_unknown")
     status = (
-        render(language, CERT_STATUS_KEYS[draft.certificate_status])
+        render(language, worded(CERT_STATUS_KEYS[draft.certificate_status], draft))
         if draft.certificate_status
         else ""
     )
@@ -163,7 +178,11 @@ def _summary(draft: Draft, language: Language) -> Reply:
     params = {
         "commune": draft.commune.name if draft.commune else "",
         "village": location,
-        "whose": render(language, f"review.whose.{draft.whose.value}") if draft.whose else "",
+        "whose": (
+            render(language, worded(f"review.whose.{draft.whose.value}", draft))
+            if draft.whose
+            else ""
+        ),
         "name": draft.holder_name or "",
         "cccd": draft.cccd or "",
         "phone": draft.phone or skipped,
@@ -183,7 +202,7 @@ def _summary(draft: Draft, language: Language) -> Reply:
             Button("review.replace_page", data=data_of(Edit("photos"))),
         ),
     )
-    return Reply("review.summary", params, keyboard=keyboard)
+    return Reply(worded("review.summary", draft), params, keyboard=keyboard)
 
 
 def replace_page_menu(draft: Draft) -> Reply:
@@ -276,7 +295,7 @@ def prompt(draft: Draft, ctx: Context) -> tuple[Reply, ...]:
                 Reply(
                     "cert.ask",
                     keyboard=_reply_keyboard(
-                        *((Button(key),) for key in CERT_STATUS_KEYS.values())
+                        *((Button(worded(key, draft)),) for key in CERT_STATUS_KEYS.values())
                     ),
                 ),
             )

@@ -88,15 +88,28 @@ def pressed(event: Event) -> ResidentPress | None:
     return parse(event.data) if isinstance(event, Pressed) else None
 
 
-def assisted_draft(staff_id: int, commune: Place | None, village: Place | None) -> Draft:
+def assisted_draft(
+    staff_id: int,
+    commune: Place | None,
+    village: Place | None,
+    *,
+    holder_name: str | None = None,
+    map_sheet: str | None = None,
+    parcel_no: str | None = None,
+) -> Draft:
     """A chief's (or officer's) submission for a household without a smartphone: the place is
-    theirs, the land is the household's (not the staff member's own), consent is in person."""
+    theirs, the land is the household's (not the staff member's own), consent is in person.
+    A household chosen from the target list brings its name and parcel, which are not asked
+    again (the summary reads them back, and any can be changed there)."""
     return Draft(
         step=Step.CONSENT,
         commune=commune,
         village=village,
         whose=Whose.FAMILY,
         assisted_by=staff_id,
+        holder_name=holder_name,
+        map_sheet=map_sheet,
+        parcel_no=parcel_no,
     )
 
 

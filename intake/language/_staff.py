@@ -700,10 +700,94 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "Đây là số của bạn. Hãy gõ số điện thoại của hộ gia đình, hoặc bấm Bỏ qua.",
         Language.EN: "That is your own number. Please type the household's number, or press Skip.",
     },
+    "assist.cert.held": {Language.VI: "Hộ đang giữ sổ", Language.EN: "The household has it"},
+    "assist.cert.at_bank": {
+        Language.VI: "Sổ của hộ đang thế chấp ở ngân hàng",
+        Language.EN: "A bank holds the household's",
+    },
+    "assist.cert.lost": {Language.VI: "Hộ bị mất sổ", Language.EN: "The household lost it"},
+    "assist.cert.never_issued": {
+        Language.VI: "Hộ chưa được cấp sổ",
+        Language.EN: "Never issued to the household",
+    },
+    "assist.review.whose.family": {
+        Language.VI: "người trong hộ được nộp hộ",
+        Language.EN: "the household member being helped",
+    },
+    "assist.review.summary": {
+        Language.VI: "Xem lại hồ sơ nộp hộ, đọc lại cho hộ nghe:\n"
+        "Nơi có đất: {village}, {commune}\n"
+        "Đứng tên: {whose}\n"
+        "Họ tên: {name}\n"
+        "Số căn cước: {cccd}\n"
+        "Điện thoại của hộ: {phone}\n"
+        "Sổ: {status}\n"
+        "Số seri: {serial}\n"
+        "Tờ bản đồ: {map_sheet} — Thửa: {parcel_no}\n"
+        "Nếu hộ xác nhận đúng, bấm “Gửi hồ sơ”.",
+        Language.EN: "Check the assisted submission, reading it back to the household:\n"
+        "Land in: {village}, {commune}\n"
+        "In whose name: {whose}\n"
+        "Name: {name}\n"
+        "ID number: {cccd}\n"
+        "The household's phone: {phone}\n"
+        "Certificate: {status}\n"
+        "Serial: {serial}\n"
+        "Map sheet: {map_sheet} — Parcel: {parcel_no}\n"
+        "If the household confirms it, press “Send”.",
+    },
+    "assist.submit.receipt": {
+        Language.VI: "✅ Đã nhận hồ sơ nộp hộ.\nMã biên nhận: {receipt}\nNơi có đất: {place}\n"
+        "Hãy ghi mã biên nhận này cho hộ gia đình. Kết quả và yêu cầu bổ sung của cán bộ địa "
+        "chính xã sẽ gửi về đây, để bạn báo lại cho hộ.",
+        Language.EN: "✅ Assisted submission received.\nReceipt code: {receipt}\nLand in: "
+        "{place}\nWrite the receipt code down for the household. The commune land office's "
+        "result and any request for more will come here, for you to pass on.",
+    },
+    "assist.choose_household": {
+        Language.VI: "Nộp hộ ở {village}. {count} hộ trong danh sách chưa nộp — bấm tên hộ đang "
+        "ngồi cùng bạn; hộ không có trong danh sách thì bấm “Hộ khác”.",
+        Language.EN: "Assisted submission in {village}. {count} households on the list have "
+        "not submitted — press the one you are with; for a household not on the list, press "
+        "“Another household”.",
+    },
+    "assist.choose_household_more": {
+        Language.VI: "Nộp hộ ở {village}. {count} hộ trong danh sách chưa nộp; đây là {shown} hộ "
+        "đầu danh sách (xem hết bằng /progress). Bấm tên hộ đang ngồi cùng bạn, hoặc “Hộ khác”.",
+        Language.EN: "Assisted submission in {village}. {count} households on the list have "
+        "not submitted; here are the first {shown} (all of them in /progress). Press the one "
+        "you are with, or “Another household”.",
+    },
+    "assist.other_household": {
+        Language.VI: "➕ Hộ khác (không có trong danh sách)",
+        Language.EN: "➕ Another household (not on the list)",
+    },
+    "assist.household_gone": {
+        Language.VI: "Hộ này vừa có hồ sơ, hoặc không còn trong danh sách. Bấm /assist để chọn "
+        "lại.",
+        Language.EN: "This household has just submitted, or is no longer on the list. Press "
+        "/assist to choose again.",
+    },
+    "assist.own_aside": {
+        Language.VI: "Hồ sơ của riêng bạn đang làm dở được cất lại. Nộp hộ xong (hoặc bấm "
+        "/cancel) sẽ quay lại đúng chỗ bạn đang làm.",
+        Language.EN: "Your own unfinished submission is kept aside. When this one is sent (or "
+        "you press /cancel) it comes back where you left it.",
+    },
+    "assist.own_back": {
+        Language.VI: "↩️ Quay lại hồ sơ của riêng bạn, đúng chỗ đang làm dở:",
+        Language.EN: "↩️ Back to your own submission, where you left it:",
+    },
+    "assist.wait_checks": {
+        Language.VI: "Ảnh trong hồ sơ của riêng bạn đang được kiểm tra. Đợi vài giây rồi bấm "
+        "/assist lại.",
+        Language.EN: "A photo of your own submission is being checked. Wait a few seconds, then "
+        "press /assist again.",
+    },
     "assist.finish_first": {
-        Language.VI: "Bạn đang có một hồ sơ nộp dở. Hãy hoàn tất hoặc bấm /cancel trước khi nộp "
-        "hộ.",
-        Language.EN: "You have an unfinished submission. Finish it or press /cancel before an "
-        "assisted one.",
+        Language.VI: "Bạn đang nộp hộ dở một hồ sơ. Hãy gửi hồ sơ đó hoặc bấm /cancel trước khi "
+        "nộp hộ hồ sơ khác.",
+        Language.EN: "You are in the middle of a submission for a household. Send it or press "
+        "/cancel before starting another.",
     },
 }

@@ -3,9 +3,11 @@ households of the target list who have not submitted, and the daily report with 
 
 from intake.reports._progress import (
     CommuneReport,
+    Household,
     VillageFigures,
     commune_report,
     missing_households,
+    missing_targets,
     off_list_submissions,
     render_chart,
     report_replies,
@@ -14,9 +16,11 @@ from intake.reports._progress import (
 
 __all__ = [
     "CommuneReport",
+    "Household",
     "VillageFigures",
     "commune_report",
     "missing_households",
+    "missing_targets",
     "off_list_submissions",
     "render_chart",
     "report_replies",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,9 +34,11 @@ from storage.states import SubmissionState
 
 __all__ = [
     "CommuneReport",
+    "Household",
     "VillageFigures",
     "commune_report",
     "missing_households",
+    "missing_targets",
     "render_chart",
     "report_replies",
     "village_figures",
@@ -102,6 +105,26 @@ async def missing_households(
 ) -> tuple[list[str], int]:
     """Names of the village's target households with no submission yet (first `limit`), and
     how many there are."""
+    missing, total = await missing_targets(session, deps, commune_id, village_id, limit=limit)
+    return [household.name for household in missing], total
+
+
+@dataclass(frozen=True)
+class Household:
+    """A household of the target list, as staff may read it (no ID number)."""
+
+    target_id: uuid.UUID
+    name: str
+    village_id: int | None
+    map_sheet: str | None
+    parcel_no: str | None
+
+
+async def missing_targets(
+    session: AsyncSession, deps: Deps, commune_id: int, village_id: int, *, limit: int = 30
+) -> tuple[list[Household], int]:
+    """The village's target households with no submission yet, matched by CCCD (blind index)
+    or by parcel, whatever their route (first `limit`, in import order), and how many."""
     targets = await reports.village_targets(session, commune_id, village_id)
     if not targets:
         return [], 0
@@ -112,8 +135,13 @@ async def missing_households(
         if not (t.cccd_index is not None and t.cccd_index in indexes)
         and not (t.map_sheet and t.parcel_no and (t.map_sheet, t.parcel_no) in parcels)
     ]
-    names = [reports.household_name(deps.fields, t) for t in missing[:limit]]
-    return names, len(missing)
+    households = [
+        Household(
+            t.id, reports.household_name(deps.fields, t), t.village_id, t.map_sheet, t.parcel_no
+        )
+        for t in missing[:limit]
+    ]
+    return households, len(missing)
 
 
 async def off_list_submissions(

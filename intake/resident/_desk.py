@@ -41,6 +41,7 @@ from intake.flow import (
     RecordConsent,
     RecordConsentInPerson,
     SetLanguage,
+    SlotStatus,
     Step,
     SubmitDraft,
     Transition,
@@ -51,7 +52,7 @@ from intake.flow import (
     step,
 )
 from intake.language import Language, language_of
-from intake.notify import release_waiting
+from intake.notify import OutboxMessage, enqueue, release_waiting
 from intake.processes import LeaseHolder
 from intake.resident._commands import submission_command
 from intake.resident._directory import DirectoryCache
@@ -100,6 +101,7 @@ class _Scope:
     citizen: CitizenRow
     event: Event
     outcome: Outcome
+    ctx: Context
 
 
 class ResidentDesk:
@@ -252,7 +254,7 @@ class ResidentDesk:
             replies += transition.replies
             effects += transition.effects
         outcome = Outcome(ctx.language, replies)
-        scope = _Scope(session, citizen, events[-1], outcome)
+        scope = _Scope(session, citizen, events[-1], outcome, ctx)
         await self._save(scope, row, Transition(draft, tuple(replies), tuple(effects)))
         return outcome
 
@@ -296,6 +298,27 @@ class ResidentDesk:
             scope.outcome.owed = (row.id, row.version)
             return
         await residents.delete_draft(session, row)
+        await self._bring_back(scope)
+
+    async def _bring_back(self, scope: _Scope) -> None:
+        """A submission made for a household ended (sent or cancelled): the staff member's own
+        conversation set aside for it is theirs again. They are told, and asked its question
+        again, through the outbox: after the household's receipt, which goes the same way."""
+        session, chat_id = scope.session, scope.event.actor.chat_id
+        if not await residents.bring_back(session, chat_id):
+            return
+        row = await residents.draft_of_chat(session, self._deps.fields, chat_id)
+        if row is None:
+            return
+        own = Draft.from_json(json.loads(row.text))
+        language = scope.ctx.language.value
+        question = prompt(own, replace(scope.ctx, consented=True))[-1]
+        for message in (
+            OutboxMessage("assist.own_back", language),
+            OutboxMessage(question.key, language, dict(question.params), question.keyboard),
+        ):
+            await enqueue(session, self._deps, chat_id=chat_id, kind="own_back", message=message)
+        scope.outcome.new_outbox = True
 
     async def _apply(
         self, scope: _Scope, row: DraftRecord | None, draft: Draft | None, effect: Effect
@@ -399,6 +422,11 @@ class ResidentDesk:
         """The directory snapshot (read before a transaction: SQLite has one connection)."""
         return await self._directory.get()
 
+    async def assisting(self, session: AsyncSession, chat_id: int) -> bool:
+        """Whether the chat's conversation in progress is a submission for a household."""
+        row = await residents.draft_of_chat(session, self._deps.fields, chat_id)
+        return row is not None and Draft.from_json(json.loads(row.text)).assisted_by is not None
+
     async def start_assisted(
         self,
         session: AsyncSession,
@@ -407,18 +435,36 @@ class ResidentDesk:
         *,
         staff_id: int,
         place: tuple[Place, Place],
+        holder_name: str | None = None,
+        map_sheet: str | None = None,
+        parcel_no: str | None = None,
     ) -> Outcome:
         """A staff member starts a submission for a household in person (policy checked)."""
-        citizen, row, _, _ = await self._read(session, event, directory)
+        citizen, row, own, _ = await self._read(session, event, directory)
         language = Language(citizen.language)
-        if row is not None:
-            return Outcome(language, [Reply("assist.finish_first")])
+        notes: list[Reply] = []
+        if row is not None and own is not None:
+            # the staff member's own submission in progress waits aside until this one ends;
+            # one for a household in progress is finished first
+            if own.assisted_by is not None:
+                return Outcome(language, [Reply("assist.finish_first")])
+            if any(state.status is SlotStatus.CHECKING for state in own.slots.values()):
+                return Outcome(language, [Reply("assist.wait_checks")])
+            await residents.set_aside(session, row.id)
+            notes.append(Reply("assist.own_aside"))
         commune, village = place
         ctx = Context(directory=directory, language=language, consented=True)
-        draft = assisted_draft(staff_id, commune, village)
-        transition = Transition(draft, (Reply("assist.started"), *prompt(draft, ctx)))
+        draft = assisted_draft(
+            staff_id,
+            commune,
+            village,
+            holder_name=holder_name,
+            map_sheet=map_sheet,
+            parcel_no=parcel_no,
+        )
+        transition = Transition(draft, (*notes, Reply("assist.started"), *prompt(draft, ctx)))
         outcome = Outcome(language, list(transition.replies))
-        await self._save(_Scope(session, citizen, event, outcome), None, transition)
+        await self._save(_Scope(session, citizen, event, outcome, ctx), None, transition)
         return outcome
 
     async def _followup(

@@ -16,12 +16,14 @@ is answered as an expired button.
     s:set:<choice>                         a setting (instant, digest, vi, en)
     s:iv:<village> · s:io                  invite a chief · an officer
     s:ap:<village>                         submit for a household of a village (assisted)
+    s:ah:<target id, hex> · s:ao:<village>  …for this target household · for one off the list
     s:skip                                 no note
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -31,6 +33,8 @@ __all__ = [
     "AllVillages",
     "Assign",
     "AssignTo",
+    "AssistHousehold",
+    "AssistOther",
     "AssistVillage",
     "ChooseCommune",
     "ChooseVillage",
@@ -166,6 +170,20 @@ class AssistVillage:
 
 
 @dataclass(frozen=True, slots=True)
+class AssistHousehold:
+    """Submit for this household of the target list (it has not submitted yet)."""
+
+    target_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class AssistOther:
+    """Submit for a household of the village that is not on the target list."""
+
+    village_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class SkipNote:
     pass
 
@@ -188,6 +206,8 @@ StaffPress = (
     | InviteChief
     | InviteOfficer
     | AssistVillage
+    | AssistHousehold
+    | AssistOther
     | SkipNote
 )
 
@@ -217,15 +237,20 @@ _BY_RECEIPT: dict[str, type[Open | Accept | AcceptConfirmed | Reject | Assign]] 
     "as": Assign,
 }
 _BY_ID: dict[
-    str, type[ChooseVillage | ChooseCommune | VillageProgress | InviteChief | AssistVillage]
+    str,
+    type[
+        ChooseVillage | ChooseCommune | VillageProgress | InviteChief | AssistVillage | AssistOther
+    ],
 ] = {
     "qv": ChooseVillage,
     "qc": ChooseCommune,
     "pg": VillageProgress,
     "iv": InviteChief,
     "ap": AssistVillage,
+    "ao": AssistOther,
 }
-_NO_ZERO = frozenset({"pg", "iv", "ap"})  # a village's id is never 0
+_NO_ZERO = frozenset({"pg", "iv", "ap", "ao"})  # a village's id is never 0
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def parse(data: str) -> StaffPress | None:
@@ -238,6 +263,8 @@ def parse(data: str) -> StaffPress | None:
             return InviteOfficer()
         case [] if head == "skip":
             return SkipNote()
+        case [hex_id] if head == "ah" and _HEX_ID.fullmatch(hex_id):
+            return AssistHousehold(uuid.UUID(hex=hex_id))
         case [choice] if head == "set":
             return Setting(choice) if _WORD.fullmatch(choice) else None
         case [receipt] if head in _BY_RECEIPT and _receipt(receipt):
@@ -298,6 +325,10 @@ def data_of(press: StaffPress) -> str:
             body = f"pg:{v}"
         case Setting(choice=choice):
             body = f"set:{choice}"
+        case AssistHousehold(target_id=t):
+            body = f"ah:{t.hex}"
+        case AssistOther(village_id=v):
+            body = f"ao:{v}"
         case InviteChief(village_id=v):
             body = f"iv:{v}"
         case InviteOfficer():

@@ -22,6 +22,7 @@ ends.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,7 +37,9 @@ from intake.language import VIETNAM, Language, nfc, render
 from intake.notify import release_waiting
 from intake.reports import (
     CommuneReport,
+    Household,
     missing_households,
+    missing_targets,
     off_list_submissions,
     report_replies,
     village_figures,
@@ -49,6 +52,8 @@ from intake.staff._callbacks import (
     AllVillages,
     Assign,
     AssignTo,
+    AssistHousehold,
+    AssistOther,
     AssistVillage,
     ChooseCommune,
     ChooseVillage,
@@ -305,6 +310,10 @@ class StaffDesk:
                 await self._invite(turn, StaffRole.OFFICER, None)
             case AssistVillage(village_id=village_id):
                 await self._assist(turn, village_id)
+            case AssistOther(village_id=village_id):
+                await self._start_assist(turn, village_id)
+            case AssistHousehold(target_id=target_id):
+                await self._assist_household(turn, target_id)
             case SkipNote():
                 await self._note(turn, "")
 
@@ -812,6 +821,43 @@ class StaffDesk:
         turn.show(screens.assist_villages(_places(villages)))
 
     async def _assist(self, turn: _Turn, village_id: int) -> None:
+        """The village's households of the target list who have not submitted come first;
+        with none (or no list), the submission starts at once."""
+        village = await self._village(turn, village_id)
+        if village is None:
+            return
+        subject = self._subject(turn, village.commune_id, village.id)
+        if not await self._allowed(turn, Action.ASSIST, subject):
+            return
+        if await self._residents.assisting(turn.session, turn.event.actor.chat_id):
+            turn.say("assist.finish_first")  # one household at a time
+            return
+        missing, total = await missing_targets(
+            turn.session, self._deps, village.commune_id, village.id, limit=screens.MAX_HOUSEHOLDS
+        )
+        if not missing:
+            await self._start_assist(turn, village.id)
+            return
+        households = [(household.target_id, household.name) for household in missing]
+        turn.show(screens.assist_households(village.id, village.name, households, total))
+
+    async def _assist_household(self, turn: _Turn, target_id: uuid.UUID) -> None:
+        target = await places.target(turn.session, target_id)
+        if target is None or target.village_id is None:
+            turn.say("assist.household_gone")
+            return
+        missing, _ = await missing_targets(
+            turn.session, self._deps, target.commune_id, target.village_id, limit=10**6
+        )
+        household = next((h for h in missing if h.target_id == target_id), None)
+        if household is None:
+            turn.say("assist.household_gone")
+            return
+        await self._start_assist(turn, target.village_id, household)
+
+    async def _start_assist(
+        self, turn: _Turn, village_id: int, household: Household | None = None
+    ) -> None:
         village = await self._village(turn, village_id)
         if village is None:
             return
@@ -827,6 +873,9 @@ class StaffDesk:
             turn.directory,
             staff_id=turn.staff.id,
             place=(Place(commune.id, commune.name), Place(village.id, village.name, village.code)),
+            holder_name=household.name if household else None,
+            map_sheet=household.map_sheet if household else None,
+            parcel_no=household.parcel_no if household else None,
         )
         turn.outcome.replies.extend(outcome.replies)
         turn.outcome.language = outcome.language

@@ -8,6 +8,7 @@ invitations and assisted submissions. Every button's data comes from the staff c
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from intake.staff._callbacks import (
     AllVillages,
     Assign,
     AssignTo,
+    AssistHousehold,
+    AssistOther,
     AssistVillage,
     ChooseCommune,
     ChooseVillage,
@@ -46,6 +49,7 @@ __all__ = [
     "accept_confirm",
     "ask_note",
     "assign_menu",
+    "assist_households",
     "assist_villages",
     "card_screen",
     "commune_picker",
@@ -60,6 +64,7 @@ __all__ = [
 ]
 
 MAX_BUTTONS = 40  # villages listed as buttons; a commune has tens of them
+MAX_HOUSEHOLDS = 12  # households offered for /assist: a phone screen of them
 COMMUNES_PER_PAGE = 10
 _STATE_FILTERS = ("submitted", "resubmitted", "needs_info", "accepted")
 
@@ -318,6 +323,21 @@ def invite_menu(villages: Sequence[Place]) -> Reply:
     ]
     rows.append((Button("invite.officer_button", data=data_of(InviteOfficer())),))
     return Reply("invite.choose", keyboard=_inline(*rows))
+
+
+def assist_households(
+    village_id: int, village: str, households: Sequence[tuple[uuid.UUID, str]], total: int
+) -> Reply:
+    """Whom to submit for: the village's households of the target list who have not submitted
+    (the first ones, in list order), then anyone else."""
+    rows = [
+        (Button("", data=data_of(AssistHousehold(target_id)), literal=name),)
+        for target_id, name in households[:MAX_HOUSEHOLDS]
+    ]
+    rows.append((Button("assist.other_household", data=data_of(AssistOther(village_id))),))
+    key = "assist.choose_household" if total <= MAX_HOUSEHOLDS else "assist.choose_household_more"
+    params = {"village": village, "count": total, "shown": min(total, MAX_HOUSEHOLDS)}
+    return Reply(key, params, keyboard=_inline(*rows))
 
 
 def assist_villages(villages: Sequence[Place]) -> Reply:

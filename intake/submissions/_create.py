@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake.flow import Draft
+from intake.flow import Draft, worded
 from intake.notify import OutboxMessage, enqueue, notify_new_submission, submission_digest
 from intake.submissions._lifecycle import FIRST_STATE
 from intake.submissions._routing import new_receipt_code, quality_flags, route_submission
@@ -105,7 +105,7 @@ async def create_submission(
         chat_id=chat_id,
         kind="receipt",
         message=OutboxMessage(
-            "submit.receipt",
+            worded("submit.receipt", draft),
             citizen.language,
             {"receipt": code, "place": f"{village}, {commune_name}" if village else commune_name},
         ),

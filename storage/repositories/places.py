@@ -24,6 +24,7 @@ __all__ = [
     "province",
     "province_by_code",
     "replace_targets",
+    "target",
     "upsert_parcels",
     "village",
     "village_by_code",
@@ -46,6 +47,10 @@ async def commune_by_code(session: AsyncSession, code: str) -> Commune | None:
 
 async def commune(session: AsyncSession, commune_id: int) -> Commune | None:
     return await session.get(Commune, commune_id)
+
+
+async def target(session: AsyncSession, target_id: uuid.UUID) -> Target | None:
+    return await session.get(Target, target_id)
 
 
 async def village(session: AsyncSession, village_id: int) -> Village | None:

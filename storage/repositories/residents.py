@@ -32,6 +32,7 @@ __all__ = [
     "DraftRecord",
     "OwedDraft",
     "add_citizen",
+    "bring_back",
     "citizen",
     "citizen_and_draft",
     "citizen_by_user",
@@ -39,17 +40,21 @@ __all__ = [
     "delete_draft",
     "draft_of_chat",
     "drafts_idle_between",
+    "has_aside",
     "has_draft",
     "insert_draft",
     "language_of_user",
     "owed_draft",
     "record_consent",
+    "set_aside",
     "update_draft",
 ]
 
 _TABLE, _COLUMN = "draft", "payload_enc"
 _DRAFTS = cast(Table, Draft.__table__)
 _DRAFT_COLUMNS = (_DRAFTS.c.id, _DRAFTS.c.version, _DRAFTS.c.payload_enc)
+# the chat's conversation in progress (not the one a staff member set aside for /assist)
+_OF_CHAT = (_DRAFTS.c.chat_id == bindparam("chat_id")) & _DRAFTS.c.aside.is_(False)
 _CITIZENS = cast(Table, Citizen.__table__)
 _CITIZEN_AND_DRAFT = (
     select(
@@ -60,7 +65,7 @@ _CITIZEN_AND_DRAFT = (
         *_DRAFT_COLUMNS,
     )
     .select_from(_CITIZENS)
-    .outerjoin(_DRAFTS, _DRAFTS.c.chat_id == bindparam("chat_id"))
+    .outerjoin(_DRAFTS, _OF_CHAT)
     .where(_CITIZENS.c.telegram_user_id == bindparam("user_id"))
 )
 _INSERT_CITIZEN = insert(_CITIZENS)
@@ -69,7 +74,7 @@ _CONSENT = (
     .where(_CITIZENS.c.id == bindparam("citizen_id"))
     .values(consent_version=bindparam("version"), consent_at=bindparam("at"))
 )
-_DRAFT_OF_CHAT = select(*_DRAFT_COLUMNS).where(_DRAFTS.c.chat_id == bindparam("chat_id"))
+_DRAFT_OF_CHAT = select(*_DRAFT_COLUMNS).where(_OF_CHAT)
 _INSERT_DRAFT = insert(_DRAFTS)
 _DRAFT_WRITE = (
     update(_DRAFTS)
@@ -99,7 +104,7 @@ _OWED_DRAFT = (
         _CITIZENS.c.consent_version,
     )
     .join(_CITIZENS, _CITIZENS.c.id == _DRAFTS.c.citizen_id)
-    .where(_DRAFTS.c.chat_id == bindparam("chat_id"), _DRAFTS.c.reply_owed.is_not(None))
+    .where(_OF_CHAT, _DRAFTS.c.reply_owed.is_not(None))
 )
 _CONFIRM_OWED = (
     update(_DRAFTS)
@@ -208,7 +213,35 @@ async def draft_of_chat(
 
 async def has_draft(session: AsyncSession, chat_id: int) -> bool:
     """Whether the chat has a conversation in progress (nothing is opened)."""
-    found = await session.scalar(select(_DRAFTS.c.id).where(_DRAFTS.c.chat_id == chat_id))
+    found = await session.scalar(select(_DRAFTS.c.id).where(_OF_CHAT), {"chat_id": chat_id})
+    return found is not None
+
+
+async def set_aside(session: AsyncSession, draft_id: uuid.UUID) -> None:
+    """Keep the chat's conversation aside (a staff member's own, while they submit for a
+    household); it owes no reply meanwhile."""
+    await session.execute(
+        update(_DRAFTS)
+        .where(_DRAFTS.c.id == draft_id)
+        .values(aside=True, reply_owed=None, reply_owed_by=None)
+    )
+
+
+async def bring_back(session: AsyncSession, chat_id: int) -> bool:
+    """The conversation set aside in the chat is the chat's again (its question is asked
+    again by the caller); False if none was aside."""
+    result = await session.execute(
+        update(_DRAFTS)
+        .where(_DRAFTS.c.chat_id == chat_id, _DRAFTS.c.aside.is_(True))
+        .values(aside=False, reminded_at=None)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def has_aside(session: AsyncSession, chat_id: int) -> bool:
+    found = await session.scalar(
+        select(_DRAFTS.c.id).where(_DRAFTS.c.chat_id == chat_id, _DRAFTS.c.aside.is_(True))
+    )
     return found is not None
 
 
@@ -319,6 +352,6 @@ async def drafts_idle_between(
     )
     if since is not None:
         query = query.where(Draft.updated_at >= since)
-    if reminded is False:
-        query = query.where(Draft.reminded_at.is_(None))
+    if reminded is False:  # a conversation set aside is not reminded of
+        query = query.where(Draft.reminded_at.is_(None), Draft.aside.is_(False))
     return [(draft, language) for draft, language in (await session.execute(query)).all()]

@@ -17,6 +17,7 @@ from telegram import Bot
 
 from crypto import open_document
 from handlers.outbox import OutboxSender
+from intake.admin import import_targets
 from intake.flow import Draft, Place, Step, Whose
 from intake.language import VIETNAM
 from intake.notify import OutboxService
@@ -35,6 +36,7 @@ from storage.models import (
     Submission,
     Village,
 )
+from storage.models import Draft as DraftRow
 from storage.states import (
     CertificateStatus,
     DocumentStatus,
@@ -250,7 +252,7 @@ async def test_assisted_submission_by_a_chief(world: World) -> None:
     await until(chief, "Đây là số của bạn")
     await chief.send_text("0912 345 678")
     await until(chief, "Giấy chứng nhận")
-    await chief.press("Sổ đang thế chấp ở ngân hàng")
+    await chief.press("Sổ của hộ đang thế chấp ở ngân hàng")  # worded for a chief
     await until(chief, "tờ bản đồ")
     await chief.send_text("12")
     await until(chief, "Số thửa")
@@ -640,3 +642,92 @@ async def test_an_officers_alerts_within_minutes_are_gathered_in_one_message(
     assert labels == [f"📂 Mở {code}" for code in [*codes[1:], triage_code]]
     await officer.press(f"📂 Mở {codes[2]}")
     await until(officer, f"Hồ sơ {codes[2]}")
+
+
+async def test_assist_keeps_the_chiefs_own_draft_aside_and_offers_the_missing_households(
+    world: World,
+) -> None:
+    rows = "".join(
+        f"24175,{name},24175-01,,12,{parcel}\n"
+        for name, parcel in (
+            ("Nguyễn Văn An", "345"),
+            ("Hà Thị Mai", "346"),
+            ("Lò Văn Páo", "347"),
+        )
+    )
+    header = "commune_code,household_name,village_code,cccd,map_sheet,parcel_no\n"
+    await import_targets(world.deps, (header + rows).encode(), province_code="66")
+    await resident_submits(world, "Nguyễn Văn An")  # 12/345: no longer missing
+    chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
+    # the chief's own submission, half done
+    await agree(chief, "v24175-02")
+    await until(chief, "đứng tên ai")
+    await chief.press("Tên tôi")
+    await until(chief, "Họ và tên")
+    await chief.send_text("Y Ni Ksor")
+    await until(chief, "Số căn cước")
+
+    await chief.send_command("assist")
+    offer = await until(chief, "Nộp hộ ở Thôn 1. 2 hộ trong danh sách chưa nộp")
+    assert [b.text for row in offer.inline_keyboard for b in row] == [
+        "Hà Thị Mai",
+        "Lò Văn Páo",
+        "➕ Hộ khác (không có trong danh sách)",
+    ]
+    await chief.press("Hà Thị Mai")
+    await until(chief, "Hồ sơ của riêng bạn đang làm dở được cất lại")
+    await until(chief, "Hộ ở Thôn 1 đã đồng ý trực tiếp chưa")
+    await chief.press("✅ Hộ đã đồng ý trực tiếp")
+    await until(chief, "Số căn cước")  # the name came from the list
+    await chief.send_text("066 190 000 777")
+    await until(chief, "Số điện thoại của hộ")
+    await chief.press("Bỏ qua")
+    await until(chief, "Giấy chứng nhận")
+    labels = [b.text for row in chief.reply_keyboard or () for b in row]
+    assert "Hộ đang giữ sổ" in labels  # worded for a chief asking on the household's behalf
+    assert "Tôi đang giữ sổ" not in labels
+    await chief.press("Hộ đang giữ sổ")
+    await until(chief, "Số phát hành")
+    await chief.send_text("AB 12345678")
+    await until(chief, "MẶT TRƯỚC")  # sheet and parcel came from the list
+    files = photos()
+    for file, prompt in (
+        ("front", "MẶT SAU"),
+        ("back", "TRANG 1"),
+        ("page1", "TRANG 2–3"),
+        ("page2", "trang ghi thay đổi"),
+    ):
+        await chief.send_document(files[file], f"{file}.jpg", mime_type="image/jpeg")
+        await until(chief, prompt)
+    await chief.press("Bỏ qua")
+    summary = await until(chief, "Xem lại hồ sơ nộp hộ, đọc lại cho hộ nghe")
+    assert "Họ tên: Hà Thị Mai" in summary.text
+    assert "Tờ bản đồ: 12 — Thửa: 346" in summary.text
+    assert "Đứng tên: người trong hộ được nộp hộ" in summary.text
+    await chief.press("📨 Gửi hồ sơ")
+    receipt = await until(chief, "Đã nhận hồ sơ nộp hộ", "Hãy ghi mã biên nhận này cho hộ")
+    code = receipt.text.split("Mã biên nhận: ")[1].split("\n")[0]
+    # the chief's own submission is back at the question where it was left
+    await until(chief, "Quay lại hồ sơ của riêng bạn")
+    await until(chief, "Số căn cước")
+    await chief.send_text("066 090 012 399")
+    await until(chief, "Số điện thoại")
+    made = await submission(world.deps, code)
+    assert made.assisted_by_staff_id is not None
+    async with world.deps.database.sessions() as session:
+        drafts = list(
+            await session.scalars(select(DraftRow).where(DraftRow.chat_id == chief.user_id))
+        )
+    assert [(d.aside, d.step) for d in drafts] == [(False, "phone")]
+
+    # the next /assist offers only the household still missing
+    await chief.send_command("assist")
+    offer = await until(chief, "1 hộ trong danh sách chưa nộp")
+    assert "Lò Văn Páo" in [b.text for row in offer.inline_keyboard for b in row]
+    await chief.press("➕ Hộ khác (không có trong danh sách)")
+    await until(chief, "đã đồng ý trực tiếp chưa")
+    await chief.send_command("assist")  # one for a household at a time
+    await until(chief, "Bạn đang nộp hộ dở một hồ sơ")
+    await chief.send_command("cancel")  # cancelled: the chief's own comes back again
+    await until(chief, "Quay lại hồ sơ của riêng bạn")
+    await until(chief, "Số điện thoại")
