@@ -364,6 +364,21 @@ class Document(Base):
     deleted_at: Mapped[datetime | None]
 
 
+class FingerprintBand(Base):
+    """One 16-bit band of a stored document's fingerprint (`intake.photos` metrics): two
+    pictures within 15 bits of each other share a band, so a possible duplicate is found by
+    an indexed look-up and then compared whole."""
+
+    __tablename__ = "fingerprint_band"
+    __table_args__ = (Index(None, "commune_id", "band", "value"),)
+    document_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"))
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class Event(Base):
     """Review history and audit: append-only, each row hashing the previous one."""
 

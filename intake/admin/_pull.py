@@ -106,6 +106,7 @@ class SubmissionRecord:
     updated_at: datetime  # the latest change of the submission or any of its documents
     flags: tuple[str, ...]  # what the checks want the officer to look at (`flag.*` texts)
     missing: tuple[str, ...]  # required slots without a document
+    duplicates: tuple[str, ...]  # receipts of submissions holding the same document
     documents: tuple[DocumentEntry, ...]  # the current document of each slot
     history: tuple[DocumentEntry, ...]  # the replaced, refused and failed ones
 
@@ -192,6 +193,7 @@ def _record(
         updated_at=max(changes),
         flags=tuple(quality.get("flags", ())),
         missing=tuple(quality.get("missing", ())),
+        duplicates=tuple(quality.get("duplicates", ())),
         documents=current,
         history=history,
     )

@@ -133,6 +133,7 @@ CSV_COLUMNS = (
     _Column("documents", _documents),
     _Column("missing", _labels("slot", "missing")),
     _Column("flags", _labels("flag", "flags")),
+    _Column("duplicates", lambda saved, _: "; ".join(saved.get("duplicates") or [])),
     _Column("problems", _problems),
     _Column("folder", _field("folder")),
 )
@@ -238,6 +239,7 @@ def submission_json(pulled: PulledSubmission) -> dict[str, Any]:
         "updated_at": _stamp(record),
         "flags": list(record.flags),
         "missing": list(record.missing),
+        "duplicates": list(record.duplicates),
         "sealed": pulled.sealed,
         "documents": [
             {

@@ -84,6 +84,10 @@ TEXTS: dict[str, dict[Language, str]] = {
     "pull.column.documents": {Language.VI: "Số tài liệu", Language.EN: "Documents"},
     "pull.column.missing": {Language.VI: "Còn thiếu", Language.EN: "Missing pages"},
     "pull.column.flags": {Language.VI: "Cần lưu ý", Language.EN: "Flags"},
+    "pull.column.duplicates": {
+        Language.VI: "Có thể trùng với hồ sơ",
+        Language.EN: "Possibly the same as",
+    },
     "pull.column.problems": {Language.VI: "Sự cố tệp", Language.EN: "File problems"},
     "pull.column.folder": {Language.VI: "Thư mục", Language.EN: "Folder"},
 }

@@ -125,6 +125,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "console.oldest_first": {VI: "Cũ nhất trước", EN: "Oldest first"},
     "console.newest_first": {VI: "Mới nhất trước", EN: "Newest first"},
     "console.search": {VI: "Tìm", EN: "Search"},
+    "console.duplicates": {VI: "Có thể trùng với hồ sơ:", EN: "Possibly the same as:"},
     "console.search_hint": {
         VI: "Tên chủ hộ, mã hồ sơ, số CCCD, tờ/thửa",
         EN: "Holder name, receipt, CCCD number, sheet/parcel",

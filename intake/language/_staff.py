@@ -196,6 +196,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "người dân không biết số seri sổ",
         Language.EN: "the resident did not know the certificate serial",
     },
+    "flag.duplicate": {
+        Language.VI: "có thể trùng hồ sơ khác (cùng một ảnh giấy tờ)",
+        Language.EN: "possibly a duplicate (the same document photo as another submission)",
+    },
     "flag.no_phone": {
         Language.VI: "không có số điện thoại",
         Language.EN: "no phone number",
@@ -392,21 +396,25 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\n{where}\n"
         "Người sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
         "{phone}\nSổ: {cert}\nSố seri sổ: {serial}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n"
-        "{documents}\nLưu ý: {flags}",
+        "{documents}\nLưu ý: {flags}{duplicates}",
         Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\n{where}\n"
         "Land user: {name}\nID number: {cccd}\nPhone: "
         "{phone}\nCertificate: {cert}\nCertificate serial: {serial}\nParcel (sheet/number): "
-        "{parcel}\nDocuments:\n{documents}\nFlags: {flags}",
+        "{parcel}\nDocuments:\n{documents}\nFlags: {flags}{duplicates}",
     },
     "card.text_requested": {
         Language.VI: "📄 Hồ sơ {receipt} — {state}\nNộp ngày {date} ({assisted})\n{where}\n"
         "Người sử dụng đất: {name}\nSố căn cước: {cccd}\nĐiện thoại: "
         "{phone}\nSổ: {cert}\nSố seri sổ: {serial}\nThửa (tờ/thửa): {parcel}\nGiấy tờ:\n"
-        "{documents}\nLưu ý: {flags}\nĐang chờ bổ sung: {requested}",
+        "{documents}\nLưu ý: {flags}{duplicates}\nĐang chờ bổ sung: {requested}",
         Language.EN: "📄 Submission {receipt} — {state}\nSent on {date} ({assisted})\n{where}\n"
         "Land user: {name}\nID number: {cccd}\nPhone: "
         "{phone}\nCertificate: {cert}\nCertificate serial: {serial}\nParcel (sheet/number): "
-        "{parcel}\nDocuments:\n{documents}\nFlags: {flags}\nWaiting for: {requested}",
+        "{parcel}\nDocuments:\n{documents}\nFlags: {flags}{duplicates}\nWaiting for: {requested}",
+    },
+    "card.duplicates": {
+        Language.VI: "\nCó thể trùng với hồ sơ: {receipts}",
+        Language.EN: "\nPossibly the same as: {receipts}",
     },
     "card.where": {
         Language.VI: "Thôn: {village} (theo {route})",

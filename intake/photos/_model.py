@@ -137,6 +137,7 @@ class QualityMetrics:
     edge_contact: float  # share of the frame's border that the document touches
     text_share: float  # share of the document's interior that shows text strokes
     document_box: tuple[int, int, int, int] | None = None  # left, top, right, bottom; photo px
+    fingerprint: str | None = None  # the picture's difference hash (`_quality.fingerprint`)
 
 
 class QrStatus(StrEnum):

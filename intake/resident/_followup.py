@@ -27,9 +27,9 @@ from intake.documents.pipeline import add_pending_document
 from intake.flow import UploadFor
 from intake.notify import notify_officers, open_button, upload_buttons
 from intake.photos import MAX_UPLOAD_BYTES
-from intake.submissions import is_complete, resubmit
+from intake.submissions import flag_duplicates, is_complete, resubmit
 from storage.deps import Deps
-from storage.models import Citizen, Submission, utcnow
+from storage.models import Citizen, Document, Submission, utcnow
 from storage.repositories import documents, residents
 from storage.repositories.audit import append_event
 from storage.repositories.submissions import open_requests_of_citizen, submission_by_receipt
@@ -174,6 +174,9 @@ async def followup_verdict(
     flags = dict(submission.quality_flags or {})
     flags["missing"] = [s for s in flags.get("missing", []) if s != slot]
     submission.quality_flags = flags
+    added = await session.get(Document, document_id)
+    if added is not None:
+        await flag_duplicates(session, submission, [added])
     slots_in = await documents.slots_of_submission(
         session, submission.id, (DocumentStatus.STORED, DocumentStatus.PENDING)
     )

@@ -4,6 +4,7 @@ apply it (and tell the resident), and the views people read (the resident's list
 queue, a card)."""
 
 from intake.submissions._create import create_submission
+from intake.submissions._duplicates import flag_duplicates
 from intake.submissions._lifecycle import (
     CLOSED,
     FIRST_STATE,
@@ -75,6 +76,7 @@ __all__ = [
     "assign",
     "card_of",
     "create_submission",
+    "flag_duplicates",
     "is_complete",
     "list_submissions",
     "matching",

@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.flow import Draft, worded
 from intake.notify import OutboxMessage, enqueue, notify_new_submission, submission_digest
+from intake.submissions._duplicates import flag_duplicates
 from intake.submissions._lifecycle import FIRST_STATE
 from intake.submissions._routing import new_receipt_code, quality_flags, route_submission
 from storage.deps import Deps
 from storage.models import Citizen, Submission, utcnow
+from storage.repositories import documents as document_rows
 from storage.repositories import submissions as rows
 from storage.repositories.audit import append_event
 from storage.repositories.submissions import SubmissionFields
@@ -87,6 +89,9 @@ async def create_submission(
         deps.blind.cccd(draft.cccd),
     )
     await rows.attach_draft_documents(session, draft_id, commune_id, submission.id)
+    await flag_duplicates(
+        session, submission, await document_rows.documents_of_submission(session, submission.id)
+    )
     await append_event(
         session,
         actor_kind=ActorKind.RESIDENT,

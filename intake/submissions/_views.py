@@ -88,6 +88,7 @@ class Card:
     flags: tuple[str, ...]
     requested: tuple[str, ...]
     assisted: bool
+    duplicates: tuple[str, ...]  # receipts of submissions holding the same document
     submitted_at: datetime
 
     def params(self) -> dict[str, object]:
@@ -111,6 +112,11 @@ class Card:
             "parcel": self.parcel,
             "documents_lines": lines,
             "flags_keys": [f"flag.{f}" for f in self.flags] or ["staff.none"],
+            "duplicates_lines": (
+                [("card.duplicates", {"receipts": ", ".join(self.duplicates)})]
+                if self.duplicates
+                else []
+            ),
             "assisted_key": "card.assisted" if self.assisted else "card.self_sent",
             "date": f"{self.submitted_at:%d/%m/%Y}",
         }
@@ -143,6 +149,7 @@ async def card_of(
         flags=tuple((submission.quality_flags or {}).get("flags", ())),
         requested=tuple(submission.requested_slots or ()),
         assisted=submission.assisted_by_staff_id is not None,
+        duplicates=tuple((submission.quality_flags or {}).get("duplicates", ())),
         submitted_at=submission.submitted_at.astimezone(VIETNAM),
     )
 

@@ -46,7 +46,7 @@ from storage.states import (
     SubmissionState,
 )
 from tests.fixtures.commune import join as join_staff
-from tests.fixtures.conversation import agree, photos, submit, until
+from tests.fixtures.conversation import agree, answer_questions, photos, submit, until
 from tests.fixtures.photos import document_photo
 from tests.fixtures.world import (
     RECORDED,
@@ -731,3 +731,57 @@ async def test_assist_keeps_the_chiefs_own_draft_aside_and_offers_the_missing_ho
     await chief.send_command("cancel")  # cancelled: the chief's own comes back again
     await until(chief, "Quay lại hồ sơ của riêng bạn")
     await until(chief, "Số điện thoại")
+
+
+def _recompressed(data: bytes) -> bytes:
+    """The same photo saved again smaller, as a phone's share or a second upload makes it."""
+    with Image.open(io.BytesIO(data)) as image:
+        out = io.BytesIO()
+        image.resize((image.width * 3 // 4, image.height * 3 // 4)).save(out, "JPEG", quality=60)
+        return out.getvalue()
+
+
+async def test_the_same_document_photo_in_two_submissions_is_flagged_for_the_officer(
+    world: World,
+) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    _, first = await resident_submits(world, "Nguyễn Văn An")
+    # a second household sends the same ID card photo again, recompressed; other pages
+    second = world.simulator.add_user("Trần Văn Bảo", language_code="vi")
+    await agree(second, "v24175-01")
+    await answer_questions(second)
+    files = photos()
+    for data, prompt in (
+        (_recompressed(files["front"]), "MẶT SAU"),
+        (document_photo(12, card=True), "TRANG 1"),
+        (document_photo(13, card=False), "TRANG 2–3"),
+        (document_photo(14, card=False), "trang ghi thay đổi"),
+    ):
+        await second.send_document(data, "photo.jpg", mime_type="image/jpeg")
+        await until(second, prompt)
+    await second.press("Bỏ qua")
+    code = await submit(second)
+    # a third with photos of its own is not flagged
+    third = world.simulator.add_user("Lò Thị Ca", language_code="vi")
+    await agree(third, "v24175-01")
+    await answer_questions(third)
+    for seed, prompt in ((21, "MẶT SAU"), (22, "TRANG 1"), (23, "TRANG 2–3"), (24, "thay đổi")):
+        await third.send_document(
+            document_photo(seed, card=seed < 23), "p.jpg", mime_type="image/jpeg"
+        )
+        await until(third, prompt)
+    await third.press("Bỏ qua")
+    own = await submit(third)
+
+    await officer.send_command("queue")
+    await until(officer, "Hồ sơ — Xã Hòa Phú")
+    await officer.send_text(code)
+    card = await until(officer, f"Hồ sơ {code}")
+    assert "có thể trùng hồ sơ khác" in card.text
+    assert f"Có thể trùng với hồ sơ: {first}" in card.text
+    await officer.send_text(first)  # the first is flagged too, naming the second
+    card = await until(officer, f"Hồ sơ {first}")
+    assert f"Có thể trùng với hồ sơ: {code}" in card.text
+    await officer.send_text(own)
+    card = await until(officer, f"Hồ sơ {own}")
+    assert "trùng" not in card.text

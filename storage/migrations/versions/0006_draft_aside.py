@@ -1,4 +1,5 @@
-"""a staff member's own draft kept aside while they submit for a household
+"""a staff member's own draft kept aside while they submit for a household; the bands of the
+documents' fingerprints (possible duplicates)
 
 Revision ID: 0006
 Revises: 0005
@@ -23,9 +24,34 @@ def upgrade() -> None:
         )
         batch_op.drop_constraint("uq_draft_chat_id", type_="unique")
         batch_op.create_unique_constraint("uq_draft_chat_id_aside", ["chat_id", "aside"])
+    op.create_table(
+        "fingerprint_band",
+        sa.Column("document_id", sa.Uuid(), nullable=False),
+        sa.Column("band", sa.Integer(), nullable=False),
+        sa.Column("commune_id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["commune_id"], ["commune.id"], name=op.f("fk_fingerprint_band_commune_id_commune")
+        ),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["document.id"],
+            name=op.f("fk_fingerprint_band_document_id_document"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("document_id", "band", name=op.f("pk_fingerprint_band")),
+    )
+    op.create_index(
+        op.f("ix_fingerprint_band_commune_id_band_value"),
+        "fingerprint_band",
+        ["commune_id", "band", "value"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_fingerprint_band_commune_id_band_value"), table_name="fingerprint_band")
+    op.drop_table("fingerprint_band")
     op.execute(sa.text("DELETE FROM draft WHERE aside"))
     with op.batch_alter_table("draft", schema=None) as batch_op:
         batch_op.drop_constraint("uq_draft_chat_id_aside", type_="unique")
