@@ -106,3 +106,4 @@ class DocumentChecked(Event):
     issues: tuple[str, ...] = ()
     qr_name: str | None = None
     qr_cccd: str | None = None
+    qr_serial: str | None = None  # the 2024 certificate's serial, read from its QR code

@@ -513,7 +513,7 @@ class DocumentPipeline(Generic[O]):
         document: PendingDocument,
         accepted: bool,
         issues: tuple[str, ...] = (),
-        qr: tuple[str | None, str | None] = (None, None),
+        qr: tuple[str | None, str | None, str | None] = (None, None, None),
     ) -> DocumentChecked:
         actor = Actor(user_id=document.chat_id, chat_id=document.chat_id)
         return DocumentChecked(
@@ -525,6 +525,7 @@ class DocumentPipeline(Generic[O]):
             issues=issues,
             qr_name=qr[0],
             qr_cccd=qr[1],
+            qr_serial=qr[2],
         )
 
     def _refused(
@@ -568,11 +569,11 @@ class DocumentPipeline(Generic[O]):
             "last_error": None,
         }
         qr = sealed.check.qr  # read only on ID card and certificate slots (intake/photos)
-        reading = (
-            (qr.cccd.name, qr.cccd.number)
-            if qr.status is QrStatus.CCCD and qr.cccd is not None
-            else (None, None)
-        )
+        reading: tuple[str | None, str | None, str | None] = (None, None, None)
+        if qr.status is QrStatus.CCCD and qr.cccd is not None:
+            reading = (qr.cccd.name, qr.cccd.number, None)
+        elif qr.status is QrStatus.CERTIFICATE and qr.certificate is not None:
+            reading = (None, None, qr.certificate.serial)
         return _Judged(document, settle, self._verdict(document, True, (), reading), blob)
 
     async def _tell(self, chat_id: int, outcomes: list[O], forget: list[PendingDocument]) -> None:

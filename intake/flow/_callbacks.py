@@ -22,6 +22,7 @@ __all__ = [
     "PickCommune",
     "PickVillage",
     "QrCorrect",
+    "QrKeep",
     "ReplaceSlot",
     "ResidentPress",
     "Restart",
@@ -77,6 +78,15 @@ class VillageUnknown:
 @dataclass(frozen=True, slots=True)
 class VillagePage:
     page: int
+
+
+@dataclass(frozen=True, slots=True)
+class QrKeep:
+    """Which number to keep where a document's QR code read another than the typed one (or
+    one where none was typed): `use_read` the one read."""
+
+    field: str  # "cccd" | "serial"
+    use_read: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +157,7 @@ ResidentPress = (
     | VillageUnknown
     | VillagePage
     | QrCorrect
+    | QrKeep
     | SkipSlot
     | ReplaceSlot
     | Submit
@@ -165,6 +176,10 @@ _FIXED: dict[str, ResidentPress] = {
     "v:unknown": VillageUnknown(),
     "qr:yes": QrCorrect(yes=True),
     "qr:no": QrCorrect(yes=False),
+    "qk:cccd:read": QrKeep("cccd", use_read=True),
+    "qk:cccd:typed": QrKeep("cccd", use_read=False),
+    "qk:serial:read": QrKeep("serial", use_read=True),
+    "qk:serial:typed": QrKeep("serial", use_read=False),
     "submit": Submit(),
     "restart:continue": Restart(over=False),
     "restart:over": Restart(over=True),

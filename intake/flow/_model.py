@@ -38,6 +38,7 @@ class Step(StrEnum):
     NAME = "name"
     CCCD = "cccd"
     QR_CONFIRM = "qr_confirm"
+    QR_CHECK = "qr_check"  # a QR code read on a document disagrees with (or fills) an answer
     PHONE = "phone"
     CERT_STATUS = "cert_status"
     SERIAL = "serial"
@@ -175,6 +176,10 @@ class Draft:
     sealed_for: int | None = None  # the commune the uploaded documents are sealed for
     spare_group: str | None = None  # an album with more photos than slots: told once
     assisted_by: int | None = None  # the staff member submitting for a household in person
+    # numbers read from a document's QR code that differ from the typed answer ("cccd",
+    # "serial"), or fill one not known: asked about before the summary
+    read: Mapping[str, str] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()  # for the officer: a typed number the QR code disagreed with
 
     def to_json(self) -> dict[str, Any]:
         # field by field: `dataclasses.asdict` copies everything deeply first, which made
@@ -218,6 +223,8 @@ class Draft:
             sealed_for=data.get("sealed_for"),
             spare_group=data.get("spare_group"),
             assisted_by=data.get("assisted_by"),
+            read={str(k): str(v) for k, v in (data.get("read") or {}).items()},
+            flags=tuple(data.get("flags") or ()),
         )
 
 

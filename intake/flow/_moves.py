@@ -75,6 +75,8 @@ def advance(
         target = Step.PARCEL_NO
     elif not slots_complete(draft):
         target = Step.DOCUMENTS
+    elif draft.read:
+        target = Step.QR_CHECK
     else:
         target = Step.REVIEW
     return ask(replace(draft, step=target), ctx, *before, effects=effects)

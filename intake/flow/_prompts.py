@@ -11,6 +11,7 @@ from intake.flow._callbacks import (
     PickCommune,
     PickVillage,
     QrCorrect,
+    QrKeep,
     ReplaceSlot,
     Restart,
     SkipSlot,
@@ -205,6 +206,43 @@ def _summary(draft: Draft, language: Language) -> Reply:
     return Reply(worded("review.summary", draft), params, keyboard=keyboard)
 
 
+def _qr_check(draft: Draft) -> Reply:
+    """The first number a QR code read differently: which one is right (or, where none was
+    typed, whether to use it)."""
+    field = "cccd" if "cccd" in draft.read else "serial"
+    read = draft.read[field]
+    typed = draft.cccd if field == "cccd" else draft.serial
+    if not typed:
+        return Reply(
+            f"qrcheck.{field}_fill",
+            {"read": read},
+            _inline(
+                (Button("qrcheck.fill_yes", data=data_of(QrKeep(field, use_read=True))),),
+                (Button("qrcheck.fill_no", data=data_of(QrKeep(field, use_read=False))),),
+            ),
+        )
+    return Reply(
+        worded(f"qrcheck.{field}", draft),
+        {"read": read, "typed": typed},
+        _inline(
+            (
+                Button(
+                    "qrcheck.use_read",
+                    data=data_of(QrKeep(field, use_read=True)),
+                    params={"read": read},
+                ),
+            ),
+            (
+                Button(
+                    worded("qrcheck.use_typed", draft),
+                    data=data_of(QrKeep(field, use_read=False)),
+                    params={"typed": typed},
+                ),
+            ),
+        ),
+    )
+
+
 def replace_page_menu(draft: Draft) -> Reply:
     """Which page to take again: one button per page sent."""
     sent = [slot for slot, state in draft.slots.items() if state.status is SlotStatus.OK]
@@ -317,7 +355,9 @@ def prompt(draft: Draft, ctx: Context) -> tuple[Reply, ...]:
             )
         case Step.DOCUMENTS:
             return (checklist(draft, language), _slot_prompt(draft, language))
-        case Step.REVIEW:
+        case Step.QR_CHECK if draft.read:
+            return (_qr_check(draft),)
+        case Step.REVIEW | Step.QR_CHECK:
             return (checklist(draft, language), _summary(draft, language))
         case Step.RESTART_CONFIRM:
             return (

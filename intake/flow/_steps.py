@@ -31,6 +31,7 @@ from intake.flow._callbacks import (
     PickCommune,
     PickVillage,
     QrCorrect,
+    QrKeep,
     ReplaceSlot,
     ResidentPress,
     Restart,
@@ -314,6 +315,30 @@ def _qr_confirm(draft: Draft, event: Event, ctx: Context) -> Transition:
     return explain(draft, event, ctx)
 
 
+def _qr_check(draft: Draft, event: Event, ctx: Context) -> Transition:
+    """Which number is right where a QR code read another (the officer is told it differed),
+    or whether to use a serial read where none was typed."""
+    if not draft.read:  # nothing left to ask: the summary
+        return _review(replace(draft, step=Step.REVIEW), event, ctx)
+    match pressed(event):
+        case QrKeep(field=field, use_read=use_read) if field in draft.read:
+            read = {k: v for k, v in draft.read.items() if k != field}
+            typed = draft.cccd if field == "cccd" else draft.serial
+            flags = draft.flags
+            if typed:  # they differed: whichever is kept, the officer compares with the photo
+                flags = (*(f for f in flags if f != f"{field}_mismatch"), f"{field}_mismatch")
+            updated = replace(draft, read=read, flags=flags)
+            if use_read:
+                value = draft.read[field]
+                updated = (
+                    replace(updated, cccd=value)
+                    if field == "cccd"
+                    else replace(updated, serial=value)
+                )
+            return advance(updated, ctx)
+    return explain(draft, event, ctx)
+
+
 def _phone(draft: Draft, event: Event, ctx: Context) -> Transition:
     match event:
         case ContactShared(contact_user_id=user) if (
@@ -472,6 +497,7 @@ _STEPS = {
     Step.NAME: _name,
     Step.CCCD: _cccd,
     Step.QR_CONFIRM: _qr_confirm,
+    Step.QR_CHECK: _qr_check,
     Step.PHONE: _phone,
     Step.CERT_STATUS: _cert_status,
     Step.SERIAL: _serial,

@@ -103,6 +103,26 @@ def replace_press(event: Text, data: str) -> Pressed:
     return Pressed(event.actor, event.update_id, data=data, message_id=None, callback_id="")
 
 
+def _same_number(a: str, b: str) -> bool:
+    return a.replace(" ", "").upper() == b.replace(" ", "").upper()
+
+
+def _read(draft: Draft, event: DocumentChecked) -> dict[str, str]:
+    """The numbers the document's QR code gives that differ from the typed answers (or fill
+    the serial that was not known): the resident is asked about them before the summary."""
+    read = dict(draft.read)
+    if event.qr_cccd and draft.cccd and not _same_number(event.qr_cccd, draft.cccd):
+        read["cccd"] = event.qr_cccd
+    serial = event.qr_serial
+    if (
+        serial
+        and draft.certificate_status is CertificateStatus.HELD
+        and not (draft.serial and _same_number(serial, draft.serial))
+    ):
+        read["serial"] = serial
+    return read
+
+
 def checked(draft: Draft, event: DocumentChecked, ctx: Context) -> Transition:
     """A verdict arrived for a photo in one of the draft's slots."""
     state = draft.slots.get(event.slot)
@@ -124,7 +144,7 @@ def checked(draft: Draft, event: DocumentChecked, ctx: Context) -> Transition:
             )
         return Transition(updated, (retake, *prompt(updated, ctx)))
     slots = {**draft.slots, event.slot: SlotState(SlotStatus.OK, event.file_unique_id)}
-    updated = replace(draft, slots=slots)
+    updated = replace(draft, slots=slots, read=_read(draft, event))
     if event.qr_cccd and draft.step in (Step.NAME, Step.CCCD) and draft.cccd is None:
         return advance(replace(updated, qr_name=event.qr_name, qr_cccd=event.qr_cccd), ctx)
     if draft.step in (Step.NAME, Step.CCCD):

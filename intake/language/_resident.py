@@ -195,6 +195,36 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "Tôi đọc được trên căn cước:\nHọ tên: {name}\nSố: {cccd}\nĐúng không?",
         Language.EN: "I read this on the ID card:\nName: {name}\nNumber: {cccd}\nIs it right?",
     },
+    "qrcheck.cccd": {
+        Language.VI: "Mã QR trên căn cước ghi số {read}, khác số bạn đã gõ ({typed}). Số nào "
+        "đúng? (Cán bộ sẽ đối chiếu lại với ảnh.)",
+        Language.EN: "The ID card's QR code says {read}, not the number you typed ({typed}). "
+        "Which is right? (The officer will compare it with the photo.)",
+    },
+    "qrcheck.serial": {
+        Language.VI: "Mã QR trên sổ ghi số seri {read}, khác số bạn đã gõ ({typed}). Số nào "
+        "đúng? (Cán bộ sẽ đối chiếu lại với ảnh.)",
+        Language.EN: "The certificate's QR code says serial {read}, not the one you typed "
+        "({typed}). Which is right? (The officer will compare it with the photo.)",
+    },
+    "qrcheck.serial_fill": {
+        Language.VI: "Mã QR trên sổ ghi số seri {read}. Dùng số này cho hồ sơ?",
+        Language.EN: "The certificate's QR code says serial {read}. Use it for the submission?",
+    },
+    "qrcheck.cccd_fill": {
+        Language.VI: "Mã QR trên căn cước ghi số {read}. Dùng số này cho hồ sơ?",
+        Language.EN: "The ID card's QR code says {read}. Use it for the submission?",
+    },
+    "qrcheck.use_read": {
+        Language.VI: "Số trên giấy tờ: {read}",
+        Language.EN: "On the paper: {read}",
+    },
+    "qrcheck.use_typed": {
+        Language.VI: "Số tôi đã gõ: {typed}",
+        Language.EN: "The one I typed: {typed}",
+    },
+    "qrcheck.fill_yes": {Language.VI: "✅ Đúng, dùng số này", Language.EN: "✅ Yes, use it"},
+    "qrcheck.fill_no": {Language.VI: "Không dùng", Language.EN: "No"},
     "qr.yes": {Language.VI: "✅ Đúng", Language.EN: "✅ Yes"},
     "qr.no": {Language.VI: "Không đúng, tôi sẽ gõ", Language.EN: "No, I will type it"},
     "phone.ask": {

@@ -196,6 +196,16 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "người dân không biết số seri sổ",
         Language.EN: "the resident did not know the certificate serial",
     },
+    "flag.cccd_mismatch": {
+        Language.VI: "số căn cước gõ vào khác số trong mã QR của thẻ — hãy đối chiếu với ảnh",
+        Language.EN: "the typed ID number differs from the card's QR code — compare with the "
+        "photo",
+    },
+    "flag.serial_mismatch": {
+        Language.VI: "số seri gõ vào khác số trong mã QR của sổ — hãy đối chiếu với ảnh",
+        Language.EN: "the typed serial differs from the certificate's QR code — compare with the "
+        "photo",
+    },
     "flag.duplicate": {
         Language.VI: "có thể trùng hồ sơ khác (cùng một ảnh giấy tờ)",
         Language.EN: "possibly a duplicate (the same document photo as another submission)",
@@ -707,6 +717,10 @@ TEXTS: dict[str, dict[Language, str]] = {
     "assist.phone_not_yours": {
         Language.VI: "Đây là số của bạn. Hãy gõ số điện thoại của hộ gia đình, hoặc bấm Bỏ qua.",
         Language.EN: "That is your own number. Please type the household's number, or press Skip.",
+    },
+    "assist.qrcheck.use_typed": {
+        Language.VI: "Số đã gõ: {typed}",
+        Language.EN: "The one typed: {typed}",
     },
     "assist.cert.held": {Language.VI: "Hộ đang giữ sổ", Language.EN: "The household has it"},
     "assist.cert.at_bank": {

@@ -62,7 +62,11 @@ async def create_submission(
     # version-checked delete of the draft then fails, and the step runs again.
     documents = await rows.draft_documents(session, draft_id, commune_id)
     flags = quality_flags(
-        draft.certificate_status, bool(draft.phone), documents, has_serial=bool(draft.serial)
+        draft.certificate_status,
+        bool(draft.phone),
+        documents,
+        has_serial=bool(draft.serial),
+        checked=draft.flags,
     )
     now = utcnow()
     submission = await rows.add_submission(

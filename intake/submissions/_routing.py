@@ -54,10 +54,11 @@ def quality_flags(
     documents: Sequence[tuple[str, dict[str, Any]]],
     *,
     has_serial: bool = True,
+    checked: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What staff should know at a glance: the required slots missing, and warnings (a photo
     too small to read, no phone to call back, a held certificate whose serial the resident did
-    not know)."""
+    not know, and `checked`: a typed number that a QR code disagreed with)."""
     stored = {slot for slot, _ in documents}
     missing = [
         r.slot.value
@@ -74,4 +75,5 @@ def quality_flags(
         flags.append("no_phone")
     if status is CertificateStatus.HELD and not has_serial:
         flags.append("no_serial")
+    flags += [flag for flag in checked if flag not in flags]  # what the resident's flow found
     return {"missing": missing, "flags": flags}

@@ -785,3 +785,44 @@ async def test_the_same_document_photo_in_two_submissions_is_flagged_for_the_off
     await officer.send_text(own)
     card = await until(officer, f"Hồ sơ {own}")
     assert "trùng" not in card.text
+
+
+CARD_QR = "066090099999|245123456|Nguyễn Văn An|01011990|Nam|Thôn 1, Hòa Phú, Đắk Lắk|01012021"
+CERTIFICATE_QR = "24175000123|AB 7654321|Hòa Phú"
+
+
+async def test_a_qr_code_that_disagrees_with_a_typed_number_is_asked_and_flagged(
+    world: World,
+) -> None:
+    officer = await join(world, "Lê Thị Hoa", StaffRole.OFFICER)
+    resident = world.simulator.add_user("Nguyễn Văn An", language_code="vi")
+    await agree(resident, "v24175-04")
+    await answer_questions(resident)  # typed: 066 090 012 345 and serial AA 01234567
+    files = photos()
+    for data, prompt in (
+        (document_photo(31, card=True, qr=CARD_QR), "MẶT SAU"),
+        (files["back"], "TRANG 1"),
+        (document_photo(33, card=False, qr=CERTIFICATE_QR), "TRANG 2–3"),
+        (files["page2"], "trang ghi thay đổi"),
+    ):
+        await resident.send_document(data, "photo.jpg", mime_type="image/jpeg")
+        await until(resident, prompt)
+    await resident.press("Bỏ qua")
+    await until(resident, "Mã QR trên căn cước ghi số 066090099999, khác số bạn đã gõ")
+    await resident.press("Số tôi đã gõ: 066090012345")
+    await until(resident, "Mã QR trên sổ ghi số seri AB 7654321, khác số bạn đã gõ")
+    await resident.press("Số trên giấy tờ: AB 7654321")
+    summary = await until(resident, "Xem lại hồ sơ")
+    assert "Số seri: AB 7654321" in summary.text
+    assert "Số căn cước: 066090012345" in summary.text
+    await resident.press("📨 Gửi hồ sơ")
+    receipt = await until(resident, "Mã biên nhận")
+    code = receipt.text.split("Mã biên nhận: ")[1].split("\n")[0]
+
+    await officer.send_command("queue")
+    await until(officer, "Hồ sơ — Xã Hòa Phú")
+    await officer.send_text(code)
+    card = await until(officer, f"Hồ sơ {code}")
+    assert "số căn cước gõ vào khác số trong mã QR của thẻ" in card.text
+    assert "số seri gõ vào khác số trong mã QR của sổ" in card.text
+    assert "Số seri sổ: AB 7654321" in card.text

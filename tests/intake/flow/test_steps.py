@@ -842,3 +842,57 @@ def test_numbers_that_are_not_ascii_digits_are_forged(data: str) -> None:
     draft = at(Step.VILLAGE, candidates=(HOA_PHU,))
     _, replies, _ = run(draft, press(data))
     assert replies[0] == "button.expired"
+
+
+# --- a QR code that disagrees with a typed number ----------------------------------------------
+
+
+def _all_in_but(slot: str, unique: str) -> Draft:
+    """Every page in but `slot`, whose photo (`unique`) is being checked."""
+    draft = complete()
+    slots = {**draft.slots, slot: SlotState(SlotStatus.CHECKING, unique)}
+    return replace(draft, step=Step.DOCUMENTS, slots=slots)
+
+
+def test_a_cccd_qr_that_disagrees_asks_which_number_and_flags_it() -> None:
+    draft = _all_in_but("cccd_front", "f1")
+    after, replies, _ = run(draft, checked("cccd_front", "f1", qr_cccd="066090099999"))
+    assert after is not None
+    assert after.step is Step.QR_CHECK  # asked before the summary
+    assert replies == ["qrcheck.cccd"]
+    kept, replies, _ = run(after, press("qk:cccd:read"))
+    assert kept is not None
+    assert (kept.cccd, kept.flags, kept.step) == ("066090099999", ("cccd_mismatch",), Step.REVIEW)
+    typed, _, _ = run(after, press("qk:cccd:typed"))
+    assert typed is not None
+    assert (typed.cccd, typed.flags) == ("066090012345", ("cccd_mismatch",))
+    # the same number with spaces is no disagreement
+    same, replies, _ = run(draft, checked("cccd_front", "f1", qr_cccd="066 090 012 345"))
+    assert same is not None
+    assert same.step is Step.REVIEW
+
+
+def test_the_certificate_qr_fills_an_unknown_serial_or_asks_which_is_right() -> None:
+    unknown = replace(_all_in_but("cert_cover", "c1"), serial="")
+    after, replies, _ = run(unknown, checked("cert_cover", "c1", qr_serial="AB 7654321"))
+    assert after is not None
+    assert replies == ["qrcheck.serial_fill"]
+    filled, _, _ = run(after, press("qk:serial:read"))
+    assert filled is not None
+    assert (filled.serial, filled.flags, filled.step) == ("AB 7654321", (), Step.REVIEW)
+    declined, _, _ = run(after, press("qk:serial:typed"))
+    assert declined is not None
+    assert (declined.serial, declined.flags) == ("", ())
+
+    typed = _all_in_but("cert_cover", "c1")  # "AA 01234567" typed
+    after, replies, _ = run(typed, checked("cert_cover", "c1", qr_serial="AB 7654321"))
+    assert replies == ["qrcheck.serial"]
+    assert after is not None
+    kept, _, _ = run(after, press("qk:serial:typed"))
+    assert kept is not None
+    assert (kept.serial, kept.flags) == ("AA 01234567", ("serial_mismatch",))
+    agreed, _, _ = run(typed, checked("cert_cover", "c1", qr_serial="AA01234567"))
+    assert agreed is not None
+    assert agreed.step is Step.REVIEW
+    forged, replies, _ = run(after, press("qk:cccd:read"))  # not asked: refused
+    assert replies[0] == "button.expired"
