@@ -7,8 +7,10 @@ Reads the evaluation set made by `make_evalset.py` (and makes it first when DIR 
 manifest), runs `check_photo` on every photo with its slot, and prints, per defect and strength,
 how many photos were caught (the expected issue among the reasons) and how many were refused for
 any reason; then the clean acceptance, the catch rate at target strengths and the QR read rate
-(QR at least 120 px wide). `--metrics FILE` writes every photo's measured values as JSON lines,
-which is what `intake/photos/thresholds.py` was calibrated on. The last line is one JSON object.
+(QR at least 120 px wide); then the clean pages checked at a card's slot and the clean card
+fronts at a certificate's slot: how many are named as the wrong paper. `--metrics FILE` writes
+every photo's measured values as JSON lines, which is what `intake/photos/thresholds.py` was
+calibrated on. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -66,6 +68,43 @@ def judge_one(root: Path, info: dict[str, object]) -> dict[str, object]:
         "qr_ok": qr_ok,
         "ms": round(elapsed, 2),
         "metrics": metrics,
+    }
+
+
+# The paper of the other kind: a clean page sent where the ID card is asked, a clean card front
+# (with its chip card's QR code) where a certificate page is.
+SWAPPED = {"page": SlotKind.ID_CARD, "card_front": SlotKind.CERTIFICATE}
+WRONG_PAPER = {"page": QualityIssue.NOT_A_CARD, "card_front": QualityIssue.NOT_A_PAGE}
+
+
+def judge_swapped(root: Path, info: dict[str, object]) -> dict[str, object] | None:
+    """A clean page or card front checked at the other paper's slot: caught or not."""
+    document = str(info["document"])
+    if info["defect"] not in ("clean", "qr") or document not in SWAPPED:
+        return None
+    data = (root / str(info["file"])).read_bytes()
+    check = check_photo(data, SWAPPED[document])
+    return {
+        "document": document,
+        "qr_px": info["qr_px"],
+        "caught": WRONG_PAPER[document] in check.issues,
+    }
+
+
+def report_swapped(rows: list[dict[str, object]]) -> dict[str, object]:
+    pages = [bool(r["caught"]) for r in rows if r["document"] == "page"]
+    cards = [
+        bool(r["caught"])
+        for r in rows
+        if r["document"] == "card_front" and int(str(r["qr_px"] or 0)) >= QR_MIN_PX
+    ]
+    print(
+        f"\nwrong paper: pages at a card's slot {sum(pages)}/{len(pages)} caught; chip card "
+        f"fronts (QR ≥ {QR_MIN_PX} px) at a certificate's slot {sum(cards)}/{len(cards)} caught"
+    )
+    return {
+        "pages_at_card_slot": {"n": len(pages), "caught": sum(pages)},
+        "cards_at_page_slot": {"n": len(cards), "caught": sum(cards)},
     }
 
 
@@ -158,10 +197,16 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     with ThreadPoolExecutor(args.workers) as pool:
         rows = list(pool.map(lambda info: judge_one(args.evalset, info), manifest))
+        swapped = [
+            row
+            for row in pool.map(lambda info: judge_swapped(args.evalset, info), manifest)
+            if row is not None
+        ]
     elapsed = time.perf_counter() - started
     if args.metrics:
         args.metrics.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     summary = report(rows)
+    summary["wrong_paper"] = report_swapped(swapped)
     summary["photos"] = len(rows)
     summary["seconds"] = round(elapsed, 1)
     print(json.dumps(summary, ensure_ascii=False))

@@ -403,6 +403,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "không thấy giấy tờ trong ảnh",
         Language.EN: "no document can be seen",
     },
+    "issue.not_a_card": {
+        Language.VI: "ảnh này giống một trang giấy, không phải thẻ căn cước",
+        Language.EN: "this looks like a page, not the ID card",
+    },
+    "issue.not_a_page": {
+        Language.VI: "ảnh này là thẻ căn cước, không phải trang sổ",
+        Language.EN: "this is the ID card, not a page of the certificate",
+    },
     "issue.empty": {Language.VI: "tệp trống", Language.EN: "the file is empty"},
     "issue.unsupported_type": {
         Language.VI: "tệp không phải ảnh hay bản quét (chỉ nhận JPEG, PNG, WebP, HEIC, PDF)",

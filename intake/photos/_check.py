@@ -12,6 +12,8 @@ from intake.photos._model import (
     Limits,
     PhotoCheck,
     PreparedDocument,
+    QrReading,
+    QrStatus,
     QualityIssue,
     RefusalReason,
     SlotKind,
@@ -19,8 +21,8 @@ from intake.photos._model import (
 )
 from intake.photos._opening import open_image, qr_pixels, refuse_unsupported, stored_region
 from intake.photos._pdf import read_pdf
-from intake.photos._qr import read_qr
-from intake.photos._quality import judge, measure
+from intake.photos._qr import parse_qr_payload, read_qr
+from intake.photos._quality import judge, kind_issues, measure
 from intake.photos._sniff import sniff_type
 
 __all__ = ["check_photo", "prepare_document", "strip_metadata"]
@@ -73,6 +75,18 @@ def strip_metadata(
     return clean
 
 
+def qr_kind(qr: QrReading) -> QrStatus:
+    """Which paper's QR code the photo shows, whichever slot it was sent at: a code that does
+    not parse as the slot's paper may be the other's (a CCCD sent as a certificate page)."""
+    if qr.status is not QrStatus.UNPARSED or not qr.raw:
+        return qr.status
+    for kind in (SlotKind.ID_CARD, SlotKind.CERTIFICATE):
+        reading = parse_qr_payload(qr.raw, kind)
+        if reading.status is not QrStatus.UNPARSED:
+            return reading.status
+    return QrStatus.UNPARSED
+
+
 def _check_bytes(data: bytes, limits: Limits) -> None:
     if len(data) > limits.max_bytes:
         raise DocumentRefused(RefusalReason.TOO_LARGE_BYTES, f"{len(data)} bytes")
@@ -100,6 +114,7 @@ def _run(
             qr = read_qr(qr_pixels(opened), slot)
         else:  # only where the document is: a quarter to a half of the pixels
             qr = read_qr(stored_region(opened, box, _QR_MARGIN), slot)
+    issues = (*issues, *kind_issues(metrics, qr_kind(qr), slot, issues))
     check = PhotoCheck(
         kind=kind,
         verdict=Verdict.RETAKE if issues else Verdict.ACCEPTED,

@@ -81,6 +81,8 @@ class QualityIssue(StrEnum):
     TOO_SMALL = "too_small"
     CUT_OFF = "cut_off"
     NO_DOCUMENT = "no_document"
+    NOT_A_CARD = "not_a_card"  # a page (its shape, or a certificate's QR code) at a card's slot
+    NOT_A_PAGE = "not_a_page"  # an ID card (its chip card's QR code) at a certificate's slot
 
 
 class Verdict(StrEnum):
@@ -138,6 +140,8 @@ class QualityMetrics:
     text_share: float  # share of the document's interior that shows text strokes
     document_box: tuple[int, int, int, int] | None = None  # left, top, right, bottom; photo px
     fingerprint: str | None = None  # the picture's difference hash (`_quality.fingerprint`)
+    document_aspect: float | None = None  # long over short side, rotation-independent
+    document_upright: bool | None = None  # its long side stands (a page as it is read)
 
 
 class QrStatus(StrEnum):

@@ -26,9 +26,9 @@ import numpy as np
 from PIL import Image
 
 from intake.photos import thresholds as t
-from intake.photos._model import QualityIssue, QualityMetrics, SlotKind
+from intake.photos._model import QrStatus, QualityIssue, QualityMetrics, SlotKind
 
-__all__ = ["fingerprint", "judge", "measure"]
+__all__ = ["fingerprint", "judge", "kind_issues", "measure"]
 
 _CELL = 2 * t.BLOCK
 _HASH_SIDE = 16  # the fingerprint compares 16 x 16 neighbouring cells: 256 bits
@@ -78,6 +78,7 @@ def measure(gray: np.ndarray, scale: float) -> QualityMetrics:
     box = (cols[0], rows[0], cols[-1] + 1, rows[-1] + 1)
     x0, y0, x1, y1 = (round(float(v) * t.BLOCK * scale) for v in box)
     long_side = max(x1 - x0, y1 - y0)
+    aspect, upright = _shape(document)
     touching = document & ~blown
     border = int(touching[0].sum() + touching[-1].sum() + touching[1:-1, 0].sum())
     border += int(touching[1:-1, -1].sum())
@@ -91,10 +92,73 @@ def measure(gray: np.ndarray, scale: float) -> QualityMetrics:
         edge_contact=round(border / max(1, 2 * (hb + wb) - 4), 4),
         text_share=round(float((text & interior).sum()) / max(1, int(interior.sum())), 4),
         document_box=(x0, y0, x1, y1),
+        document_aspect=aspect,
+        document_upright=upright,
         fingerprint=fingerprint(
             gray, (box[0] * t.BLOCK, box[1] * t.BLOCK, box[2] * t.BLOCK, box[3] * t.BLOCK)
         ),
     )
+
+
+def _shape(document: np.ndarray) -> tuple[float, bool]:
+    """The document's long side over its short side, whatever its rotation, and whether its
+    long side stands upright (a page held as it is read): those of the smallest rectangle
+    around it (over the edges of its convex hull), so that dark parts of the paper (a card's
+    photo, its QR code) and a notch at its edge do not change its shape."""
+    hull = _hull(_outline(document))
+    if len(hull) < 3:  # a shape needs a few blocks
+        return 1.0, False
+    edges = np.roll(hull, -1, axis=0) - hull
+    lengths = np.hypot(edges[:, 0], edges[:, 1])
+    keep = lengths > 0
+    along = edges[keep] / lengths[keep, None]
+    across = np.stack((-along[:, 1], along[:, 0]), axis=1)
+    widths = np.ptp(hull @ along.T, axis=0)
+    heights = np.ptp(hull @ across.T, axis=0)
+    best = int(np.argmin(widths * heights))
+    long, short = max(widths[best], heights[best]), min(widths[best], heights[best])
+    axis = along[best] if widths[best] >= heights[best] else across[best]
+    upright = bool(abs(axis[1]) > abs(axis[0]))
+    return (round(float(long / short), 3) if short > 0 else 99.0), upright
+
+
+def _outline(document: np.ndarray) -> np.ndarray:
+    """The corners of each row's first and last document block: all the hull needs."""
+    rows = np.flatnonzero(document.any(axis=1))
+    if rows.size == 0:
+        return np.zeros((0, 2))
+    inside = document[rows]
+    first = inside.argmax(axis=1)
+    last = inside.shape[1] - 1 - inside[:, ::-1].argmax(axis=1)
+    points = [
+        (x, y)
+        for row, left, right in zip(rows, first, last, strict=True)
+        for x in (left, right + 1)
+        for y in (row, row + 1)
+    ]
+    return np.array(points, dtype=np.float64)
+
+
+def _hull(points: np.ndarray) -> np.ndarray:
+    """The convex hull (Andrew's monotone chain), counter-clockwise."""
+    ordered = sorted({(float(x), float(y)) for x, y in points})
+    if len(ordered) < 3:
+        return np.array(ordered)
+
+    def turn(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    upper: list[tuple[float, float]] = []
+    for point in ordered:
+        while len(lower) >= 2 and turn(lower[-2], lower[-1], point) <= 0:
+            lower.pop()
+        lower.append(point)
+    for point in reversed(ordered):
+        while len(upper) >= 2 and turn(upper[-2], upper[-1], point) <= 0:
+            upper.pop()
+        upper.append(point)
+    return np.array(lower[:-1] + upper[:-1])
 
 
 def fingerprint(gray: np.ndarray, box: tuple[int, int, int, int] | None = None) -> str:
@@ -153,6 +217,33 @@ def judge(metrics: QualityMetrics, slot: SlotKind) -> tuple[QualityIssue, ...]:
     if metrics.document_long_px < minimum:
         issues.add(QualityIssue.TOO_SMALL)
     return _ordered(issues)
+
+
+def kind_issues(
+    metrics: QualityMetrics,
+    qr: QrStatus,
+    slot: SlotKind,
+    issues: tuple[QualityIssue, ...],
+) -> tuple[QualityIssue, ...]:
+    """Whether the picture is not the kind of paper its slot asks for: a page (by its shape, a
+    card being 85.6 × 54 mm and lying across, a page about A4 and standing upright, or by a
+    certificate's QR code) where an ID card is asked, or an ID card (by its chip card's QR
+    code) where a certificate page is. Judged only on a photo without other issues: a cut-off
+    or tiny document has no reliable shape.
+    `qr`: what the photo's QR code is, read as either paper (`_check.qr_kind`)."""
+    if issues:
+        return ()
+    if slot is SlotKind.ID_CARD:
+        if qr is QrStatus.CERTIFICATE:
+            return (QualityIssue.NOT_A_CARD,)
+        aspect = metrics.document_aspect
+        if qr is not QrStatus.CCCD and aspect is not None:
+            limit = t.CARD_MIN_UPRIGHT_ASPECT if metrics.document_upright else t.CARD_MIN_ASPECT
+            if aspect < limit:
+                return (QualityIssue.NOT_A_CARD,)
+    if slot is SlotKind.CERTIFICATE and qr is QrStatus.CCCD:
+        return (QualityIssue.NOT_A_PAGE,)
+    return ()
 
 
 def _ordered(issues: set[QualityIssue]) -> tuple[QualityIssue, ...]:

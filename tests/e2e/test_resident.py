@@ -354,3 +354,24 @@ async def test_cccd_qr_fills_name_and_number(world: World) -> None:
     assert "066090012345" in confirm.text
     await resident.press("✅ Đúng")
     await until(resident, "Số điện thoại")  # name and number were not asked
+
+
+async def test_a_page_sent_for_the_card_or_the_card_for_a_page_is_asked_again(
+    world: World,
+) -> None:
+    resident = world.simulator.add_user("Nguyễn Văn An", language_code="vi")
+    await agree(resident, "v24175-01")
+    await answer_questions(resident)
+    files = photos()
+    await resident.send_document(files["page1"], "page.jpg", mime_type="image/jpeg")
+    retake = await until(resident, "ảnh này giống một trang giấy, không phải thẻ căn cước")
+    assert "MẶT TRƯỚC" in retake.text  # the same slot is asked again
+    await resident.send_document(files["front"], "front.jpg", mime_type="image/jpeg")
+    await until(resident, "MẶT SAU")
+    await resident.send_document(files["back"], "back.jpg", mime_type="image/jpeg")
+    await until(resident, "TRANG 1")
+    chip_card = document_photo(61, card=True, qr=QR_TEXT)
+    await resident.send_document(chip_card, "card-again.jpg", mime_type="image/jpeg")
+    await until(resident, "ảnh này là thẻ căn cước, không phải trang sổ")
+    await resident.send_document(files["page1"], "page1.jpg", mime_type="image/jpeg")
+    await until(resident, "TRANG 2–3")

@@ -207,3 +207,34 @@ def test_qr_region_maps_back_to_the_stored_pixels(orientation: int) -> None:
     if orientation in back:
         region = region.transpose(back[orientation])
     assert np.array_equal(np.asarray(region), np.asarray(upright.crop(box)))
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_a_page_at_a_card_slot_is_not_a_card(index: int) -> None:
+    check = check_photo(builders.document_photo("clean", 0, "page", index), SlotKind.ID_CARD)
+    assert check.issues == (QualityIssue.NOT_A_CARD,)
+    assert check.metrics is not None
+    assert check.metrics.document_upright  # a page stands; its shape is under the card's
+    assert (check.metrics.document_aspect or 0) < t.CARD_MIN_UPRIGHT_ASPECT
+
+
+@pytest.mark.parametrize("document", ["card_front", "card_back"])
+@pytest.mark.parametrize("index", range(4))
+def test_cards_of_every_tilt_keep_the_shape_of_a_card(document: str, index: int) -> None:
+    """The shape is measured whatever the card's rotation (the set tilts it by up to 7°)."""
+    check = check_photo(builders.document_photo("clean", 0, document, index), SlotKind.ID_CARD)
+    assert check.issues == ()
+    assert check.metrics is not None
+    assert not check.metrics.document_upright
+    assert (check.metrics.document_aspect or 0) >= t.CARD_MIN_ASPECT
+
+
+def test_a_chip_card_at_a_certificate_slot_is_not_a_page() -> None:
+    front = builders.document_photo("clean", 0, "card_front")
+    assert check_photo(front, SlotKind.CERTIFICATE).issues == (QualityIssue.NOT_A_PAGE,)
+    assert check_photo(front, SlotKind.OTHER).issues == ()  # any paper goes in "other"
+
+
+def test_the_shape_is_not_judged_on_a_photo_with_other_issues() -> None:
+    cut = builders.document_photo("cut_edge", 0.10, "page")
+    assert check_photo(cut, SlotKind.ID_CARD).issues == (QualityIssue.CUT_OFF,)
