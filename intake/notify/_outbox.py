@@ -49,6 +49,7 @@ class OutboxMessage:
                             "data": b.data,
                             "literal": b.literal,
                             "params": dict(b.params),
+                            "request_contact": b.request_contact,
                         }
                         for b in row
                     ]
@@ -76,7 +77,11 @@ class OutboxMessage:
                 tuple(
                     tuple(
                         Button(
-                            b["text_key"], b["data"], b.get("params") or {}, literal=b["literal"]
+                            b["text_key"],
+                            b["data"],
+                            b.get("params") or {},
+                            literal=b["literal"],
+                            request_contact=bool(b.get("request_contact")),
                         )
                         for b in row
                     )

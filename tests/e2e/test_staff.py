@@ -731,6 +731,10 @@ async def test_assist_keeps_the_chiefs_own_draft_aside_and_offers_the_missing_ho
     await chief.send_command("cancel")  # cancelled: the chief's own comes back again
     await until(chief, "Quay lại hồ sơ của riêng bạn")
     await until(chief, "Số điện thoại")
+    shown = [b for row in chief.reply_keyboard or () for b in row]
+    assert any(b.request_contact for b in shown)  # its share button came back with it
+    await chief.share_contact("+84912000111")
+    await until(chief, "Giấy chứng nhận")
 
 
 def _recompressed(data: bytes) -> bytes:
