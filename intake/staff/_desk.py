@@ -241,6 +241,12 @@ class StaffDesk:
 
     async def _dispatch(self, turn: _Turn) -> None:
         event, staff = turn.event, turn.staff
+        if (
+            isinstance(event, Command)
+            and event.name not in ("queue", "cancel")
+            and _searching(staff)
+        ):
+            staff.awaiting = None  # another command leaves the queue: texts are not searches
         match event:
             case Text(text=text) if _searching(staff):
                 await self._search(turn, nfc(text).strip())

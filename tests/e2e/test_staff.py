@@ -598,6 +598,12 @@ async def test_typed_receipt_name_or_parcel_finds_submissions_from_the_queue(
     await until(officer, "Chữ tìm quá dài")
     await officer.send_command("cancel")
     await until(officer, "Đã hủy")
+    await officer.send_command("queue")
+    await until(officer, "Hồ sơ — Xã Hòa Phú")
+    await officer.send_command("progress")  # another command leaves the queue
+    await until(officer, "Tiến độ")
+    await officer.send_text("Nguyễn Văn An")
+    await until(officer, "hãy bấm /start")  # a text, not a search
 
     # a chief searches their own village only
     chief = await join(world, "Y Ni Ksor", StaffRole.CHIEF, village="24175-01")
