@@ -268,6 +268,17 @@ class PullFolder:
     def __init__(self, root: Path, language: Language = Language.VI) -> None:
         self.root = root
         self.language = language
+        self._folders: dict[str, set[str]] | None = None  # receipt → its folders' names
+
+    def _index(self) -> dict[str, set[str]]:
+        """The receipts' folders, listed once per pull (not once per submission)."""
+        if self._folders is None:
+            self._folders = {}
+            for path in self.root.iterdir():
+                if path.is_dir() and not path.name.startswith("."):
+                    receipt = path.name.split(" – ", 1)[0]
+                    self._folders.setdefault(receipt, set()).add(path.name)
+        return self._folders
 
     def prepare(self) -> int:
         """Create the folder, prove it writable, and remove what an interrupted pull left."""
@@ -289,10 +300,11 @@ class PullFolder:
 
     def _folders_of(self, record: SubmissionRecord) -> list[Path]:
         """The folders the receipt already has here (under its current or an older name)."""
+        names = self._index().get(safe_name(record.receipt_code), set())
         return [
-            path
-            for path in self.root.iterdir()
-            if path.is_dir() and _is_folder_of(path.name, record.receipt_code)
+            self.root / name
+            for name in sorted(names)
+            if _is_folder_of(name, record.receipt_code) and (self.root / name).is_dir()
         ]
 
     def is_current(self, record: SubmissionRecord, *, sealed: bool) -> bool:
@@ -332,6 +344,7 @@ class PullFolder:
                 folder.rename(old)
                 earlier.append(old)
             partial.rename(final)
+            self._index()[safe_name(pulled.record.receipt_code)] = {final.name}
             for old in earlier:
                 shutil.rmtree(old, ignore_errors=True)
         except BaseException:

@@ -31,7 +31,7 @@ from intake.console._desk import (
     Stale,
     SubmissionPage,
 )
-from intake.console._filters import MAX_SEARCH, PAGE_SIZE, FilterError, QueueFilter
+from intake.console._filters import PAGE_SIZE, FilterError, QueueFilter
 from intake.console._keys import FAILURE_WINDOW, MAX_FAILURES, KeyVault, Unlock, UnlockResult
 from intake.console._links import LINK_TTL, issue_link
 
@@ -41,7 +41,6 @@ __all__ = [
     "IDLE_TIMEOUT",
     "LINK_TTL",
     "MAX_FAILURES",
-    "MAX_SEARCH",
     "PAGE_SIZE",
     "ConsoleDesk",
     "ConsoleUser",

@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from intake.language import nfc
+from intake.submissions import MAX_SEARCH
 from storage.states import SubmissionState
 
-__all__ = ["MAX_SEARCH", "PAGE_SIZE", "FilterError", "QueueFilter"]
+__all__ = ["PAGE_SIZE", "FilterError", "QueueFilter"]
 
-MAX_SEARCH = 100
 PAGE_SIZE = 25
 _MAX_PAGE = 100_000
 

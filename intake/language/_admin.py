@@ -39,8 +39,8 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "the resident who sent it",
     },
     "whosestaff.family": {
-        Language.VI: "người thân của người nộp",
-        Language.EN: "a family member of the sender",
+        Language.VI: "người thân của người nộp (hoặc hộ được nộp hộ)",
+        Language.EN: "a family member of the sender (or the household helped)",
     },
     "pull.problem.missing": {
         Language.VI: "mất tệp trong kho",

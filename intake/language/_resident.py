@@ -404,8 +404,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "no document can be seen",
     },
     "issue.not_a_card": {
-        Language.VI: "ảnh này giống một trang giấy, không phải thẻ căn cước",
-        Language.EN: "this looks like a page, not the ID card",
+        Language.VI: "ảnh này giống một trang giấy, không phải thẻ căn cước (nếu đúng là thẻ, hãy "
+        "đặt thẻ nằm ngang rồi chụp lại)",
+        Language.EN: "this looks like a page, not the ID card (if it is the card, lay it across "
+        "and take it again)",
     },
     "issue.not_a_page": {
         Language.VI: "ảnh này là thẻ căn cước, không phải trang sổ",

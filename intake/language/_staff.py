@@ -65,18 +65,18 @@ TEXTS: dict[str, dict[Language, str]] = {
         "đồ\n• /invite — mời trưởng thôn hoặc cán bộ\n• /assist — nộp hộ cho một hộ gia đình\n• "
         "/web — trang quản lý trên máy tính: xem ảnh giấy tờ bên cạnh thông tin, xử lý hồ sơ\n• "
         "/settings — ngôn ngữ\n• /cancel — hủy việc đang làm\n\nLấy giấy tờ về máy: mở /web, mở "
-        "khóa bằng mật khẩu khóa của xã rồi xem hoặc tải từng hồ sơ; hoặc trên máy chủ chạy "
-        "lệnh hoso pull --commune MÃ_XÃ --out THƯ_MỤC (hỏi mật khẩu khóa của xã), được mỗi hồ "
-        "sơ một thư mục và tệp submissions.csv mở bằng Excel.",
+        "khóa bằng mật khẩu khóa của xã rồi xem hoặc tải từng hồ sơ. Cần lấy cả xã một lần: nhờ "
+        "quản trị tỉnh chạy lệnh hoso pull --commune MÃ_XÃ --out THƯ_MỤC (lệnh hỏi mật khẩu "
+        "khóa của xã), được mỗi hồ sơ một thư mục và tệp submissions.csv mở bằng Excel.",
         Language.EN: "Commands for land officers:\n• /queue — the submission queue, by village "
         "and state\n• /progress — each village's progress\n• /report — the daily report with a "
         "chart\n• /invite — invite a village chief or an officer\n• /assist — submit for a "
         "household\n• /web — the web console on a computer: the documents beside the details, "
         "and the review\n• /settings — language\n• /cancel — cancel what you are doing\n\nTo "
         "get the documents: open /web, unlock with the commune key's passphrase, then view or "
-        "download each submission; or on the server run hoso pull --commune CODE --out FOLDER "
-        "(it asks for the commune key's passphrase): one folder per submission and a "
-        "submissions.csv for Excel.",
+        "download each submission. For the whole commune at once, ask the province administrator "
+        "to run hoso pull --commune CODE --out FOLDER (it asks for the commune key's "
+        "passphrase): one folder per submission and a submissions.csv for Excel.",
     },
     "invite.unknown": {
         Language.VI: "Lời mời này không đúng. Hãy xin cán bộ địa chính xã một đường dẫn mới.",
@@ -140,10 +140,14 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "notify.officer_batch": {
         Language.VI: "📥 {count} hồ sơ mới trong mấy phút qua (thôn chưa có trưởng thôn trên "
-        "kênh, hoặc chưa rõ thôn):\n{items}\nBấm để mở, hoặc /queue để xem cả danh sách.",
+        "kênh, hoặc chưa rõ thôn):\n{items}{more}\nBấm để mở, hoặc /queue để xem cả danh sách.",
         Language.EN: "📥 {count} new submissions in the last few minutes (villages without a "
-        "chief here, or no village yet):\n{items}\nPress one to open it, or /queue for the whole "
-        "list.",
+        "chief here, or no village yet):\n{items}{more}\nPress one to open it, or /queue for the "
+        "whole list.",
+    },
+    "notify.officer_batch_more": {
+        Language.VI: "\n• … và {more} hồ sơ khác",
+        Language.EN: "\n• … and {more} more",
     },
     "notify.officer_batch_item": {
         Language.VI: "• {receipt} · {name} · {village}",
@@ -491,10 +495,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "never issued",
     },
     "queue.header": {
-        Language.VI: "📋 Hồ sơ — {place}\nĐang xem: {filter} ({total})\n{counts}\n\n🔎 Muốn tìm "
-        "một hồ sơ: gõ mã hồ sơ, tên chủ hộ hoặc số thửa (ví dụ 12/345).",
-        Language.EN: "📋 Submissions — {place}\nShowing: {filter} ({total})\n{counts}\n\n🔎 To "
-        "find one: type its receipt code, the household's name or the parcel (e.g. 12/345).",
+        Language.VI: "📋 Hồ sơ — {place}\nĐang xem: {filter} ({total})\n{counts}{hint}",
+        Language.EN: "📋 Submissions — {place}\nShowing: {filter} ({total})\n{counts}{hint}",
+    },
+    "queue.search_hint": {
+        Language.VI: "\n\n🔎 Muốn tìm một hồ sơ: gõ mã hồ sơ, tên chủ hộ hoặc tờ/thửa (ví dụ "
+        "12/345).",
+        Language.EN: "\n\n🔎 To find one: type its receipt code, the household's name or the "
+        "sheet/parcel (e.g. 12/345).",
     },
     "queue.count": {
         Language.VI: "• {state}: {count}",
@@ -733,8 +741,8 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "Never issued to the household",
     },
     "assist.review.whose.family": {
-        Language.VI: "người trong hộ được nộp hộ",
-        Language.EN: "the household member being helped",
+        Language.VI: "một người trong hộ gia đình",
+        Language.EN: "a member of the household",
     },
     "assist.review.summary": {
         Language.VI: "Xem lại hồ sơ nộp hộ, đọc lại cho hộ nghe:\n"

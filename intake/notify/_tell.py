@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,7 +51,7 @@ __all__ = [
 OFFICER_ALERT_WINDOW = timedelta(minutes=3)
 _OFFICER_ALERT = "officer_new"
 _OFFICER_ALERTS = "officer_batch"  # the gathered ones
-_MAX_BATCH_BUTTONS = 10  # more arrived: the message says so, and /queue lists them all
+_MAX_BATCH_LINES = 10  # more arrived: the message says how many, and /queue lists them all
 
 
 def upload_buttons(receipt: str, slots: Sequence[str]) -> Keyboard:
@@ -70,8 +71,13 @@ def upload_buttons(receipt: str, slots: Sequence[str]) -> Keyboard:
     )
 
 
+def open_data(receipt: str) -> str:
+    """The staff desk's "open this submission" button data (its codec's `s:o:`)."""
+    return f"s:o:{receipt}"
+
+
 def open_button(receipt: str) -> Keyboard:
-    return Keyboard(KeyboardKind.INLINE, ((Button("staff.open", data=f"s:o:{receipt}"),),))
+    return Keyboard(KeyboardKind.INLINE, ((Button("staff.open", data=open_data(receipt)),),))
 
 
 @dataclass(frozen=True)
@@ -186,8 +192,7 @@ async def _alert_officer(
     )
     if batch is not None:
         gathered = OutboxMessage.from_json(batch.payload)
-        lines = [*gathered.params["lines"], line]
-        message = _gathered(gathered.language, lines)
+        message = _gathered(gathered.language, gathered.params, line)
         await outbox_rows.rewrite_payload(session, deps.fields, batch.id, message.to_json())
     elif await outbox_rows.written_since(
         session,
@@ -200,7 +205,7 @@ async def _alert_officer(
             deps.fields,
             chat_id=chat_id,
             kind=_OFFICER_ALERTS,
-            payload=_gathered(officer.language, [line]).to_json(),
+            payload=_gathered(officer.language, {}, line).to_json(),
             not_before=now + OFFICER_ALERT_WINDOW,
         )
     else:
@@ -215,19 +220,20 @@ async def _alert_officer(
         )
 
 
-def _gathered(language: str, lines: list[dict[str, object]]) -> OutboxMessage:
-    """One message for the alerts gathered in a window: a line and a button per submission."""
-    shown = lines[:_MAX_BATCH_BUTTONS]
+def _gathered(language: str, before: dict[str, Any], line: dict[str, object]) -> OutboxMessage:
+    """The message gathering the window's alerts, with one more: a line and a button for each
+    of the first `_MAX_BATCH_LINES`, then how many more there are (a message stays far under
+    Telegram's 4,096 characters however many arrive)."""
+    shown = [*before.get("items_lines", [])]
+    count = int(before.get("count", 0)) + 1
+    if len(shown) < _MAX_BATCH_LINES:
+        key = "notify.officer_batch_item" if line["village"] else "notify.officer_batch_triage"
+        shown.append((key, line))
+    more = count - len(shown)
     params: dict[str, object] = {
-        "count": len(lines),
-        "lines": lines,
-        "items_lines": [
-            (
-                "notify.officer_batch_item" if line["village"] else "notify.officer_batch_triage",
-                line,
-            )
-            for line in lines
-        ],
+        "count": count,
+        "items_lines": shown,
+        "more_lines": [("notify.officer_batch_more", {"more": more})] if more else [],
     }
     keyboard = Keyboard(
         KeyboardKind.INLINE,
@@ -235,11 +241,11 @@ def _gathered(language: str, lines: list[dict[str, object]]) -> OutboxMessage:
             (
                 Button(
                     "notify.open_receipt",
-                    data=f"s:o:{line['receipt']}",
-                    params={"receipt": line["receipt"]},
+                    data=open_data(str(item["receipt"])),
+                    params={"receipt": item["receipt"]},
                 ),
             )
-            for line in shown
+            for _, item in shown
         ),
     )
     return OutboxMessage("notify.officer_batch", language, params, keyboard)

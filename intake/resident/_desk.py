@@ -446,7 +446,9 @@ class ResidentDesk:
         if row is not None and own is not None:
             # the staff member's own submission in progress waits aside until this one ends;
             # one for a household in progress is finished first
-            if own.assisted_by is not None:
+            if own.assisted_by is not None or await residents.has_aside(
+                session, event.actor.chat_id
+            ):  # (one aside at a time: the janitor brings it back if its pair expires)
                 return Outcome(language, [Reply("assist.finish_first")])
             if any(state.status is SlotStatus.CHECKING for state in own.slots.values()):
                 return Outcome(language, [Reply("assist.wait_checks")])

@@ -17,7 +17,7 @@ from intake.notify import OutboxMessage, enqueue
 from storage.deps import Deps
 from storage.models import utcnow
 from storage.repositories.documents import delete_documents, documents_of_draft
-from storage.repositories.residents import drafts_idle_between
+from storage.repositories.residents import bring_back, drafts_idle_between
 from storage.repositories.updates import forget_processed_before
 
 __all__ = ["DraftJanitor", "JanitorPass"]
@@ -69,6 +69,9 @@ class DraftJanitor:
                     message=OutboxMessage("draft.expired", language),
                 )
                 await session.delete(draft)
+                if not draft.aside:  # a staff member's own, set aside for it, is theirs again
+                    await session.flush()
+                    await bring_back(session, draft.chat_id)
                 expired += 1
             reminded = 0
             for draft, language in await drafts_idle_between(

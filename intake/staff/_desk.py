@@ -30,7 +30,6 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.chat import Command, Event, Pressed, Reply, Text
-from intake.console import MAX_SEARCH
 from intake.console._links import LINK_TTL, issue_link
 from intake.flow import Directory, Place
 from intake.language import VIETNAM, Language, nfc, render
@@ -85,6 +84,7 @@ from intake.staff._roster import (
 )
 from intake.submissions import (
     CLOSED,
+    MAX_SEARCH,
     QUEUE_PAGE,
     REJECT_REASONS,
     ReviewError,
@@ -477,7 +477,12 @@ class StaffDesk:
             state=state,
             page=press.page,
         )
-        if turn.staff.awaiting is None or _searching(turn.staff):
+        # texts search the queue, unless a note is awaited or the staff member's own
+        # submission (or one for a household) is in progress: its answers are texts too
+        searching = (turn.staff.awaiting is None or _searching(turn.staff)) and not (
+            await residents.has_draft(turn.session, turn.event.actor.chat_id)
+        )
+        if searching:
             turn.staff.awaiting = {
                 "kind": "search",
                 "commune_id": press.commune_id,
@@ -494,6 +499,7 @@ class StaffDesk:
                     page_size=QUEUE_PAGE,
                     content=content,
                     may_choose_village=turn.staff.role is not StaffRole.CHIEF,
+                    searching=searching,
                 )
             )
         )
@@ -851,6 +857,9 @@ class StaffDesk:
         target = await places.target(turn.session, target_id)
         if target is None or target.village_id is None:
             turn.say("assist.household_gone")
+            return
+        subject = self._subject(turn, target.commune_id, target.village_id)
+        if not await self._allowed(turn, Action.ASSIST, subject):
             return
         missing, _ = await missing_targets(
             turn.session, self._deps, target.commune_id, target.village_id, limit=10**6

@@ -85,6 +85,7 @@ class QueueScreen:
     page_size: int
     content: QueuePage
     may_choose_village: bool  # officers and admins switch villages; a chief has one
+    searching: bool = False  # a typed text finds submissions (the header says so)
 
 
 # A row's state as one sign, so that a row stays short enough for a phone's button width.
@@ -145,6 +146,7 @@ def queue_screen(screen: QueueScreen) -> Reply:
             "filter_key": f"filter.{screen.state or 'open'}",
             "total": screen.content.total,
             "counts_lines": count_lines or [("staff.none", {})],
+            "hint_lines": [("queue.search_hint", {})] if screen.searching else [],
         },
         keyboard=_inline(*rows),
     )

@@ -37,7 +37,7 @@ from intake.submissions._routing import (
     quality_flags,
     route_submission,
 )
-from intake.submissions._search import Search, matching, narrowed, read_search
+from intake.submissions._search import MAX_SEARCH, Search, matching, narrowed, read_search
 from intake.submissions._views import (
     QUEUE_PAGE,
     Card,
@@ -56,6 +56,7 @@ __all__ = [
     "FIRST_STATE",
     "LOW_RESOLUTION_PX",
     "MAX_NOTE",
+    "MAX_SEARCH",
     "QUEUE_PAGE",
     "RECEIPT_ALPHABET",
     "REJECT_REASONS",

@@ -3,7 +3,9 @@ file, or a picture whose fingerprint (`intake.photos`: a 256-bit difference hash
 document) is within `MAX_DISTANCE` bits of the other's (a photo forwarded, recompressed or
 resized again; different cards of one layout differ in 60 bits or more). Both submissions are
 flagged `duplicate`, each naming the other's receipt under `duplicates`, for the officer to
-look at: nothing is refused, since two households may rightly share a certificate page."""
+look at: nothing is refused, since two households may rightly share a certificate page. A
+match with a submission of the same person (the same CCCD, by its blind index: one owner's
+several parcels, sent with the same ID card photo) is no duplicate."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Document, Submission
+from storage.models import Document, Submission, utcnow
 from storage.repositories import fingerprints
 from storage.states import DocumentStatus
 
@@ -31,14 +33,16 @@ async def flag_duplicates(
     """Find and flag the submissions that hold one of `documents` (stored documents of
     `submission`); returns their receipts."""
     stored = [d for d in documents if d.status is DocumentStatus.STORED]
-    found = dict(
-        await fingerprints.same_files(
+    found = {
+        other_id: receipt
+        for other_id, receipt, cccd_index in await fingerprints.same_files(
             session,
             submission.commune_id,
             [d.file_unique_id for d in stored],
             besides=submission.id,
         )
-    )
+        if cccd_index != submission.cccd_index
+    }
     for document in stored:
         mark = (document.metrics or {}).get("fingerprint")
         if not isinstance(mark, str) or len(mark) != _HEX_DIGITS:
@@ -48,15 +52,19 @@ async def flag_duplicates(
             session, submission.commune_id, mark, besides=submission.id
         ):
             other = candidate.metrics.get("fingerprint")
+            if candidate.cccd_index == submission.cccd_index:
+                continue  # the same person's other submission
             if isinstance(other, str) and _distance(mark, other) <= MAX_DISTANCE:
                 found[candidate.submission_id] = candidate.receipt_code
     if not found:
         return []
     _mark(submission, found.values())
     for other_id in found:
-        other = await session.get(Submission, other_id)
+        # locked: a follow-up page's verdict may be changing its flags meanwhile
+        other = await session.get(Submission, other_id, with_for_update=True)
         if other is not None:
             _mark(other, [submission.receipt_code])
+            other.updated_at = utcnow()  # a pull writes its folder again
     return sorted(found.values())
 
 

@@ -18,7 +18,9 @@ from intake.language import nfc, search_key
 from storage.deps import Deps
 from storage.repositories.queue import QueueQuery
 
-__all__ = ["Search", "matching", "narrowed", "read_search"]
+__all__ = ["MAX_SEARCH", "Search", "matching", "narrowed", "read_search"]
+
+MAX_SEARCH = 100  # characters: a name, a receipt or a parcel is far shorter
 
 _RECEIPT = re.compile(r"^[A-Z]{1,4}-[A-Z0-9]{4,10}$")
 _PARCEL = re.compile(r"^(\d{1,6})\s*/\s*(\d{1,6})$")

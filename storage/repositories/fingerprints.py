@@ -31,6 +31,7 @@ def bands_of(fingerprint: str) -> list[int]:
 class Candidate:
     submission_id: uuid.UUID
     receipt_code: str
+    cccd_index: bytes
     metrics: dict[str, Any]
 
 
@@ -67,24 +68,29 @@ async def near(
         )
     )
     rows = await session.execute(
-        select(Document.submission_id, Submission.receipt_code, Document.metrics)
+        select(
+            Document.submission_id,
+            Submission.receipt_code,
+            Submission.cccd_index,
+            Document.metrics,
+        )
         .join(FingerprintBand, FingerprintBand.document_id == Document.id)
         .join(Submission, Submission.id == Document.submission_id)
         .where(FingerprintBand.commune_id == commune_id, shares, Submission.id != besides, *_LIVE)
         .distinct()
     )
-    return [Candidate(s, r, dict(m or {})) for s, r, m in rows]
+    return [Candidate(s, r, c, dict(m or {})) for s, r, c, m in rows]
 
 
 async def same_files(
     session: AsyncSession, commune_id: int, file_unique_ids: Sequence[str], *, besides: uuid.UUID
-) -> list[tuple[uuid.UUID, str]]:
-    """(submission id, receipt) of the commune's other submissions holding one of the same
-    Telegram files."""
+) -> list[tuple[uuid.UUID, str, bytes]]:
+    """(submission id, receipt, CCCD blind index) of the commune's other submissions holding
+    one of the same Telegram files."""
     if not file_unique_ids:
         return []
     rows = await session.execute(
-        select(Submission.id, Submission.receipt_code)
+        select(Submission.id, Submission.receipt_code, Submission.cccd_index)
         .join(Document, Document.submission_id == Submission.id)
         .where(
             Document.commune_id == commune_id,
@@ -94,4 +100,4 @@ async def same_files(
         )
         .distinct()
     )
-    return [(s, r) for s, r in rows]
+    return [(s, r, c) for s, r, c in rows]

@@ -1,5 +1,7 @@
 """The outbox: messages that must reach someone, written in the transaction that causes them,
-claimed with a lease by a sender, and settled (sent, later, failed).
+claimed with a lease by a sender, and settled (sent, later, failed). A row may be written to go
+out later (`add_message_at`: an officer's gathered alerts); until then it is not in its chat's
+order.
 
 A row's payload is the message as JSON, encrypted here (it may name people) with the row's id
 as associated data: a payload copied to another row cannot be opened there. A claim takes only
@@ -41,12 +43,19 @@ __all__ = [
 
 _TABLE, _COLUMN = "outbox", "payload_enc"
 _OUTBOX = cast(Table, Outbox.__table__)
+# A row written to go out later (an officer's gathered alerts) that no sender has touched: it
+# takes its place in the chat's order only once it is due, so it holds up nothing meanwhile.
+_SCHEDULED = (
+    _OUTBOX.c.leased_by.is_(None)
+    & (_OUTBOX.c.attempts == 0)
+    & (_OUTBOX.c.not_before > bindparam("now"))
+)
 # Only the oldest unsent row of each chat. How many each chat has waiting tells the sender
 # whether to claim again once the first is sent (an empty claim after every message had cost a
 # transaction each).
 _FIRST_OF_CHAT = (
     select(func.min(_OUTBOX.c.id).label("id"), func.count().label("waiting"))
-    .where(_OUTBOX.c.status == OutboxStatus.PENDING)
+    .where(_OUTBOX.c.status == OutboxStatus.PENDING, ~_SCHEDULED)
     .group_by(_OUTBOX.c.chat_id)
     .subquery()
 )

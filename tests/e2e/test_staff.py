@@ -709,7 +709,7 @@ async def test_assist_keeps_the_chiefs_own_draft_aside_and_offers_the_missing_ho
     summary = await until(chief, "Xem lại hồ sơ nộp hộ, đọc lại cho hộ nghe")
     assert "Họ tên: Hà Thị Mai" in summary.text
     assert "Tờ bản đồ: 12 — Thửa: 346" in summary.text
-    assert "Đứng tên: người trong hộ được nộp hộ" in summary.text
+    assert "Đứng tên: một người trong hộ gia đình" in summary.text
     await chief.press("📨 Gửi hồ sơ")
     receipt = await until(chief, "Đã nhận hồ sơ nộp hộ", "Hãy ghi mã biên nhận này cho hộ")
     code = receipt.text.split("Mã biên nhận: ")[1].split("\n")[0]
@@ -759,7 +759,7 @@ async def test_the_same_document_photo_in_two_submissions_is_flagged_for_the_off
     # a second household sends the same ID card photo again, recompressed; other pages
     second = world.simulator.add_user("Trần Văn Bảo", language_code="vi")
     await agree(second, "v24175-01")
-    await answer_questions(second)
+    await answer_questions(second, cccd="066 090 077 777")  # another person
     files = photos()
     for data, prompt in (
         (_recompressed(files["front"]), "MẶT SAU"),

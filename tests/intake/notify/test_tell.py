@@ -69,7 +69,7 @@ async def test_the_villages_chief_or_else_the_officers(deps: Deps, hoa_phu: HoaP
     [batch] = [due for due in await outbox.claim_due() if due.kind == "officer_batch"]
     assert (batch.chat_id, batch.message.key) == (OFFICER, "notify.officer_batch")
     assert batch.message.params["count"] == 2
-    assert [line["name"] for line in batch.message.params["lines"]] == [
+    assert [line["name"] for _, line in batch.message.params["items_lines"]] == [
         "Phạm Thị Dung",
         "Đỗ Văn Em",
     ]
