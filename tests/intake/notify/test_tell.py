@@ -10,7 +10,8 @@ import uuid
 from sqlalchemy import select, update
 
 from intake.flow import Draft, Place, Step, Whose
-from intake.notify import OutboxService
+from intake.language import render
+from intake.notify import OutboxService, notify_officers
 from intake.submissions import create_submission
 from storage.deps import Deps
 from storage.models import Citizen, Outbox, Staff, utcnow
@@ -125,3 +126,31 @@ async def test_an_assisted_submissions_receipt_goes_to_its_chief(
         )
     assert receipts == [CHIEF_1]  # not a resident's chat: the household has no phone
     assert RESIDENT not in receipts
+
+
+async def test_gathered_alerts_hold_up_nothing_and_list_ten(deps: Deps, hoa_phu: HoaPhu) -> None:
+    await _staff_of(deps, hoa_phu)
+    thon_3 = hoa_phu.villages[2]  # no chief: the officer is told
+    for n in range(14):
+        await submit(deps, hoa_phu, thon_3, holder=f"Hộ số {n}", cccd=f"0660900{n:05d}")
+    outbox = OutboxService(deps)
+    claimed = [due for due in await outbox.claim_due() if due.chat_id == OFFICER]
+    assert [due.kind for due in claimed] == ["officer_new"]  # the first, at once
+    await outbox.mark_sent(claimed[0].id)
+    # a message written after the gathered row is not held up by it
+    async with deps.database.sessions.begin() as session:
+        await notify_officers(session, deps, hoa_phu.commune.id, "notify.chief_not_started", {})
+    later = [due for due in await outbox.claim_due() if due.chat_id == OFFICER]
+    assert [due.message.key for due in later] == ["notify.chief_not_started"]
+    await outbox.mark_sent(later[0].id)
+
+    async with deps.database.sessions.begin() as session:
+        await session.execute(
+            update(Outbox).where(Outbox.kind == "officer_batch").values(not_before=utcnow())
+        )
+    [batch] = [due for due in await outbox.claim_due() if due.chat_id == OFFICER]
+    text = render("vi", batch.message.key, batch.message.params)
+    assert text.startswith("📥 13 hồ sơ mới trong mấy phút qua")
+    assert text.count("\n• ") == 11  # ten submissions, then how many more
+    assert "… và 3 hồ sơ khác" in text
+    assert len(batch.message.keyboard.rows if batch.message.keyboard else ()) == 10

@@ -12,6 +12,7 @@ from intake.notify import OutboxService
 from intake.resident import DraftJanitor
 from storage.deps import Deps
 from storage.models import Citizen, Document, Draft, Outbox, utcnow
+from storage.repositories.residents import has_draft, set_aside
 from storage.states import DocumentStatus
 
 
@@ -71,3 +72,33 @@ async def test_remind_once_then_expire(deps: Deps) -> None:
     assert statuses[2] is DocumentStatus.PENDING
     later = await janitor.run_once(utcnow() + timedelta(days=31))
     assert later.expired == 2
+
+
+async def test_an_expired_draft_gives_back_the_one_set_aside_for_it(deps: Deps) -> None:
+    """A chief's own draft set aside for /assist is theirs again when the household's expires
+    (never left aside for good, where the next /assist could not set another aside)."""
+    own = await make_draft(deps, 5, timedelta(days=2))
+    async with deps.database.sessions.begin() as session:
+        await set_aside(session, own)
+        citizen_id = await session.scalar(select(Draft.citizen_id).where(Draft.id == own))
+        household = uuid.uuid4()
+        session.add(
+            Draft(
+                id=household,
+                chat_id=5,
+                citizen_id=citizen_id,
+                step="name",
+                payload_enc=deps.fields.encrypt(
+                    json.dumps({"step": "name"}),
+                    table="draft",
+                    column="payload_enc",
+                    row=household,
+                ),
+                updated_at=utcnow() - timedelta(days=31),
+            )
+        )
+    assert (await DraftJanitor(deps).run_once()).expired == 1
+    async with deps.database.sessions() as session:
+        left = (await session.execute(select(Draft.id, Draft.aside))).all()
+        assert [tuple(row) for row in left] == [(own, False)]
+        assert await has_draft(session, 5)
