@@ -77,8 +77,7 @@ async def near(
         .join(FingerprintBand, FingerprintBand.document_id == Document.id)
         .join(Submission, Submission.id == Document.submission_id)
         .where(FingerprintBand.commune_id == commune_id, shares, Submission.id != besides, *_LIVE)
-        .distinct()
-    )
+    )  # a document sharing several bands comes once per band (JSON has no DISTINCT)
     return [Candidate(s, r, c, dict(m or {})) for s, r, c, m in rows]
 
 
