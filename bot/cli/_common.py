@@ -17,13 +17,13 @@ from bot.config import ConfigError, Settings, load_settings
 from crypto import CryptoError, KeyMaterialError
 from intake.admin import (
     EscrowExists,
-    IdentityMismatch,
     ImportRefused,
     MissingKey,
     UnknownCommune,
     UnknownProvince,
     UnknownVillage,
 )
+from intake.exports import IdentityMismatch
 from intake.staff import StaffSetupError
 from storage.db import DatabaseUrlError
 

@@ -16,11 +16,11 @@ from intake.admin import (
     CSV_FILE,
     MissingKey,
     PullFolder,
-    SubmissionRecord,
     plan_pull,
     pull_into_folder,
     unlock_commune_key,
 )
+from intake.exports import SubmissionRecord
 from storage.deps import Deps
 
 __all__ = ["pull"]

@@ -35,30 +35,18 @@ from intake.admin._keys import (
     unlock_commune_key,
 )
 from intake.admin._pull import (
-    DocumentEntry,
-    DocumentProblem,
-    IdentityMismatch,
-    PulledDocument,
-    PulledSubmission,
     PullPlan,
-    SubmissionRecord,
     UnknownVillage,
     check_identity,
     plan_pull,
-    pull_submission,
     record_pull,
 )
 from intake.admin._pull_writer import (
-    CSV_COLUMNS,
     CSV_FILE,
     SUBMISSION_FILE,
     PullFolder,
     PullResult,
-    document_file_names,
-    folder_name,
     pull_into_folder,
-    safe_name,
-    submission_json,
 )
 from intake.admin._status import ProvinceStatus, Status, collect_status
 from intake.admin._units import (
@@ -70,7 +58,6 @@ from intake.admin._units import (
 )
 
 __all__ = [
-    "CSV_COLUMNS",
     "CSV_FILE",
     "DEMO_CHIEF_USER",
     "DEMO_COMMUNE",
@@ -81,10 +68,7 @@ __all__ = [
     "SUBMISSION_FILE",
     "CsvProblem",
     "DemoSetup",
-    "DocumentEntry",
-    "DocumentProblem",
     "EscrowExists",
-    "IdentityMismatch",
     "ImportRefused",
     "ImportResult",
     "KeyCreated",
@@ -93,11 +77,8 @@ __all__ = [
     "PullFolder",
     "PullPlan",
     "PullResult",
-    "PulledDocument",
-    "PulledSubmission",
     "RotationResult",
     "Status",
-    "SubmissionRecord",
     "UnitsImported",
     "UnknownCommune",
     "UnknownProvince",
@@ -106,8 +87,6 @@ __all__ = [
     "collect_status",
     "create_commune_key",
     "create_escrow_key",
-    "document_file_names",
-    "folder_name",
     "import_parcels",
     "import_province",
     "import_targets",
@@ -116,14 +95,11 @@ __all__ = [
     "plan_pull",
     "prepare_demo",
     "pull_into_folder",
-    "pull_submission",
     "read_csv",
     "receipt_prefix",
     "recipients_for_commune",
     "record_field_keys",
     "record_pull",
     "rotate_field_keys",
-    "safe_name",
-    "submission_json",
     "unlock_commune_key",
 ]

@@ -24,8 +24,9 @@ __all__ = ["Position", "QueueQuery", "names_in_scope", "next_in_queue", "search_
 @dataclass(frozen=True)
 class QueueQuery:
     """The part of a queue's filter the database answers (the console's and Telegram's).
-    `village_id` None with `triage` False: every village; `ids`: the submissions whose
-    (decrypted) name matched, or None."""
+    `village_id` None with `triage` False: every village; `since`/`until`: submitted at or
+    after, and before (either may be None); `ids`: the submissions whose (decrypted) name
+    matched, or None."""
 
     commune_id: int
     village_id: int | None
@@ -39,6 +40,8 @@ class QueueQuery:
     parcel_no: str | None = None
     ids: frozenset[uuid.UUID] | None = None
     searched: bool = False  # a search was asked for: with nothing to match, nothing matches
+    since: datetime | None = None
+    until: datetime | None = None
 
     def place(self) -> list[ColumnElement[bool]]:
         where = [Submission.commune_id == self.commune_id]
@@ -49,8 +52,12 @@ class QueueQuery:
         return where
 
     def listed(self) -> list[ColumnElement[bool]]:
-        """The place and the states, without the search."""
+        """The place, the dates and the states, without the search."""
         where = self.place()
+        if self.since is not None:
+            where.append(Submission.submitted_at >= self.since)
+        if self.until is not None:
+            where.append(Submission.submitted_at < self.until)
         if self.states is not None:
             where.append(Submission.state.in_(self.states))
         else:

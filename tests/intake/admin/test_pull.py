@@ -18,8 +18,6 @@ from sqlalchemy import select, update
 
 from crypto import CommuneRecipients, create_identity, open_document
 from intake.admin import (
-    IdentityMismatch,
-    PulledSubmission,
     PullFolder,
     UnknownCommune,
     UnknownVillage,
@@ -28,9 +26,9 @@ from intake.admin import (
     import_province,
     plan_pull,
     pull_into_folder,
-    safe_name,
 )
-from intake.admin._pull_writer import _excel_cell
+from intake.exports import IdentityMismatch, PulledSubmission, safe_name
+from intake.exports import csv_cell as _excel_cell
 from storage.deps import Deps
 from storage.models import Blob, Document, Event, Submission
 from storage.states import DocumentStatus
