@@ -22,11 +22,17 @@ the console's public address is https (`HOSO_PUBLIC_URL`, or the webhook's addre
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +45,9 @@ from intake.console import (
     ConsoleUser,
     DocumentUnavailable,
     Ended,
+    Export,
+    ExportKind,
+    ExportRefused,
     FilterError,
     NotFound,
     QueueFilter,
@@ -48,7 +57,7 @@ from intake.console import (
     Unlock,
     csrf_token,
 )
-from intake.language import CATALOG, Language, render
+from intake.language import CATALOG, VIETNAM, Language, render
 from intake.submissions import ReviewError
 
 __all__ = ["ConsoleOptions", "console_app"]
@@ -71,6 +80,8 @@ _PUBLIC = frozenset(
 _MAX_FORM = 64 * 1024
 _MAX_NOTE = 500
 _MAX_FLASHES = 1000
+_CHUNK = 256 * 1024  # an XLSX is sent in pieces of this size
+_BATCH = 1024 * 1024  # a ZIP is made in a worker thread about this much at a time
 
 _USER = web.RequestKey("user", ConsoleUser)
 _CSRF = web.RequestKey("csrf", str)
@@ -157,6 +168,7 @@ def console_app(desk: ConsoleDesk, options: ConsoleOptions | None = None) -> web
     router.add_post("/unlock", console.unlock)
     router.add_post("/lock", console.lock)
     router.add_get("/d/{document}", console.document)
+    router.add_get("/export/{kind}", console.export)
     router.add_get("/static/{name}", console.static, name="static")
     return app
 
@@ -196,9 +208,15 @@ class _Console:
         )
 
     def message(
-        self, request: web.Request, key: str, status: int, **params: object
+        self,
+        request: web.Request,
+        key: str,
+        status: int,
+        title: str | None = None,
+        **params: object,
     ) -> web.Response:
-        title = "console.signin_title" if status in (200, 401) else "console.problem_title"
+        if title is None:
+            title = "console.signin_title" if status in (200, 401) else "console.problem_title"
         return self.pages.render(
             request, "message.html", status=status, key=key, title=title, params=params
         )
@@ -426,6 +444,97 @@ class _Console:
             headers={"Content-Disposition": f'{disposition}; filename="{opened.filename}"'},
         )
 
+    # --- exports -------------------------------------------------------------------------------
+
+    async def export(self, request: web.Request) -> web.StreamResponse:
+        """An XLSX or a ZIP of what the queue's filter shows, streamed; its audit event is
+        written when the download ends, complete or not (intake/console/_exports.py)."""
+        user = request[_USER]
+        try:
+            kind = ExportKind(request.match_info["kind"])
+        except ValueError:
+            raise web.HTTPNotFound from None
+        try:
+            export = await self.desk.export(user, self.wanted(request), kind)
+        except ExportRefused as refused:
+            return self.message(
+                request, refused.key, refused.status, title="export.title", **refused.params
+            )
+        stamp = datetime.now(VIETNAM).strftime("%Y%m%d-%H%M")
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    if kind is ExportKind.XLSX
+                    else "application/zip"
+                ),
+                "Content-Disposition": f'attachment; filename="{export.filename(stamp)}"',
+            }
+        )
+        counts: dict[str, int] = {}
+        complete = False
+        try:
+            if kind is ExportKind.XLSX:
+                await self._send_xlsx(request, response, export, counts)
+            else:
+                await self._send_zip(request, response, export, counts)
+            await response.write_eof()
+            complete = True
+        except ConnectionError:  # the client went away: nothing more to send
+            log.info("console export interrupted", extra={"kind": kind.value})
+        finally:
+            await asyncio.shield(self.desk.exported(user, export, complete=complete, **counts))
+        return response
+
+    async def _send_xlsx(
+        self,
+        request: web.Request,
+        response: web.StreamResponse,
+        export: Export,
+        counts: dict[str, int],
+    ) -> None:
+        """Written to a temporary folder of its own, removed whatever happens; the file is
+        unlinked as soon as it is open, so nothing stays behind even if the process dies."""
+        folder = Path(tempfile.mkdtemp(prefix="hoso-export-"))
+        try:
+            path = folder / "export.xlsx"
+            counts["rows_written"] = await self.desk.write_xlsx(export, path, _language(request))
+            with path.open("rb") as handle:
+                path.unlink()
+                response.content_length = os.fstat(handle.fileno()).st_size
+                await response.prepare(request)
+                sent = 0
+                while chunk := await asyncio.to_thread(handle.read, _CHUNK):
+                    await response.write(chunk)
+                    sent += len(chunk)
+                    counts["bytes"] = sent
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    async def _send_zip(
+        self,
+        request: web.Request,
+        response: web.StreamResponse,
+        export: Export,
+        counts: dict[str, int],
+    ) -> None:
+        """Made as it is sent: a worker thread makes about a megabyte at a time (read, check,
+        open, zip), and the event loop sends it."""
+        writer = self.desk.archive(export, _language(request))
+        chunks = writer.chunks()
+        await response.prepare(request)
+        try:
+            while batch := await asyncio.to_thread(_take, chunks, _BATCH):
+                await response.write(batch)
+        finally:
+            counts.update(
+                submissions=writer.submissions,
+                files=writer.files,
+                problems=writer.problems,
+                bytes=writer.size,
+            )
+            chunks.close()
+
     async def static(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
         if name not in _STATIC:
@@ -436,6 +545,18 @@ class _Console:
             content_type=_STATIC[name],
             headers={"Cache-Control": "public, max-age=3600"},
         )
+
+
+def _take(chunks: Iterator[bytes], size: int) -> bytes:
+    """The next `size` bytes or so of `chunks` (b"" at the end)."""
+    taken: list[bytes] = []
+    length = 0
+    for chunk in chunks:
+        taken.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            break
+    return b"".join(taken)
 
 
 def _secure_headers(response: web.StreamResponse) -> None:

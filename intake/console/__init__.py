@@ -1,7 +1,8 @@
 """The web console's use cases: sign-in links and sessions (`_access`), the queue's filter as
 it lives in the URL (`_filters`, pure), the commune keys unlocked in memory for a session
 (`_keys`), and the desk that reads the queue, shows a submission with its documents and applies
-the review actions through the same policy and lifecycle as the Telegram desk (`_desk`).
+the review actions through the same policy and lifecycle as the Telegram desk (`_desk`), and
+the exports that follow the queue's filter (`_exports`).
 The web pages themselves are console/'s."""
 
 from intake.console._access import (
@@ -31,6 +32,7 @@ from intake.console._desk import (
     Stale,
     SubmissionPage,
 )
+from intake.console._exports import MAX_EXPORT, Export, ExportKind, ExportRefused
 from intake.console._filters import PAGE_SIZE, FilterError, QueueFilter
 from intake.console._keys import FAILURE_WINDOW, MAX_FAILURES, KeyVault, Unlock, UnlockResult
 from intake.console._links import LINK_TTL, issue_link
@@ -40,6 +42,7 @@ __all__ = [
     "FAILURE_WINDOW",
     "IDLE_TIMEOUT",
     "LINK_TTL",
+    "MAX_EXPORT",
     "MAX_FAILURES",
     "PAGE_SIZE",
     "ConsoleDesk",
@@ -49,6 +52,9 @@ __all__ = [
     "DocumentView",
     "Ended",
     "EventView",
+    "Export",
+    "ExportKind",
+    "ExportRefused",
     "FilterError",
     "KeyVault",
     "NotFound",

@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,9 +36,11 @@ from intake.console._access import (
     sign_in,
     sign_out,
 )
+from intake.console._exports import MAX_EXPORT, Export, ExportKind, ExportRefused
 from intake.console._filters import PAGE_SIZE, QueueFilter
 from intake.console._keys import KeyVault, UnlockResult
-from intake.language import VIETNAM
+from intake.exports import ArchiveWriter, read_records, write_xlsx
+from intake.language import VIETNAM, Language
 from intake.notify import parcel_text
 from intake.staff._policy import Action, Subject, decide
 from intake.submissions import (
@@ -96,6 +99,7 @@ class _Place:
     villages: list[tuple[int, str]]
     chief: bool
     show_ids: bool
+    may_export: bool
 
 
 class _OutOfScope(Exception):
@@ -149,6 +153,8 @@ class QueueView:
     villages: list[tuple[int, str]]  # the villages the reader may filter by
     communes: list[tuple[int, str]]  # an admin's choice of commune; empty for the others
     may_see_triage: bool
+    may_export: bool
+    unlocked: bool  # the session holds the commune's key (an opened ZIP needs it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +357,8 @@ class ConsoleDesk:
             states=wanted.states,
             excluded=tuple(CLOSED),
             newest_first=wanted.order == "newest",
+            since=wanted.submitted_since,
+            until=wanted.submitted_before,
         )
         return _Place(
             query,
@@ -358,6 +366,7 @@ class ConsoleDesk:
             chief,
             # a CCCD is searched only by those who may see it (a match would tell it)
             decide(actor, Action.VIEW_ID_NUMBERS, subject).allowed,
+            decide(actor, Action.EXPORT, subject).allowed,
         )
 
     async def queue(self, user: ConsoleUser, wanted: QueueFilter) -> QueueView:
@@ -395,6 +404,8 @@ class ConsoleDesk:
             villages=place.villages,
             communes=communes,
             may_see_triage=not place.chief,
+            may_export=place.may_export,
+            unlocked=self.vault.unlocked(user, commune_id),
         )
 
     async def _searched(self, user: ConsoleUser, place: _Place, text: str) -> QueueQuery:
@@ -411,6 +422,64 @@ class ConsoleDesk:
                 names = await queue_rows.names_in_scope(session, place.query)
             matched = await asyncio.to_thread(matching, self.deps, names, search.name)
         return narrowed(self.deps, place.query, search, matched, show_ids=place.show_ids)
+
+    # --- exports (intake/console/_exports.py) ------------------------------------------------
+
+    async def export(self, user: ConsoleUser, wanted: QueueFilter, kind: ExportKind) -> Export:
+        """What the filter selects, read for an export; ExportRefused with the reason."""
+        async with self._transaction(user) as session:
+            commune_id, _, _ = await self._commune_in_scope(session, user, wanted.commune)
+            place = await self._place(session, user, commune_id, wanted)
+            commune = await places.commune(session, commune_id)
+        if not place.may_export or commune is None:
+            raise ExportRefused("export.not_allowed", 403)
+        identities: tuple[Identity, ...] = ()
+        if kind is ExportKind.ZIP:
+            identities = tuple(self.vault.identities(user, commune_id))
+            if not identities:
+                raise ExportRefused("export.locked", 409)
+        query = await self._searched(user, place, wanted.q)
+        async with self._transaction(user) as session:
+            total = await queue_rows.count_queue(session, query)
+        if total == 0:
+            raise ExportRefused("export.nothing", 200)
+        if total > MAX_EXPORT:
+            raise ExportRefused("export.too_many", 413, count=total, limit=MAX_EXPORT)
+        records = await read_records(self.deps, query)
+        return Export(kind, commune_id, commune.code, wanted, records, identities)
+
+    async def write_xlsx(self, export: Export, path: Path, language: Language) -> int:
+        """The export's XLSX written to `path` (in a worker thread); the number of rows."""
+        return await asyncio.to_thread(write_xlsx, path, export.records, language)
+
+    def archive(self, export: Export, language: Language) -> ArchiveWriter:
+        """The export's ZIP, to be streamed (`ArchiveWriter.chunks`, blocking: run it in a
+        worker thread)."""
+        return ArchiveWriter(self.deps.blobs, export.records, export.identities, language)
+
+    async def exported(
+        self, user: ConsoleUser, export: Export, *, complete: bool, **counts: int
+    ) -> None:
+        """The audit event of one export (module docstring of intake/console/_exports.py)."""
+        shown = export.filter.params(page=0, q="")
+        async with self._transaction(user) as session:
+            await append_event(
+                session,
+                actor_kind=ActorKind.STAFF,
+                actor_id=str(user.staff_id),
+                action="export",
+                commune_id=export.commune_id,
+                data={
+                    "kind": export.kind.value,
+                    "via": "console",
+                    "filter": shown,
+                    "searched": bool(export.filter.q),
+                    "rows": len(export.records),
+                    "complete": complete,
+                    **counts,
+                    "receipts": [record.receipt_code for record in export.records],
+                },
+            )
 
     # --- a submission --------------------------------------------------------------------------
 

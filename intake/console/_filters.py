@@ -5,16 +5,19 @@ keeps it.
 `village`: "" every village, "none" the commune's triage queue (no village yet), or a village
 id. `state`: "" the open ones (everything not closed), "all", or one state. `order`: "oldest"
 (default: first come, first served) or "newest". `q`: a search text, read by
-`intake.submissions.read_search` as in Telegram. `commune`: for a province admin, which commune.
+`intake.submissions.read_search` as in Telegram. `from`, `to`: the first and last Vietnam
+calendar days of submission (YYYY-MM-DD, as a date field sends them), both included.
+`commune`: for a province admin, which commune. The exports take the same filter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from intake.language import nfc
+from intake.language import VIETNAM, nfc
 from intake.submissions import MAX_SEARCH
 from storage.states import SubmissionState
 
@@ -40,6 +43,8 @@ class QueueFilter:
     q: str = ""
     page: int = 0
     commune: int | None = None
+    since: date | None = None
+    until: date | None = None
 
     @classmethod
     def read(cls, query: Mapping[str, str]) -> QueueFilter:
@@ -62,7 +67,12 @@ class QueueFilter:
         commune_text = query.get("commune", "")
         if commune_text and not (commune_text.isdigit() and len(commune_text) < 10):
             raise FilterError("console.bad_filter")
+        since, until = _day(query.get("from", "")), _day(query.get("to", ""))
+        if since is not None and until is not None and since > until:
+            raise FilterError("console.bad_dates")
         return cls(
+            since=since,
+            until=until,
             village=village,
             state=state,
             order=order,
@@ -80,6 +90,8 @@ class QueueFilter:
             "state": changed.state,
             "order": "" if changed.order == "oldest" else changed.order,
             "q": changed.q,
+            "from": changed.since.isoformat() if changed.since else "",
+            "to": changed.until.isoformat() if changed.until else "",
             "page": "" if changed.page == 0 else str(changed.page),
         }
         return {name: value for name, value in given.items() if value}
@@ -94,6 +106,18 @@ class QueueFilter:
         return int(self.village) if self.village.isdigit() else None
 
     @property
+    def submitted_since(self) -> datetime | None:
+        """The first moment of the first day (Vietnam time), or None."""
+        return datetime.combine(self.since, time.min, VIETNAM) if self.since else None
+
+    @property
+    def submitted_before(self) -> datetime | None:
+        """The first moment after the last day (Vietnam time), or None."""
+        if self.until is None:
+            return None
+        return datetime.combine(self.until + timedelta(days=1), time.min, VIETNAM)
+
+    @property
     def triage(self) -> bool:
         return self.village == "none"
 
@@ -105,3 +129,15 @@ class QueueFilter:
         if self.state == "all":
             return tuple(SubmissionState)
         return (SubmissionState(self.state),)
+
+
+def _day(text: str) -> date | None:
+    """A `YYYY-MM-DD` day, or None for an empty field; FilterError for anything else."""
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise FilterError("console.bad_filter")

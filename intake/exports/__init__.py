@@ -4,6 +4,7 @@ decrypted (`_records`); one submission as every export writes it, the table's co
 folder and file names (`_table`); the console's XLSX (`_xlsx`) and streamed ZIP of the documents,
 opened or sealed as stored (`_archive`). `hoso pull`'s folder is intake/admin's."""
 
+from intake.exports._archive import CSV_NAME, ArchiveWriter
 from intake.exports._records import (
     DocumentEntry,
     DocumentProblem,
@@ -29,9 +30,13 @@ from intake.exports._table import (
     submission_fields,
     vietnam_time,
 )
+from intake.exports._xlsx import DOCUMENT_COLUMNS, fields_of, write_xlsx
 
 __all__ = [
     "COLUMNS",
+    "CSV_NAME",
+    "DOCUMENT_COLUMNS",
+    "ArchiveWriter",
     "Column",
     "DocumentEntry",
     "DocumentProblem",
@@ -43,6 +48,7 @@ __all__ = [
     "csv_header",
     "csv_row",
     "document_file_names",
+    "fields_of",
     "file_names",
     "folder_name",
     "label",
@@ -52,4 +58,5 @@ __all__ = [
     "safe_name",
     "submission_fields",
     "vietnam_time",
+    "write_xlsx",
 ]

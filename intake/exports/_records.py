@@ -57,6 +57,7 @@ class IdentityMismatch(Exception):
 class DocumentProblem(StrEnum):
     MISSING = "missing"  # the blob file is gone from the store
     DAMAGED = "damaged"  # the blob's bytes no longer match the hash recorded when it was sealed
+    WRONG_KEY = "wrong_key"  # none of the given identities opens it (a ZIP notes it and goes on)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "tệp trong kho bị hỏng",
         Language.EN: "file in the store is damaged",
     },
+    "pull.problem.wrong_key": {
+        Language.VI: "không mở được bằng khóa đã mở khóa",
+        Language.EN: "the unlocked key does not open it",
+    },
     "pull.column.receipt": {Language.VI: "Mã hồ sơ", Language.EN: "Receipt"},
     "pull.column.state": {Language.VI: "Trạng thái", Language.EN: "State"},
     "pull.column.state_code": {Language.VI: "Mã trạng thái", Language.EN: "State code"},

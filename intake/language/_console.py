@@ -259,4 +259,64 @@ TEXTS: dict[str, dict[Language, str]] = {
     "console.event_document_added": {VI: "gửi thêm giấy tờ", EN: "added a document"},
     "console.event_document_viewed": {VI: "xem giấy tờ", EN: "viewed a document"},
     "console.event_staff_refused": {VI: "bị từ chối truy cập", EN: "was refused access"},
+    "export.sheet_submissions": {VI: "Hồ sơ", EN: "Submissions"},
+    "export.sheet_documents": {VI: "Giấy tờ", EN: "Documents"},
+    "export.column.receipt": {VI: "Mã hồ sơ", EN: "Receipt"},
+    "export.column.holder": {VI: "Họ tên chủ hộ", EN: "Household name"},
+    "export.column.slot": {VI: "Giấy tờ", EN: "Page"},
+    "export.column.current": {VI: "Bản dùng", EN: "Current"},
+    "export.column.status": {VI: "Tình trạng", EN: "Status"},
+    "export.column.received_at": {VI: "Nhận lúc", EN: "Received at"},
+    "export.column.file": {VI: "Tệp trong ZIP", EN: "File in the ZIP"},
+    "export.column.content_type": {VI: "Loại tệp", EN: "Type"},
+    "export.column.issues": {VI: "Lỗi ảnh", EN: "Photo problems"},
+    "export.column.sealed_sha256": {VI: "SHA-256 tệp niêm phong", EN: "Sealed file SHA-256"},
+    "export.current_yes": {VI: "có", EN: "yes"},
+    "export.current_no": {VI: "đã thay", EN: "replaced"},
+    "export.status.pending": {VI: "đang kiểm tra", EN: "being checked"},
+    "export.status.stored": {VI: "đã lưu", EN: "stored"},
+    "export.status.refused": {VI: "bị trả lại", EN: "refused"},
+    "export.status.failed": {VI: "không tải được", EN: "could not be fetched"},
+    "export.status.deleted": {VI: "đã xóa", EN: "deleted"},
+    "export.title": {VI: "Xuất dữ liệu theo bộ lọc", EN: "Export what the filter shows"},
+    "export.xlsx": {VI: "Bảng Excel (.xlsx)", EN: "Excel table (.xlsx)"},
+    "export.zip_opened": {VI: "Ảnh giấy tờ (ZIP, đã giải mã)", EN: "Documents (ZIP, opened)"},
+    "export.zip_sealed": {
+        VI: "Ảnh giấy tờ niêm phong (ZIP, tệp .age)",
+        EN: "Sealed documents (ZIP, .age files)",
+    },
+    "export.hint": {
+        VI: "Xuất đúng {count} hồ sơ đang lọc. Mỗi lần xuất đều được ghi nhật ký.",
+        EN: "Exports exactly the {count} submissions the filter shows. Every export is logged.",
+    },
+    "export.nothing": {
+        VI: "Không có hồ sơ nào khớp bộ lọc này, nên không có gì để xuất. Hãy đổi bộ lọc.",
+        EN: "No submission matches this filter, so there is nothing to export. Change the filter.",
+    },
+    "export.too_many": {
+        VI: "Bộ lọc này có {count} hồ sơ, quá {limit} hồ sơ cho một lần xuất. Hãy lọc theo thôn "
+        "hoặc theo ngày rồi xuất từng phần.",
+        EN: "This filter has {count} submissions, more than {limit} for one export. Filter by "
+        "village or by dates and export part by part.",
+    },
+    "export.unlock_to_open": {
+        VI: "Mở khóa để tải ảnh đã giải mã",
+        EN: "Unlock to download the opened documents",
+    },
+    "export.locked": {
+        VI: "Để tải ảnh đã giải mã, hãy mở khóa hồ sơ của xã trước (nhập mật khẩu khóa xã). "
+        "Tệp niêm phong (.age) thì tải được mà không cần mở khóa.",
+        EN: "To download opened documents, unlock the commune's key first (its passphrase). "
+        "The sealed files (.age) can be downloaded without it.",
+    },
+    "export.not_allowed": {
+        VI: "Tài khoản của bạn không được xuất dữ liệu này.",
+        EN: "Your account may not export this.",
+    },
+    "console.bad_dates": {
+        VI: "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.",
+        EN: "The first day must come before (or be) the last day.",
+    },
+    "console.from": {VI: "Từ ngày", EN: "From"},
+    "console.to": {VI: "Đến ngày", EN: "To"},
 }

@@ -33,6 +33,7 @@ class Action(StrEnum):
     VIEW_SUBMISSION = "view_submission"
     VIEW_ID_NUMBERS = "view_id_numbers"  # the CCCD and phone on a submission card
     VIEW_DOCUMENTS = "view_documents"  # the documents themselves (the console)
+    EXPORT = "export"  # the fields as a table, the documents as a ZIP (console, `hoso pull`)
     REVIEW = "review"  # accept, needs info, reject
     ASSIGN = "assign"  # choose or change a submission's village
     VIEW_PROGRESS = "view_progress"

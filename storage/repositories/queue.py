@@ -18,7 +18,14 @@ from storage.models import Submission
 from storage.models import Village as VillageRow
 from storage.states import SubmissionState
 
-__all__ = ["Position", "QueueQuery", "names_in_scope", "next_in_queue", "search_queue"]
+__all__ = [
+    "Position",
+    "QueueQuery",
+    "count_queue",
+    "names_in_scope",
+    "next_in_queue",
+    "search_queue",
+]
 
 
 @dataclass(frozen=True)
@@ -51,13 +58,18 @@ class QueueQuery:
             where.append(Submission.village_id == self.village_id)
         return where
 
-    def listed(self) -> list[ColumnElement[bool]]:
-        """The place, the dates and the states, without the search."""
+    def dated(self) -> list[ColumnElement[bool]]:
+        """The place and the dates."""
         where = self.place()
         if self.since is not None:
             where.append(Submission.submitted_at >= self.since)
         if self.until is not None:
             where.append(Submission.submitted_at < self.until)
+        return where
+
+    def listed(self) -> list[ColumnElement[bool]]:
+        """The place, the dates and the states, without the search."""
+        where = self.dated()
         if self.states is not None:
             where.append(Submission.state.in_(self.states))
         else:
@@ -93,6 +105,14 @@ class QueueQuery:
         return (Submission.submitted_at.asc(), Submission.id.asc())
 
 
+async def count_queue(session: AsyncSession, query: QueueQuery) -> int:
+    """How many submissions the filtered queue holds."""
+    return (
+        await session.scalar(select(func.count()).select_from(Submission).where(*query.where()))
+        or 0
+    )
+
+
 async def names_in_scope(
     session: AsyncSession, query: QueueQuery
 ) -> list[tuple[uuid.UUID, bytes]]:
@@ -108,11 +128,11 @@ async def search_queue(
     session: AsyncSession, query: QueueQuery, *, offset: int, limit: int
 ) -> tuple[list[tuple[Submission, str | None]], int, dict[str, int]]:
     """A page of the filtered queue with village names, the total, and counts by state for
-    the same place (no search, no state filter)."""
+    the same place and dates (no search, no state filter)."""
     counts = {
         state.value: n
         for state, n in await session.execute(
-            select(Submission.state, func.count()).where(*query.place()).group_by(Submission.state)
+            select(Submission.state, func.count()).where(*query.dated()).group_by(Submission.state)
         )
     }
     where = query.where()

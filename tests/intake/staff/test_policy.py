@@ -46,6 +46,7 @@ admin           view_queue        Y     Y     Y     Y     S     Y
 admin           view_submission   Y     Y     Y     Y     S     Y
 admin           view_id_numbers   Y     Y     Y     Y     S     Y
 admin           view_documents    Y     Y     Y     Y     S     Y
+admin           export            Y     Y     Y     Y     S     Y
 admin           review            Y     Y     Y     Y     S     Y
 admin           assign            Y     Y     Y     Y     S     Y
 admin           view_progress     Y     Y     Y     Y     S     Y
@@ -60,6 +61,7 @@ officer         view_queue        Y     Y     Y     S     S     S
 officer         view_submission   Y     Y     Y     S     S     S
 officer         view_id_numbers   Y     Y     Y     S     S     S
 officer         view_documents    Y     Y     Y     S     S     S
+officer         export            Y     Y     Y     S     S     S
 officer         review            Y     Y     Y     S     S     S
 officer         assign            Y     Y     Y     S     S     S
 officer         view_progress     Y     Y     Y     S     S     S
@@ -74,6 +76,7 @@ chief           view_queue        Y     S     S     S     S     S
 chief           view_submission   Y     S     S     S     S     S
 chief           view_id_numbers   R     R     R     R     S     R
 chief           view_documents    R     R     R     R     S     R
+chief           export            R     R     R     R     S     R
 chief           review            R     R     R     R     S     R
 chief           assign            R     R     R     R     S     R
 chief           view_progress     Y     S     S     S     S     S
@@ -88,6 +91,7 @@ not_staff       view_queue        N     N     N     N     N     N
 not_staff       view_submission   N     N     N     N     N     N
 not_staff       view_id_numbers   N     N     N     N     N     N
 not_staff       view_documents    N     N     N     N     N     N
+not_staff       export            N     N     N     N     N     N
 not_staff       review            N     N     N     N     N     N
 not_staff       assign            N     N     N     N     N     N
 not_staff       view_progress     N     N     N     N     N     N
@@ -102,6 +106,7 @@ foreign_admin   view_queue        S     S     S     S     Y     S
 foreign_admin   view_submission   S     S     S     S     Y     S
 foreign_admin   view_id_numbers   S     S     S     S     Y     S
 foreign_admin   view_documents    S     S     S     S     Y     S
+foreign_admin   export            S     S     S     S     Y     S
 foreign_admin   review            S     S     S     S     Y     S
 foreign_admin   assign            S     S     S     S     Y     S
 foreign_admin   view_progress     S     S     S     S     Y     S
