@@ -8,7 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from storage.deps import Deps
+from tests.fixtures.chromium import artifacts, chromium
 from tests.fixtures.world import World, open_world
+
+__all__ = ["artifacts", "chromium", "world"]  # the browser tests' fixtures too
 
 
 @pytest.fixture

@@ -17,99 +17,28 @@ never used."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import (
-    Browser,
-    BrowserContext,
-    ConsoleMessage,
-    FloatRect,
-    Locator,
-    Page,
-    Response,
-    WebError,
-    async_playwright,
-    expect,
-)
-from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Browser, FloatRect, Page, Response, expect
 
 from storage.states import StaffRole
+from tests.fixtures.chromium import (
+    DESKTOP,
+    PHONE,
+    WAIT_MS,
+    Problems,
+    backend,
+    needs_chromium,
+    post,
+)
 from tests.fixtures.console import PASSPHRASE, console_url, stored_documents, web_link
 from tests.fixtures.conversation import until
 from tests.fixtures.photos import document_photo
 from tests.fixtures.world import World, join, resident_submits
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REPO = Path(__file__).resolve().parents[2]
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 412, "height": 915}
-WAIT_MS = 10_000  # for one page or element; the whole test takes ~15 s
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="no chromium on the PATH: the browser tests drive Debian's chromium "
-    "(apt-get install chromium; .ci/run installs it)",
-)
-
-
-@pytest.fixture
-async def chromium() -> AsyncIterator[Browser]:
-    assert CHROMIUM is not None
-    # as root (CI, containers) Chromium's sandbox cannot start; a small /dev/shm crashes tabs
-    args = ["--disable-dev-shm-usage"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
-    async with async_playwright() as playwright:
-        try:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        except PlaywrightError as exc:
-            lines = (exc.message or str(exc)).strip().splitlines()
-            # the browser's own words are its stderr lines in Playwright's "Browser logs"
-            said = [
-                line.split("[err] ", 1)[1]
-                for line in lines
-                if line.startswith("[pid=") and "[err] " in line
-            ]
-            said = [line for line in said if line.strip()][:3]
-            pytest.skip(f"{CHROMIUM} does not start: {'; '.join([lines[0], *said])}")
-        try:
-            yield browser
-        finally:
-            await browser.close()
-
-
-@pytest.fixture
-def artifacts() -> Path:
-    """Where this run's screenshots go; their names end with the database backend."""
-    folder = Path(os.environ.get("HOSO_TEST_ARTIFACTS") or REPO / "test-artifacts" / "console")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def backend(request: pytest.FixtureRequest) -> str:
-    callspec = getattr(request.node, "callspec", None)
-    return str(callspec.params.get("database", "db")) if callspec is not None else "db"
-
-
-class Problems:
-    """What the browser's console reports: CSP refusals, script errors, failed loads."""
-
-    def __init__(self, context: BrowserContext) -> None:
-        self.seen: list[str] = []
-        context.on("console", self._console)
-        context.on("weberror", self._error)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.location.get("url", "").endswith("/favicon.ico"):
-            return  # the browser asks for one by itself; the bot's server has none
-        if message.type in ("error", "warning"):
-            self.seen.append(f"{message.type}: {message.text} ({message.location})")
-
-    def _error(self, error: WebError) -> None:
-        self.seen.append(f"uncaught: {error.error}")
+pytestmark = needs_chromium
 
 
 class Documents:
@@ -143,22 +72,6 @@ async def images_shown(page: Page) -> int:
         timeout=WAIT_MS,
     )
     return await page.locator(".frame img").count()
-
-
-async def post(page: Page, button: Locator) -> None:
-    """Press a form's submit button: the console must take the browser's own post (and answer
-    with a redirect), else say what the browser sent."""
-    async with page.expect_response(lambda r: r.request.method == "POST") as answer:
-        await button.click()
-    response = await answer.value
-    if response.status != 303:
-        origin = await response.request.header_value("origin")
-        fetch_site = await response.request.header_value("sec-fetch-site")
-        shown = await page.locator("main").inner_text()
-        raise AssertionError(
-            f"{response.request.url} answered {response.status} to the browser's form post "
-            f"(Origin: {origin}, Sec-Fetch-Site: {fetch_site}): {shown.strip()}"
-        )
 
 
 async def boxes(page: Page) -> tuple[FloatRect, FloatRect]:
