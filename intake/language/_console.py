@@ -313,6 +313,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         VI: "Tài khoản của bạn không được xuất dữ liệu này.",
         EN: "Your account may not export this.",
     },
+    "console.sections": {VI: "Các mục", EN: "Sections"},
+    "console.nav_queue": {VI: "Hồ sơ", EN: "Queue"},
+    "console.nav_progress": {VI: "Tiến độ", EN: "Progress"},
+    "console.nav_posters": {VI: "Áp phích QR", EN: "QR posters"},
+    "console.nav_staff": {VI: "Cán bộ", EN: "Staff"},
+    "console.nav_audit": {VI: "Nhật ký", EN: "Audit log"},
     "console.bad_dates": {
         VI: "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.",
         EN: "The first day must come before (or be) the last day.",
