@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit chromium clean
+.PHONY: demo test lint typecheck unit test-tools clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,18 +23,21 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-unit: $(BIN)/.installed chromium
+unit: $(BIN)/.installed test-tools
 	$(BIN)/pytest -q
 
-# The console's browser tests drive Debian's chromium (never a browser download): installed here
-# when missing and this is root with apt-get; otherwise those tests skip and say why.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+# The console's browser tests drive Debian's chromium (never a browser download), and the poster
+# test renders a PDF with pdftoppm (Debian's poppler-utils): installed here when missing and this
+# is root with apt-get; otherwise those tests skip and say why.
+test-tools:
+	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } \
+	&& command -v pdftoppm >/dev/null 2>&1 \
 	|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-	     && echo "installing Debian's chromium for the console's browser tests" \
+	     && echo "installing Debian's chromium and poppler-utils for the console's tests" \
 	     && apt-get update -qq \
-	     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-	|| echo "no chromium (not root, or apt-get failed): the console's browser tests will skip"
+	     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils \
+	        >/dev/null; } \
+	|| echo "no chromium or pdftoppm (not root, or apt-get failed): their tests will skip"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

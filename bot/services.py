@@ -146,7 +146,7 @@ def build_services(
         directory=directory,
         desk=desk,
         staff_desk=staff_desk,
-        console=ConsoleDesk(deps, on_changed=outbox.kick),
+        console=ConsoleDesk(deps, bot_username=bot.username, on_changed=outbox.kick),
         roster=roster,
         replies=replies,
         owed=owed,

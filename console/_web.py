@@ -46,6 +46,7 @@ from intake.console import (
     DocumentUnavailable,
     Ended,
     Export,
+    PostersUnavailable,
     ExportKind,
     ExportRefused,
     FilterError,
@@ -57,6 +58,8 @@ from intake.console import (
     Unlock,
     csrf_token,
 )
+from console._posters import poster_pdf
+from intake.reports import FIGURES
 from intake.language import CATALOG, VIETNAM, Language, render
 from intake.submissions import ReviewError
 
@@ -74,6 +77,7 @@ _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 _PUBLIC = frozenset(
     {"signin", "signin_post", "signed_out", "static", "root"}
 )  # reachable without a session
@@ -169,6 +173,11 @@ def console_app(desk: ConsoleDesk, options: ConsoleOptions | None = None) -> web
     router.add_post("/lock", console.lock)
     router.add_get("/d/{document}", console.document)
     router.add_get("/export/{kind}", console.export)
+    router.add_get("/progress", console.progress)
+    router.add_get("/progress/chart.svg", console.progress_chart)
+    router.add_get("/progress/missing", console.missing)
+    router.add_get("/posters", console.posters)
+    router.add_get("/posters/{which}", console.poster_pdf)
     router.add_get("/static/{name}", console.static, name="static")
     return app
 
@@ -535,6 +544,66 @@ class _Console:
             )
             chunks.close()
 
+    # --- progress ----------------------------------------------------------------------------
+
+    async def progress(self, request: web.Request) -> web.StreamResponse:
+        dashboard = await self.desk.progress(request[_USER], self._commune_asked(request))
+        return self.pages.render(request, "progress.html", d=dashboard, figures=FIGURES)
+
+    async def progress_chart(self, request: web.Request) -> web.StreamResponse:
+        svg = await self.desk.progress_chart(request[_USER], self._commune_asked(request))
+        response = web.Response(body=svg, content_type="image/svg+xml")
+        # an image, never a page: matplotlib's SVG carries a <style> of its own, and nothing runs
+        response.headers["Content-Security-Policy"] = _IMAGE_CSP
+        return response
+
+    async def missing(self, request: web.Request) -> web.StreamResponse:
+        village = request.query.get("village", "")
+        if not village.isdigit() or len(village) > 9:
+            raise _Refused("console.bad_filter", 400)
+        found = await self.desk.missing_households(
+            request[_USER], self._commune_asked(request), int(village)
+        )
+        return self.pages.render(request, "missing.html", m=found)
+
+    # --- village QR posters ---------------------------------------------------------------------
+
+    @staticmethod
+    def _commune_asked(request: web.Request) -> int | None:
+        text = request.query.get("commune", "")
+        if not text:
+            return None
+        if not text.isdigit() or len(text) > 9:
+            raise _Refused("console.bad_filter", 400)
+        return int(text)
+
+    async def posters(self, request: web.Request) -> web.StreamResponse:
+        try:
+            found = await self.desk.posters(request[_USER], self._commune_asked(request))
+        except PostersUnavailable:
+            raise _Refused("console.posters_no_bot", 503) from None
+        return self.pages.render(request, "posters.html", found=found)
+
+    async def poster_pdf(self, request: web.Request) -> web.StreamResponse:
+        """`all.pdf`: every village the reader may print; `<village id>.pdf`: one."""
+        which = request.match_info["which"].removesuffix(".pdf")
+        if which != "all" and not (which.isdigit() and len(which) < 10):
+            raise web.HTTPNotFound
+        village = None if which == "all" else int(which)
+        try:
+            found = await self.desk.posters(request[_USER], self._commune_asked(request), village)
+        except PostersUnavailable:
+            raise _Refused("console.posters_no_bot", 503) from None
+        if not found.posters:
+            raise _Refused("console.posters_none", 404)
+        data = await asyncio.to_thread(poster_pdf, found.posters)
+        name = found.posters[0].village_code if village is not None else found.commune_code
+        return web.Response(
+            body=data,
+            content_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="poster-{safe(name)}.pdf"'},
+        )
+
     async def static(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
         if name not in _STATIC:
@@ -545,6 +614,11 @@ class _Console:
             content_type=_STATIC[name],
             headers={"Cache-Control": "public, max-age=3600"},
         )
+
+
+def safe(text: str) -> str:
+    """Letters, digits, `-` and `_` only: a file name in a header."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)
 
 
 def _take(chunks: Iterator[bytes], size: int) -> bytes:
@@ -561,7 +635,7 @@ def _take(chunks: Iterator[bytes], size: int) -> bytes:
 
 def _secure_headers(response: web.StreamResponse) -> None:
     response.headers.setdefault("Cache-Control", "no-store")
-    response.headers["Content-Security-Policy"] = _CSP
+    response.headers.setdefault("Content-Security-Policy", _CSP)  # a chart sets its own
     # the origin only, never a path: a sign-in address must not leak, and with "no-referrer"
     # browsers post forms with `Origin: null`
     response.headers["Referrer-Policy"] = "strict-origin"

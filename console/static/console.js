@@ -36,6 +36,7 @@
     else if (button.dataset.rotate && img) { rotate(img); active = img; }
     else if (button.hasAttribute("data-fit") && img) { apply(img, { zoom: 1, turn: 0 }); active = img; }
     else if (button.classList.contains("copy")) { copy(button); }
+    else if (button.hasAttribute("data-print")) { window.print(); }
   });
 
   function copy(button) {

@@ -36,6 +36,8 @@ from intake.console._exports import MAX_EXPORT, Export, ExportKind, ExportRefuse
 from intake.console._filters import PAGE_SIZE, FilterError, QueueFilter
 from intake.console._keys import FAILURE_WINDOW, MAX_FAILURES, KeyVault, Unlock, UnlockResult
 from intake.console._links import LINK_TTL, issue_link
+from intake.console._posters import Poster, PosterSet, PostersUnavailable
+from intake.console._progress import Dashboard, MissingList
 
 __all__ = [
     "ABSOLUTE_TIMEOUT",
@@ -47,6 +49,7 @@ __all__ = [
     "PAGE_SIZE",
     "ConsoleDesk",
     "ConsoleUser",
+    "Dashboard",
     "DocumentProblem",
     "DocumentUnavailable",
     "DocumentView",
@@ -57,8 +60,12 @@ __all__ = [
     "ExportRefused",
     "FilterError",
     "KeyVault",
+    "MissingList",
     "NotFound",
     "OpenedDocument",
+    "Poster",
+    "PosterSet",
+    "PostersUnavailable",
     "QueueFilter",
     "QueueRow",
     "QueueView",

@@ -39,9 +39,18 @@ from intake.console._access import (
 from intake.console._exports import MAX_EXPORT, Export, ExportKind, ExportRefused
 from intake.console._filters import PAGE_SIZE, QueueFilter
 from intake.console._keys import KeyVault, UnlockResult
+from intake.console._posters import Poster, PosterSet, PostersUnavailable, deep_link
+from intake.console._progress import Dashboard, MissingList
 from intake.exports import ArchiveWriter, read_records, write_xlsx
-from intake.language import VIETNAM, Language
+from intake.language import VIETNAM, Language, render, search_key
 from intake.notify import parcel_text
+from intake.reports import (
+    CommuneReport,
+    VillageFigures,
+    missing_targets,
+    render_chart,
+    village_figures,
+)
 from intake.staff._policy import Action, Subject, decide
 from intake.submissions import (
     CLOSED,
@@ -61,7 +70,7 @@ from intake.submissions import (
 )
 from storage.blobs import BlobPathError
 from storage.deps import Deps
-from storage.models import Blob, Document, Staff, Submission
+from storage.models import Blob, Document, Staff, Submission, utcnow
 from storage.repositories import console as rows
 from storage.repositories import places
 from storage.repositories import queue as queue_rows
@@ -84,6 +93,9 @@ __all__ = [
     "Stale",
     "SubmissionPage",
 ]
+
+
+MAX_MISSING = 2_000  # households on one printed list (a village has a few hundred)
 
 
 class NotFound(LookupError):
@@ -234,9 +246,12 @@ def _version(submission: Submission) -> str:
 class ConsoleDesk:
     """Entry point of the domain for the web console (console/ calls nothing else)."""
 
-    def __init__(self, deps: Deps, *, on_changed: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, deps: Deps, *, bot_username: str = "", on_changed: Callable[[], None] = lambda: None
+    ) -> None:
         self.deps = deps
         self.vault = KeyVault(deps)
+        self.bot_username = bot_username  # for t.me links: the village posters, invitations
         self.on_changed = on_changed  # wakes the outbox sender after a review
 
     # --- sessions ------------------------------------------------------------------------------
@@ -422,6 +437,136 @@ class ConsoleDesk:
                 names = await queue_rows.names_in_scope(session, place.query)
             matched = await asyncio.to_thread(matching, self.deps, names, search.name)
         return narrowed(self.deps, place.query, search, matched, show_ids=place.show_ids)
+
+    # --- progress (intake/console/_progress.py) ------------------------------------------------
+
+    async def _progress_scope(
+        self, session: AsyncSession, user: ConsoleUser, commune_id: int | None
+    ) -> tuple[int, str, list[tuple[int, str]], int | None]:
+        """The commune the reader's dashboard shows, its name, an admin's choice, and the
+        village a chief is limited to; `_OutOfScope` when the policy refuses."""
+        actor = user.actor
+        chosen, name, communes = await self._commune_in_scope(session, user, commune_id)
+        village_id = actor.village_id if actor.role is StaffRole.CHIEF else None
+        subject = Subject(actor.province_id, chosen, village_id)
+        if not decide(actor, Action.VIEW_PROGRESS, subject).allowed:
+            raise _OutOfScope(Action.VIEW_PROGRESS, subject)
+        return chosen, name, communes, village_id
+
+    async def progress(self, user: ConsoleUser, commune_id: int | None) -> Dashboard:
+        """The dashboard's figures (intake/console/_progress.py)."""
+        language = _reader_language(user)
+        triage = render(language, "queue.triage")
+        async with self._transaction(user) as session:
+            chosen, name, communes, village_id = await self._progress_scope(
+                session, user, commune_id
+            )
+            now = utcnow()
+            figures = await village_figures(
+                session, chosen, village_id=village_id, triage_name=triage, now=now
+            )
+            report = CommuneReport(name, now.astimezone(VIETNAM).date(), figures)
+            missing = {}
+            for row in figures:
+                if row.village_id is not None and row.targets:
+                    _, missing[row.village_id] = await missing_targets(
+                        session, self.deps, chosen, row.village_id, limit=0
+                    )
+            province: list[VillageFigures] = []
+            province_name = ""
+            if user.actor.role is StaffRole.ADMIN:
+                found = await places.province(session, user.actor.province_id)
+                province_name = found.name if found else ""
+                for other_id, other_name in communes:
+                    rows_of = await village_figures(session, other_id, triage_name=triage, now=now)
+                    totals = CommuneReport(other_name, report.day, rows_of).totals
+                    province.append(replace(totals, village_id=other_id))
+        return Dashboard(
+            commune_id=chosen,
+            commune_name=name,
+            communes=communes,
+            report=report,
+            missing=missing,
+            province=province,
+            province_name=province_name,
+            chief=village_id is not None,
+        )
+
+    async def progress_chart(self, user: ConsoleUser, commune_id: int | None) -> bytes:
+        """The dashboard's chart as SVG, drawn by the daily report's code."""
+        dashboard = await self.progress(user, commune_id)
+        language = _reader_language(user)
+        labels = {
+            "targets": render(language, "report.targets"),
+            "submitted": render(language, "report.submitted"),
+            "accepted": render(language, "report.accepted"),
+            "title": render(
+                language,
+                "report.title",
+                {"commune": dashboard.commune_name, "date": f"{dashboard.report.day:%d/%m/%Y}"},
+            ),
+        }
+        return await asyncio.to_thread(render_chart, dashboard.report, labels, svg=True)
+
+    async def missing_households(
+        self, user: ConsoleUser, commune_id: int | None, village_id: int
+    ) -> MissingList:
+        """A village's target households that have not submitted (the chief's round)."""
+        async with self._transaction(user) as session:
+            chosen, name, _, own = await self._progress_scope(session, user, commune_id)
+            village = await places.village(session, village_id)
+            if village is None or village.commune_id != chosen or own not in (None, village.id):
+                subject = Subject(user.actor.province_id, chosen, village_id)
+                raise _OutOfScope(Action.VIEW_PROGRESS, subject, village=village_id)
+            households, total = await missing_targets(
+                session, self.deps, chosen, village.id, limit=MAX_MISSING
+            )
+        households.sort(key=lambda h: search_key(h.name))  # a list to read down, by name
+        return MissingList(name, village.id, village.name, households, total)
+
+    # --- village QR posters (intake/console/_posters.py) ---------------------------------------
+
+    async def posters(
+        self, user: ConsoleUser, commune_id: int | None, village_id: int | None = None
+    ) -> PosterSet:
+        """The posters of the villages the reader may see (one, when `village_id` is given);
+        NotFound for a village that is not theirs, PostersUnavailable without a bot name."""
+        if not self.bot_username:
+            raise PostersUnavailable
+        async with self._transaction(user) as session:
+            chosen, name, communes = await self._commune_in_scope(session, user, commune_id)
+            commune = await places.commune(session, chosen)
+            province = await places.province(session, commune.province_id) if commune else None
+            villages = await places.villages_of_commune(session, chosen)
+            actor = user.actor
+            shown = [
+                v
+                for v in villages
+                if (village_id is None or v.id == village_id)
+                and decide(
+                    actor, Action.VIEW_QUEUE, Subject(actor.province_id, chosen, v.id)
+                ).allowed
+            ]
+            if village_id is not None and not shown:
+                subject = Subject(actor.province_id, chosen, village_id)
+                raise _OutOfScope(Action.VIEW_QUEUE, subject, poster=village_id)
+        return PosterSet(
+            commune_id=chosen,
+            commune_name=name,
+            commune_code=commune.code if commune else "",
+            communes=communes,
+            posters=[
+                Poster(
+                    village_id=v.id,
+                    village_name=v.name,
+                    village_code=v.code,
+                    commune_name=name,
+                    province_name=province.name if province else "",
+                    link=deep_link(self.bot_username, v.code),
+                )
+                for v in shown
+            ],
+        )
 
     # --- exports (intake/console/_exports.py) ------------------------------------------------
 
@@ -677,6 +822,10 @@ class ConsoleDesk:
         self.on_changed()
         next_receipt = await self._next(user, wanted, position)
         return ReviewDone(key, params["receipt"], next_receipt, params)
+
+
+def _reader_language(user: ConsoleUser) -> Language:
+    return Language(user.language) if user.language in ("vi", "en") else Language.VI
 
 
 def _document_views(

@@ -313,6 +313,98 @@ TEXTS: dict[str, dict[Language, str]] = {
         VI: "Tài khoản của bạn không được xuất dữ liệu này.",
         EN: "Your account may not export this.",
     },
+    "poster.title": {VI: "Áp phích nộp hồ sơ đất đai", EN: "Land records submission poster"},
+    "poster.heading": {
+        VI: "NỘP HỒ SƠ ĐẤT ĐAI QUA TELEGRAM",
+        EN: "SEND YOUR LAND RECORDS THROUGH TELEGRAM",
+    },
+    "poster.place": {VI: "{commune} · {province}", EN: "{commune} · {province}"},
+    "poster.scan": {
+        VI: "Quét mã bằng camera điện thoại để bắt đầu",
+        EN: "Scan the code with your phone's camera to start",
+    },
+    "poster.step1": {
+        VI: "Quét mã QR (hoặc mở đường link trên) để mở Telegram, rồi bấm «Bắt đầu».",
+        EN: "Scan the QR code (or open the link above) to open Telegram, then press «Start».",
+    },
+    "poster.step2": {
+        VI: "Trả lời từng câu hỏi: họ tên, số căn cước, số tờ, số thửa.",
+        EN: "Answer each question: name, ID card number, map sheet, parcel number.",
+    },
+    "poster.step3": {
+        VI: "Chụp ảnh căn cước và các trang sổ theo hướng dẫn; nhận mã hồ sơ để tra cứu.",
+        EN: "Photograph the ID card and the certificate's pages as shown; keep the receipt code.",
+    },
+    "poster.bring_title": {VI: "Chuẩn bị sẵn:", EN: "Have at hand:"},
+    "poster.bring": {
+        VI: "• Thẻ căn cước (CCCD) của người đứng tên sổ\n"
+        "• Giấy chứng nhận quyền sử dụng đất (sổ đỏ, sổ hồng)",
+        EN: "• The ID card (CCCD) of the certificate holder\n"
+        "• The land use right certificate (red or pink book)",
+    },
+    "poster.privacy": {
+        VI: "Ảnh giấy tờ được niêm phong ngay khi gửi: chỉ cán bộ địa chính xã mở được.",
+        EN: "Photos are sealed as soon as they are sent: only the commune's land office can "
+        "open them.",
+    },
+    "console.posters_title": {VI: "Áp phích QR cho các thôn", EN: "QR posters for the villages"},
+    "console.posters_explain": {
+        VI: "In áp phích khổ A4 dán ở nhà văn hóa thôn: người dân quét mã để mở Telegram, "
+        "thôn đã được chọn sẵn.",
+        EN: "Print the A4 poster for the village hall: residents scan the code to open Telegram "
+        "with their village already chosen.",
+    },
+    "console.posters_all": {
+        VI: "Tải tất cả các thôn (một tệp PDF)",
+        EN: "Download every village (one PDF)",
+    },
+    "console.poster_link": {VI: "Đường link trên áp phích", EN: "The poster's link"},
+    "console.poster_download": {VI: "Tải PDF", EN: "Download PDF"},
+    "console.posters_no_bot": {
+        VI: "Chưa biết tên bot Telegram nên chưa tạo được đường link trên áp phích.",
+        EN: "The Telegram bot's name is not known, so the poster's link cannot be made.",
+    },
+    "console.posters_none": {VI: "Xã chưa có thôn nào.", EN: "The commune has no villages yet."},
+    "console.progress_title": {VI: "Tiến độ", EN: "Progress"},
+    "console.progress_province": {VI: "Các xã của {province}", EN: "The communes of {province}"},
+    "console.progress_villages": {VI: "Các thôn của {commune}", EN: "The villages of {commune}"},
+    "console.progress_explain": {
+        VI: "Đã nộp: trừ hồ sơ đã rút. Hôm nay, 7 ngày: hồ sơ nộp từ 0 giờ hôm nay và trong 7 "
+        "ngày gần nhất (giờ Việt Nam). Chưa nộp: hộ trong danh sách mục tiêu chưa có hồ sơ "
+        "(theo số CCCD hoặc tờ/thửa); bấm vào số để in danh sách cho trưởng thôn đi vận động.",
+        EN: "Submitted: withdrawn ones left out. Today, 7 days: submitted since midnight and in "
+        "the last 7 days (Vietnam time). Not yet: target households with no submission (by "
+        "CCCD or sheet/parcel); click the number for a list to print for the chief's round.",
+    },
+    "console.progress_chart": {
+        VI: "Biểu đồ: mục tiêu, đã nộp và đã tiếp nhận theo thôn",
+        EN: "Chart: targets, submitted and accepted per village",
+    },
+    "console.figure_targets": {VI: "Mục tiêu", EN: "Targets"},
+    "console.figure_submitted": {VI: "Đã nộp", EN: "Submitted"},
+    "console.figure_complete": {VI: "Đủ giấy tờ", EN: "Complete"},
+    "console.figure_needs_info": {VI: "Cần bổ sung", EN: "Needs info"},
+    "console.figure_accepted": {VI: "Đã tiếp nhận", EN: "Accepted"},
+    "console.figure_rejected": {VI: "Không tiếp nhận", EN: "Rejected"},
+    "console.figure_today": {VI: "Hôm nay", EN: "Today"},
+    "console.figure_week": {VI: "7 ngày", EN: "7 days"},
+    "console.figure_missing": {VI: "Chưa nộp", EN: "Not yet"},
+    "console.total_row": {VI: "Cả xã", EN: "Commune"},
+    "console.missing_title": {
+        VI: "{village}: hộ chưa nộp hồ sơ",
+        EN: "{village}: households not yet submitted",
+    },
+    "console.missing_count": {VI: "{count} hộ chưa nộp", EN: "{count} households not yet"},
+    "console.missing_note": {VI: "Ghi chú", EN: "Note"},
+    "console.missing_more": {
+        VI: "… và {count} hộ khác (lọc theo thôn nhỏ hơn để in hết).",
+        EN: "… and {count} more.",
+    },
+    "console.missing_none": {
+        VI: "Mọi hộ trong danh sách mục tiêu của thôn đã nộp hồ sơ.",
+        EN: "Every household of the village's target list has submitted.",
+    },
+    "console.print": {VI: "In danh sách", EN: "Print"},
     "console.sections": {VI: "Các mục", EN: "Sections"},
     "console.nav_queue": {VI: "Hồ sơ", EN: "Queue"},
     "console.nav_progress": {VI: "Tiến độ", EN: "Progress"},

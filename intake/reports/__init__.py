@@ -1,7 +1,9 @@
-"""Progress: per-village figures (targets, submitted, complete, needs info, accepted), the
+"""Progress: per-village figures (targets, submitted, complete, needs info, accepted, rejected,
+today's and this week's), the
 households of the target list who have not submitted, and the daily report with its chart."""
 
 from intake.reports._progress import (
+    FIGURES,
     CommuneReport,
     Household,
     VillageFigures,
@@ -15,6 +17,7 @@ from intake.reports._progress import (
 )
 
 __all__ = [
+    "FIGURES",
     "CommuneReport",
     "Household",
     "VillageFigures",

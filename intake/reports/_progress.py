@@ -5,7 +5,9 @@ Definitions (per village; a commune's triage queue is one more row):
 - targets: households/parcels in the commune's imported target list for the village;
 - submitted: submissions routed there, except withdrawn ones;
 - complete: of those, the ones with every required document in;
-- needs info: waiting for the resident; accepted: entered into the land system.
+- needs info: waiting for the resident; accepted: entered into the land system; rejected;
+- today, this week: submitted since the start of today (Vietnam time) and of the 7 days
+  ending today, withdrawn ones left out.
 A target counts as submitted when a submission of its commune (not withdrawn) has the same CCCD
 (by blind index) or the same map sheet and parcel number.
 
@@ -21,18 +23,21 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from typing import Any
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.chat import Reply
-from intake.language import Language, render
+from intake.language import VIETNAM, Language, render
 from storage.deps import Deps
 from storage.repositories import places, reports
+from storage.models import utcnow
 from storage.repositories.submissions import field as opened_field
 from storage.states import SubmissionState
 
 __all__ = [
+    "FIGURES",
     "CommuneReport",
     "Household",
     "VillageFigures",
@@ -45,6 +50,18 @@ __all__ = [
 ]
 
 
+FIGURES = (
+    "targets",
+    "submitted",
+    "complete",
+    "needs_info",
+    "accepted",
+    "rejected",
+    "today",
+    "week",
+)
+
+
 @dataclass(frozen=True)
 class VillageFigures:
     village_id: int | None  # None: the commune's triage queue
@@ -54,6 +71,9 @@ class VillageFigures:
     complete: int = 0
     needs_info: int = 0
     accepted: int = 0
+    rejected: int = 0
+    today: int = 0
+    week: int = 0
 
     @property
     def active(self) -> bool:
@@ -68,6 +88,9 @@ class VillageFigures:
             "complete": self.complete,
             "needs_info": self.needs_info,
             "accepted": self.accepted,
+            "rejected": self.rejected,
+            "today": self.today,
+            "week": self.week,
         }
 
 
@@ -77,11 +100,19 @@ async def village_figures(
     *,
     village_id: int | None = None,
     triage_name: str = "—",
+    now: datetime | None = None,
 ) -> list[VillageFigures]:
-    """Figures for every village of the commune (or one village), in village order."""
+    """Figures for every village of the commune (or one village), in village order; `now`
+    (default: the current time) fixes which day is today."""
     names = await reports.village_names(session, commune_id, village_id)
     targets = await reports.target_counts(session, commune_id)
     counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    today = datetime.combine((now or utcnow()).astimezone(VIETNAM).date(), time.min, VIETNAM)
+    for vid, n in (await reports.submitted_since(session, commune_id, today)).items():
+        counts[vid]["today"] = n
+    week = today - timedelta(days=6)
+    for vid, n in (await reports.submitted_since(session, commune_id, week)).items():
+        counts[vid]["week"] = n
     for vid, state, complete, n in await reports.submission_counts(session, commune_id):
         bucket = counts[vid]
         bucket["submitted"] += n
@@ -91,6 +122,8 @@ async def village_figures(
             bucket["needs_info"] += n
         if state is SubmissionState.ACCEPTED:
             bucket["accepted"] += n
+        if state is SubmissionState.REJECTED:
+            bucket["rejected"] += n
     figures = [
         VillageFigures(vid, name, targets.get(vid, 0), **counts.get(vid, {}))
         for vid, name in names.items()
@@ -173,24 +206,29 @@ class CommuneReport:
         total = VillageFigures(
             None,
             self.commune_name,
-            sum(v.targets for v in self.villages),
-            sum(v.submitted for v in self.villages),
-            sum(v.complete for v in self.villages),
-            sum(v.needs_info for v in self.villages),
-            sum(v.accepted for v in self.villages),
+            **{name: sum(getattr(v, name) for v in self.villages) for name in FIGURES},
         )
         object.__setattr__(self, "totals", total)
 
 
 async def commune_report(
-    session: AsyncSession, commune_id: int, commune_name: str, day: date, *, triage_name: str
+    session: AsyncSession,
+    commune_id: int,
+    commune_name: str,
+    day: date,
+    *,
+    triage_name: str,
+    now: datetime | None = None,
 ) -> CommuneReport:
-    figures = await village_figures(session, commune_id, triage_name=triage_name)
+    figures = await village_figures(session, commune_id, triage_name=triage_name, now=now)
     return CommuneReport(commune_name, day, figures)
 
 
-def render_chart(report: CommuneReport, labels: dict[str, str]) -> bytes:
-    """A PNG: per village, targets (outline), submitted and accepted (bars), largest first."""
+def render_chart(report: CommuneReport, labels: dict[str, str], *, svg: bool = False) -> bytes:
+    """A PNG (the Telegram report's) or an SVG (the console's dashboard): per village, targets
+    (outline), submitted and accepted (bars), in village order from the top. Each bar is an
+    SVG group named `<series>-<village's position>` (`submitted-0`: the first village's), so
+    that what is drawn can be checked against the figures."""
     from matplotlib.figure import Figure  # noqa: PLC0415 — heavy; only the report needs it
 
     rows = list(reversed(report.villages))
@@ -198,35 +236,22 @@ def render_chart(report: CommuneReport, labels: dict[str, str]) -> bytes:
     figure = Figure(figsize=(8, height), dpi=100)
     axes = figure.add_subplot()
     positions = list(range(len(rows)))
-    axes.barh(
-        positions,
-        [r.targets for r in rows],
-        height=0.8,
-        color="none",
-        edgecolor="#555555",
-        label=labels["targets"],
+    series: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("targets", {"height": 0.8, "color": "none", "edgecolor": "#555555"}),
+        ("submitted", {"height": 0.5, "color": "#4C9BE8"}),
+        ("accepted", {"height": 0.25, "color": "#2E8B57"}),
     )
-    axes.barh(
-        positions,
-        [r.submitted for r in rows],
-        height=0.5,
-        color="#4C9BE8",
-        label=labels["submitted"],
-    )
-    axes.barh(
-        positions,
-        [r.accepted for r in rows],
-        height=0.25,
-        color="#2E8B57",
-        label=labels["accepted"],
-    )
+    for name, style in series:
+        bars = axes.barh(positions, [getattr(r, name) for r in rows], label=labels[name], **style)
+        for position, bar in zip(positions, bars, strict=True):
+            bar.set_gid(f"{name}-{len(rows) - 1 - position}")
     axes.set_yticks(positions, [r.name for r in rows], fontsize=8)
     axes.set_title(labels["title"], fontsize=11)
     axes.legend(loc="lower right", fontsize=8)
     axes.grid(axis="x", alpha=0.3)
     figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="svg" if svg else "png", metadata={"Date": None} if svg else {})
     return buffer.getvalue()
 
 

@@ -3,6 +3,8 @@ its submissions per village, state and completeness, and the households not yet 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +17,7 @@ __all__ = [
     "household_name",
     "submission_counts",
     "submitted_keys",
+    "submitted_since",
     "target_counts",
     "village_names",
     "village_targets",
@@ -40,7 +43,7 @@ async def target_counts(session: AsyncSession, commune_id: int) -> dict[int | No
         .where(Target.commune_id == commune_id)
         .group_by(Target.village_id)
     )
-    return dict(rows.tuples().all())
+    return {village: n for village, n in rows}
 
 
 async def submission_counts(session: AsyncSession, commune_id: int) -> list[SubmissionCount]:
@@ -52,6 +55,22 @@ async def submission_counts(session: AsyncSession, commune_id: int) -> list[Subm
         .group_by(Submission.village_id, Submission.state, Submission.complete)
     )
     return [(village, state, complete, n) for village, state, complete, n in rows]
+
+
+async def submitted_since(
+    session: AsyncSession, commune_id: int, since: datetime
+) -> dict[int | None, int]:
+    """How many submissions (withdrawn ones left out) each village received since `since`."""
+    rows = await session.execute(
+        select(Submission.village_id, func.count())
+        .where(
+            Submission.commune_id == commune_id,
+            Submission.state != SubmissionState.WITHDRAWN,
+            Submission.submitted_at >= since,
+        )
+        .group_by(Submission.village_id)
+    )
+    return {village: n for village, n in rows}
 
 
 async def village_targets(session: AsyncSession, commune_id: int, village_id: int) -> list[Target]:

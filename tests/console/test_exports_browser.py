@@ -116,6 +116,11 @@ async def test_officer_exports_a_village_in_chromium(
         for slot, (_, opened) in stored.items():
             assert archive.read(f"{first} – Nguyễn Văn An/{slot}.jpg") == opened
 
+    # the posters page (its PDFs are tested in test_posters.py)
+    await page.goto(f"{base}/console/posters")
+    await expect(page.locator("table.rows tbody tr")).to_have_count(12)
+    await page.screenshot(path=artifacts / f"posters-1366x768-{suffix}.png")
+
     phone = await chromium.new_context(
         viewport=PHONE,
         is_mobile=True,
