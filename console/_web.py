@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import jinja2
 from aiohttp import web
 
+from console._posters import poster_pdf
 from intake.console import (
     MAX_FAILURES,
     ConsoleDesk,
@@ -46,11 +47,11 @@ from intake.console import (
     DocumentUnavailable,
     Ended,
     Export,
-    PostersUnavailable,
     ExportKind,
     ExportRefused,
     FilterError,
     NotFound,
+    PostersUnavailable,
     QueueFilter,
     SessionEnded,
     SignedIn,
@@ -58,9 +59,8 @@ from intake.console import (
     Unlock,
     csrf_token,
 )
-from console._posters import poster_pdf
-from intake.reports import FIGURES
 from intake.language import CATALOG, VIETNAM, Language, render
+from intake.reports import FIGURES
 from intake.submissions import ReviewError
 
 __all__ = ["ConsoleOptions", "console_app"]

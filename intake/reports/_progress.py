@@ -23,16 +23,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.chat import Reply
 from intake.language import VIETNAM, Language, render
 from storage.deps import Deps
-from storage.repositories import places, reports
 from storage.models import utcnow
+from storage.repositories import places, reports
 from storage.repositories.submissions import field as opened_field
 from storage.states import SubmissionState
 

@@ -43,7 +43,7 @@ async def target_counts(session: AsyncSession, commune_id: int) -> dict[int | No
         .where(Target.commune_id == commune_id)
         .group_by(Target.village_id)
     )
-    return {village: n for village, n in rows}
+    return dict(rows.all())
 
 
 async def submission_counts(session: AsyncSession, commune_id: int) -> list[SubmissionCount]:
@@ -70,7 +70,7 @@ async def submitted_since(
         )
         .group_by(Submission.village_id)
     )
-    return {village: n for village, n in rows}
+    return dict(rows.all())
 
 
 async def village_targets(session: AsyncSession, commune_id: int, village_id: int) -> list[Target]:
