@@ -60,7 +60,7 @@ from intake.console import (
     csrf_token,
 )
 from intake.language import CATALOG, VIETNAM, Language, render
-from intake.reports import FIGURES
+from intake.reports import FIGURES, GROUPS
 from intake.submissions import ReviewError
 
 __all__ = ["ConsoleOptions", "console_app"]
@@ -548,7 +548,9 @@ class _Console:
 
     async def progress(self, request: web.Request) -> web.StreamResponse:
         dashboard = await self.desk.progress(request[_USER], self._commune_asked(request))
-        return self.pages.render(request, "progress.html", d=dashboard, figures=FIGURES)
+        return self.pages.render(
+            request, "progress.html", d=dashboard, figures=FIGURES, groups=GROUPS
+        )
 
     async def progress_chart(self, request: web.Request) -> web.StreamResponse:
         svg = await self.desk.progress_chart(request[_USER], self._commune_asked(request))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -181,6 +182,10 @@ class Target(Base):
     cccd_index: Mapped[bytes | None] = mapped_column(LargeBinary(16), index=True)
     map_sheet: Mapped[str | None] = mapped_column(String(16))
     parcel_no: Mapped[str | None] = mapped_column(String(16))
+    # the campaign's group of the parcel (1, 2 or 3; None: not given), and the group it had
+    # when the list first named it (a re-import keeps it: "moved from 2 or 3 to 1")
+    parcel_group: Mapped[int | None] = mapped_column(SmallInteger)
+    first_group: Mapped[int | None] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -9,8 +9,10 @@ has samples):
   `<commune code>-<nn>`; re-importing updates names (matched by code, else by name).
 - parcels: `commune_code, map_sheet, parcel_no[, village_code]` — upserted on
   (commune, map sheet, parcel); an empty village means "known only at commune level".
-- targets: `commune_code, household_name[, village_code, cccd, map_sheet, parcel_no]` — the file is
-  the full list of each commune it names: those communes' previous targets are replaced.
+- targets: `commune_code, household_name[, village_code, cccd, map_sheet, parcel_no, group]` —
+  the file is the full list of each commune it names: those communes' previous targets are
+  replaced. `group` is the parcel's group in the campaign's terms (1, 2 or 3, or empty); a
+  parcel named again keeps the group it was first imported with (to count moves to group 1).
   Names and CCCD numbers are stored encrypted; the CCCD also as a blind index for matching.
 """
 
@@ -293,7 +295,7 @@ async def import_targets(deps: Deps, data: bytes, *, province_code: str | None) 
     parsed = read_csv(
         data,
         ["commune_code", "household_name"],
-        ["village_code", "cccd", "map_sheet", "parcel_no"],
+        ["village_code", "cccd", "map_sheet", "parcel_no", "group"],
     )
     problems: list[CsvProblem] = []
     async with deps.database.sessions.begin() as session:
@@ -315,6 +317,9 @@ async def import_targets(deps: Deps, data: bytes, *, province_code: str | None) 
                     problems.append(
                         CsvProblem(line, f"cccd is not a valid CCCD number ({exc.problem})")
                     )
+            group = record.get("group", "").strip()
+            if group not in ("", "1", "2", "3"):
+                problems.append(CsvProblem(line, f"group is {group!r}: write 1, 2, 3 or nothing"))
             if commune is None or not name or problems:
                 continue
             values.append(
@@ -325,6 +330,7 @@ async def import_targets(deps: Deps, data: bytes, *, province_code: str | None) 
                     "cccd": number,
                     "map_sheet": sheet,
                     "parcel_no": parcel,
+                    "group": int(group) if group else None,
                 }
             )
         if problems:

@@ -26,7 +26,7 @@ from crypto import CryptoError, Identity, open_document
 from storage.blobs import BlobPathError, BlobStore
 from storage.deps import Deps
 from storage.models import Blob, Commune, Document, Submission, Village
-from storage.repositories import places, pull
+from storage.repositories import places, pull, reports
 from storage.repositories.queue import QueueQuery
 from storage.repositories.submissions import fields_of
 from storage.states import DocumentStatus
@@ -98,6 +98,7 @@ class SubmissionRecord:
     flags: tuple[str, ...]  # what the checks want the officer to look at (`flag.*` texts)
     missing: tuple[str, ...]  # required slots without a document
     duplicates: tuple[str, ...]  # receipts of submissions holding the same document
+    parcel_group: int | None  # the target list's group of its parcel (1, 2, 3), if it has one
     documents: tuple[DocumentEntry, ...]  # the current document of each slot
     history: tuple[DocumentEntry, ...]  # the replaced, refused and failed ones
 
@@ -124,8 +125,17 @@ async def read_records(deps: Deps, query: QueueQuery) -> tuple[SubmissionRecord,
         if commune is None:
             return ()
         submissions, documents = await pull.submissions_in_scope(session, query)
+        by_parcel, by_cccd = await reports.target_groups(session, query.commune_id)
     return tuple(
-        _record(deps, row, village, commune, documents.get(row.id, []))
+        _record(
+            deps,
+            row,
+            village,
+            commune,
+            documents.get(row.id, []),
+            parcel_group=by_parcel.get((row.map_sheet or "", row.parcel_no or ""))
+            or (by_cccd.get(row.cccd_index) if row.cccd_index else None),
+        )
         for row, village in submissions
     )
 
@@ -136,6 +146,8 @@ def _record(
     village: Village | None,
     commune: Commune,
     documents: Sequence[tuple[Document, Blob | None]],
+    *,
+    parcel_group: int | None,
 ) -> SubmissionRecord:
     opened = fields_of(deps.fields, row)
     quality = row.quality_flags or {}
@@ -164,6 +176,7 @@ def _record(
         flags=tuple(quality.get("flags", ())),
         missing=tuple(quality.get("missing", ())),
         duplicates=tuple(quality.get("duplicates", ())),
+        parcel_group=parcel_group,
         documents=current,
         history=history,
     )

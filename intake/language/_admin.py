@@ -77,6 +77,7 @@ TEXTS: dict[str, dict[Language, str]] = {
     "pull.column.serial": {Language.VI: "Số seri GCN", Language.EN: "Certificate serial"},
     "pull.column.map_sheet": {Language.VI: "Số tờ bản đồ", Language.EN: "Map sheet"},
     "pull.column.parcel": {Language.VI: "Số thửa", Language.EN: "Parcel number"},
+    "pull.column.group": {Language.VI: "Nhóm thửa (1/2/3)", Language.EN: "Parcel group (1/2/3)"},
     "pull.column.submitted_at": {
         Language.VI: "Thời gian nộp (giờ Việt Nam)",
         Language.EN: "Sent at (Vietnam time)",

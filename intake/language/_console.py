@@ -389,6 +389,19 @@ TEXTS: dict[str, dict[Language, str]] = {
     "console.figure_today": {VI: "Hôm nay", EN: "Today"},
     "console.figure_week": {VI: "7 ngày", EN: "7 days"},
     "console.figure_missing": {VI: "Chưa nộp", EN: "Not yet"},
+    "console.groups_title": {VI: "Thửa theo nhóm", EN: "Parcels by group"},
+    "console.groups_explain": {
+        VI: "Nhóm 1: đúng, đủ, sạch, sống; nhóm 2: đã có cơ sở dữ liệu, cần chỉnh lý; nhóm 3: "
+        "chưa có cơ sở dữ liệu (theo cột group của danh sách mục tiêu). Lên nhóm 1: thửa nay ở "
+        "nhóm 1 mà lần nhập đầu ở nhóm 2 hoặc 3.",
+        EN: "Group 1: correct, complete, clean, live; group 2: in the database, needs "
+        "refinement; group 3: no database yet (the target list's group column). Moved to 1: "
+        "parcels now in group 1 first imported in group 2 or 3.",
+    },
+    "console.figure_group1": {VI: "Nhóm 1", EN: "Group 1"},
+    "console.figure_group2": {VI: "Nhóm 2", EN: "Group 2"},
+    "console.figure_group3": {VI: "Nhóm 3", EN: "Group 3"},
+    "console.figure_moved_to_1": {VI: "Lên nhóm 1", EN: "Moved to 1"},
     "console.total_row": {VI: "Cả xã", EN: "Commune"},
     "console.missing_title": {
         VI: "{village}: hộ chưa nộp hồ sơ",

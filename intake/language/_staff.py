@@ -627,6 +627,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         "submitted {total_submitted}, complete {total_complete}, needs info {total_needs_info}, "
         "accepted {total_accepted}",
     },
+    "report.groups": {
+        Language.VI: "Thửa theo nhóm: nhóm 1 {group1}, nhóm 2 {group2}, nhóm 3 {group3}; đã "
+        "chuyển từ nhóm 2, 3 lên nhóm 1: {moved_to_1}",
+        Language.EN: "Parcels by group: group 1 {group1}, group 2 {group2}, group 3 {group3}; "
+        "moved from 2 or 3 to 1: {moved_to_1}",
+    },
     "report.chart_caption": {
         Language.VI: "Biểu đồ tiến độ so với chỉ tiêu — {commune}",
         Language.EN: "Progress against targets — {commune}",

@@ -4,6 +4,7 @@ households of the target list who have not submitted, and the daily report with 
 
 from intake.reports._progress import (
     FIGURES,
+    GROUPS,
     CommuneReport,
     Household,
     VillageFigures,
@@ -18,6 +19,7 @@ from intake.reports._progress import (
 
 __all__ = [
     "FIGURES",
+    "GROUPS",
     "CommuneReport",
     "Household",
     "VillageFigures",

@@ -7,7 +7,9 @@ Definitions (per village; a commune's triage queue is one more row):
 - complete: of those, the ones with every required document in;
 - needs info: waiting for the resident; accepted: entered into the land system; rejected;
 - today, this week: submitted since the start of today (Vietnam time) and of the 7 days
-  ending today, withdrawn ones left out.
+  ending today, withdrawn ones left out;
+- group 1, 2, 3: the target parcels in each of the campaign's groups (the target list's
+  optional `group`), and moved to 1: those now in group 1 that were first imported in 2 or 3.
 A target counts as submitted when a submission of its commune (not withdrawn) has the same CCCD
 (by blind index) or the same map sheet and parcel number.
 
@@ -38,6 +40,7 @@ from storage.states import SubmissionState
 
 __all__ = [
     "FIGURES",
+    "GROUPS",
     "CommuneReport",
     "Household",
     "VillageFigures",
@@ -60,6 +63,8 @@ FIGURES = (
     "today",
     "week",
 )
+_REPORTED_TOTALS = ("targets", "submitted", "complete", "needs_info", "accepted")  # the text's
+GROUPS = ("group1", "group2", "group3", "moved_to_1")  # shown where the list gives groups
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,10 @@ class VillageFigures:
     rejected: int = 0
     today: int = 0
     week: int = 0
+    group1: int = 0
+    group2: int = 0
+    group3: int = 0
+    moved_to_1: int = 0
 
     @property
     def active(self) -> bool:
@@ -91,6 +100,7 @@ class VillageFigures:
             "rejected": self.rejected,
             "today": self.today,
             "week": self.week,
+            **{name: getattr(self, name) for name in GROUPS},
         }
 
 
@@ -124,6 +134,11 @@ async def village_figures(
             bucket["accepted"] += n
         if state is SubmissionState.REJECTED:
             bucket["rejected"] += n
+    for vid, group, first, n in await reports.group_counts(session, commune_id):
+        if group in (1, 2, 3):
+            counts[vid][f"group{group}"] += n
+        if group == 1 and first in (2, 3):
+            counts[vid]["moved_to_1"] += n
     figures = [
         VillageFigures(vid, name, targets.get(vid, 0), **counts.get(vid, {}))
         for vid, name in names.items()
@@ -206,9 +221,14 @@ class CommuneReport:
         total = VillageFigures(
             None,
             self.commune_name,
-            **{name: sum(getattr(v, name) for v in self.villages) for name in FIGURES},
+            **{name: sum(getattr(v, name) for v in self.villages) for name in FIGURES + GROUPS},
         )
         object.__setattr__(self, "totals", total)
+
+    @property
+    def has_groups(self) -> bool:
+        """Does the commune's target list give its parcels' groups?"""
+        return bool(self.totals.group1 or self.totals.group2 or self.totals.group3)
 
 
 async def commune_report(
@@ -279,6 +299,8 @@ async def report_replies(
     lines: list[tuple[str, dict[str, object]]] = [("progress.line", f.params()) for f in active]
     if len(active) < len(report.villages):
         lines.append(("report.quiet_villages", {"count": len(report.villages) - len(active)}))
+    if report.has_groups:
+        lines.append(("report.groups", {name: getattr(report.totals, name) for name in GROUPS}))
     return [
         Reply(
             "report.text",
@@ -286,7 +308,7 @@ async def report_replies(
                 "commune": commune.name,
                 "date": f"{now:%d/%m/%Y}",
                 "lines_lines": lines or [("staff.none", {})],
-                **{f"total_{k}": v for k, v in report.totals.params().items() if k != "village"},
+                **{f"total_{k}": getattr(report.totals, k) for k in _REPORTED_TOTALS},
             },
         ),
         Reply("report.chart_caption", {"commune": commune.name}, photo=chart),

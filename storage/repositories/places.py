@@ -157,6 +157,13 @@ async def upsert_parcels(session: AsyncSession, rows: Sequence[dict[str, Any]]) 
         await session.execute(statement)
 
 
+def _parcel_key(map_sheet: str | None, parcel_no: str | None, cccd_index: bytes | None) -> object:
+    """What names one parcel of a commune's list across imports."""
+    if map_sheet and parcel_no:
+        return ("parcel", map_sheet, parcel_no)
+    return ("cccd", cccd_index) if cccd_index else ("none", uuid.uuid4())
+
+
 async def replace_targets(
     session: AsyncSession,
     cipher: FieldCipher,
@@ -165,13 +172,28 @@ async def replace_targets(
     rows: Sequence[dict[str, Any]],
 ) -> int:
     """Replace these communes' target lists with `rows` (`commune_id`, `village_id`,
-    `household_name`, `cccd`, `map_sheet`, `parcel_no`): the name and the CCCD encrypted to
-    their row, the CCCD's blind index for matching. Returns how many were replaced."""
+    `household_name`, `cccd`, `map_sheet`, `parcel_no`, `group`): the name and the CCCD
+    encrypted to their row, the CCCD's blind index for matching. A parcel the old list named
+    (same commune, map sheet and parcel; or, without them, the same CCCD) keeps the group it
+    first had. Returns how many were replaced."""
+    first: dict[tuple[int, object], int | None] = {
+        (old.commune_id, _parcel_key(old.map_sheet, old.parcel_no, old.cccd_index)): (
+            old.first_group
+        )
+        for old in await session.scalars(
+            select(Target).where(
+                Target.commune_id.in_(commune_ids), Target.first_group.is_not(None)
+            )
+        )
+    }
     replaced = await session.execute(delete(Target).where(Target.commune_id.in_(commune_ids)))
     values = []
     for row in rows:
         row_id = uuid.uuid4()
         number = row["cccd"]
+        index = blind.cccd(number) if number else None
+        group = row.get("group")
+        key = (row["commune_id"], _parcel_key(row["map_sheet"], row["parcel_no"], index))
         values.append(
             {
                 "id": row_id,
@@ -185,9 +207,11 @@ async def replace_targets(
                     if number
                     else None
                 ),
-                "cccd_index": blind.cccd(number) if number else None,
+                "cccd_index": index,
                 "map_sheet": row["map_sheet"],
                 "parcel_no": row["parcel_no"],
+                "parcel_group": group,
+                "first_group": first.get(key, group),
             }
         )
     for start in range(0, len(values), _BATCH):

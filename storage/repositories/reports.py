@@ -13,12 +13,15 @@ from storage.models import Submission, Target, Village
 from storage.states import SubmissionState
 
 __all__ = [
+    "GroupCount",
     "SubmissionCount",
+    "group_counts",
     "household_name",
     "submission_counts",
     "submitted_keys",
     "submitted_since",
     "target_counts",
+    "target_groups",
     "village_names",
     "village_targets",
 ]
@@ -44,6 +47,39 @@ async def target_counts(session: AsyncSession, commune_id: int) -> dict[int | No
         .group_by(Target.village_id)
     )
     return dict(rows.all())
+
+
+GroupCount = tuple[int | None, int | None, int | None, int]  # village, group, first group, n
+
+
+async def group_counts(session: AsyncSession, commune_id: int) -> list[GroupCount]:
+    """A commune's target parcels counted by village, group and the group first imported."""
+    rows = await session.execute(
+        select(Target.village_id, Target.parcel_group, Target.first_group, func.count())
+        .where(Target.commune_id == commune_id)
+        .group_by(Target.village_id, Target.parcel_group, Target.first_group)
+    )
+    return [(village, group, first, n) for village, group, first, n in rows]
+
+
+async def target_groups(
+    session: AsyncSession, commune_id: int
+) -> tuple[dict[tuple[str, str], int], dict[bytes, int]]:
+    """The groups of a commune's target parcels, by (map sheet, parcel) and by CCCD index."""
+    by_parcel: dict[tuple[str, str], int] = {}
+    by_cccd: dict[bytes, int] = {}
+    for sheet, parcel, index, group in await session.execute(
+        select(Target.map_sheet, Target.parcel_no, Target.cccd_index, Target.parcel_group).where(
+            Target.commune_id == commune_id, Target.parcel_group.is_not(None)
+        )
+    ):
+        if group is None:
+            continue
+        if sheet and parcel:
+            by_parcel[(sheet, parcel)] = group
+        if index is not None:
+            by_cccd[index] = group
+    return by_parcel, by_cccd
 
 
 async def submission_counts(session: AsyncSession, commune_id: int) -> list[SubmissionCount]:

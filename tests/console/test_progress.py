@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import update
 
 from intake.admin import import_targets
-from storage.models import Submission
+from intake.language import Language, render
+from intake.reports import report_replies
+from storage.models import Submission, utcnow
 from storage.states import StaffRole, SubmissionState
+from tests.console.test_exports import download, sheet_rows
 from tests.fixtures.commune import join as join_staff
 from tests.fixtures.commune import submit
 from tests.fixtures.console import installed_hoa_phu, signed_in
@@ -28,6 +32,11 @@ TARGETS = """commune_code,household_name,village_code,cccd,map_sheet,parcel_no
 24175,Phạm Thị Dung,24175-01,,12,302
 24175,Hoàng Văn Em,24175-02,,13,1
 """
+
+
+def render_reply(replies: list[Any]) -> str:
+    """The daily report's text, as the chat shows it."""
+    return render(Language.VI, replies[0].key, replies[0].params)
 
 
 def figures_of(page: str) -> dict[int, dict[str, int]]:
@@ -141,3 +150,33 @@ async def test_a_chief_sees_their_village_and_an_admin_the_communes(world: World
         assert f'<a href="/console/progress?commune={place.commune.id}">Xã Hòa Phú</a>' in page
         assert f"chart.svg?commune={place.commune.id}" in page
         assert figures_of(page)[1]["submitted"] == 1
+
+
+async def test_parcel_groups_on_the_dashboard_the_report_and_the_export(world: World) -> None:
+    place = await installed_hoa_phu(world)
+    header = "commune_code,household_name,village_code,cccd,map_sheet,parcel_no,group\n"
+    first = (
+        "24175,An,24175-01,,12,300,2\n24175,Bình,24175-01,,12,301,3\n24175,Em,24175-02,,13,1,3\n"
+    )
+    later = (
+        "24175,An,24175-01,,12,300,1\n24175,Bình,24175-01,,12,301,3\n24175,Em,24175-02,,13,1,1\n"
+    )
+    await import_targets(world.deps, (header + first).encode(), province_code="66")
+    await import_targets(world.deps, (header + later).encode(), province_code="66")
+    an = await submit(
+        world.deps, place, place.villages[0], holder="An", cccd="066090012345", map_sheet="12",
+        parcel_no="300",
+    )  # fmt: skip
+    officer = await join_staff(world.deps, StaffRole.OFFICER, 7001, commune="24175")
+    async with await signed_in(world, officer) as browser:
+        status, page = await browser.get("/console/progress")
+        totals = dict(re.findall(r'data-total="(\w+)">(\d+)<', page))
+        assert totals == {"group1": "2", "group2": "0", "group3": "1", "moved_to_1": "2"}
+        status, kind, data = await download(browser, "/console/export/xlsx?state=all")
+        rows = sheet_rows(data)
+        column = rows[0].index("Nhóm thửa (1/2/3)")
+        assert [(row[0], row[column]) for row in rows[1:]] == [(an.receipt_code, 1)]
+
+    async with world.deps.database.sessions() as session:
+        text = render_reply(await report_replies(session, place.commune.id, Language.VI, utcnow()))
+    assert "nhóm 1 2, nhóm 2 0, nhóm 3 1; đã chuyển từ nhóm 2, 3 lên nhóm 1: 2" in text

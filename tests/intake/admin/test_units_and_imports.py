@@ -166,3 +166,33 @@ async def test_targets_encrypted_indexed_and_replaced(dak_lak: Deps) -> None:
         await import_targets(dak_lak, bad.encode(), province_code="66")
     assert [problem.line for problem in caught.value.problems] == [2, 3]
     assert await count(dak_lak, Target) == 2
+
+
+async def test_targets_keep_the_group_first_imported(dak_lak: Deps) -> None:
+    await import_villages(dak_lak, VILLAGES.encode(), province_code="66")
+    header = "commune_code,village_code,household_name,cccd,map_sheet,parcel_no,group\n"
+    first = (
+        "24175,24175-01,Nguyễn Văn An,,12,345,2\n"
+        "24175,24175-01,Trần Thị Bình,066090012345,,,3\n"
+        "24175,24175-01,Lê Văn Cường,,12,346,\n"
+    )
+    await import_targets(dak_lak, (header + first).encode(), province_code="66")
+    later = (
+        "24175,24175-01,Nguyễn Văn An,,12,345,1\n"  # moved from 2 to 1
+        "24175,24175-01,Trần Thị Bình,066090012345,,,1\n"  # from 3 to 1 (named by CCCD)
+        "24175,24175-01,Lê Văn Cường,,12,346,1\n"  # no group before: not a move
+        "24175,24175-01,Phạm Thị Dung,,12,347,2\n"  # new
+    )
+    await import_targets(dak_lak, (header + later).encode(), province_code="66")
+    async with dak_lak.database.sessions() as session:
+        groups = {
+            (t.parcel_no or "cccd", t.parcel_group, t.first_group)
+            for t in await session.scalars(select(Target))
+        }
+    assert groups == {("345", 1, 2), ("cccd", 1, 3), ("346", 1, 1), ("347", 2, 2)}
+    bad = header + "24175,24175-01,Nguyễn Văn An,,12,345,4\n24175,24175-01,Bình,,12,9,hai\n"
+    with pytest.raises(ImportRefused) as caught:
+        await import_targets(dak_lak, bad.encode(), province_code="66")
+    assert [problem.line for problem in caught.value.problems] == [2, 3]
+    assert "write 1, 2, 3 or nothing" in str(caught.value.problems[0])
+    assert await count(dak_lak, Target) == 4
