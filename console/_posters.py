@@ -1,10 +1,13 @@
 """The village QR posters as a printable A4 PDF (fpdf2): one page per village.
 
 Each page, top to bottom: what it is for ("Nộp hồ sơ đất đai qua Telegram"), the village's name
-as large as fits in two lines (from 44 pt down to 26 pt; a longer name wraps onto more lines,
-never past the margins), the commune and province, the QR code of the village's deep link
+as large as fits in two lines (from 44 pt down to 26 pt; a longer name wraps onto more lines),
+the commune and province, the QR code of the village's deep link
 (drawn as vector squares, so it prints sharp at any size) with the link written below it, three
 short steps, what to bring, and that only the commune's land office can open the documents.
+Nothing ever goes past the margins: each page is first drawn on a scratch document, and when
+it would end below the bottom margin (a long name, long commune and province names) the QR
+code is drawn smaller (100 mm down to 70 mm), then the name (down to 18 pt).
 
 The poster is for the village's residents: it is always in Vietnamese, whatever the officer's
 own language. The font is DejaVu Sans, shipped in console/fonts/ with its licence
@@ -28,14 +31,24 @@ __all__ = ["poster_pdf"]
 _FONT = "DejaVu"
 _PAGE_W, _MARGIN = 210.0, 16.0  # mm, A4 portrait
 _WIDTH = _PAGE_W - 2 * _MARGIN
-_QR_SIZE = 100.0  # mm: scanned from a few steps away
-_NAME_SIZES = (44, 40, 36, 32, 28, 26)  # pt: the largest at which the name fits in two lines
+_BOTTOM = 297.0 - _MARGIN
+_QR_SIZES = (100.0, 90.0, 80.0, 70.0)  # mm: scanned from a few steps away
+_NAME_SIZES = (44, 40, 36, 32, 28, 26, 22, 18)  # pt
 _INK = (18, 53, 91)  # the console's dark blue
 _VI = Language.VI
 
 
 def poster_pdf(posters: Sequence[Poster]) -> bytes:
     """The PDF, one A4 page per poster."""
+    pdf, scratch = _document(), _document()
+    for poster in posters:
+        name_size, qr_size = _fitting(scratch, poster)
+        pdf.add_page()
+        _draw(pdf, poster, name_size, qr_size)
+    return bytes(pdf.output())
+
+
+def _document() -> FPDF:
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(auto=False)
@@ -48,23 +61,35 @@ def poster_pdf(posters: Sequence[Poster]) -> bytes:
         pdf.add_font(_FONT, "B", str(bold))
     pdf.set_title(render(_VI, "poster.title"))
     pdf.set_creator("hoso")
-    for poster in posters:
-        _page(pdf, poster)
-    return bytes(pdf.output())
+    return pdf
 
 
-def _page(pdf: FPDF, poster: Poster) -> None:
-    pdf.add_page()
+def _fitting(scratch: FPDF, poster: Poster) -> tuple[int, float]:
+    """The name's size and the QR's that end the page above its bottom margin, drawn first on
+    a scratch document: the name as large as fits in two lines with the largest QR, else a
+    smaller QR, else a smaller name (a long name and long commune and province names)."""
+    scratch.add_page()
+    two_lines = next(
+        (s for s in _NAME_SIZES if _lines(scratch, poster.village_name, s) <= 2), _NAME_SIZES[-1]
+    )
+    tries = [(two_lines, qr) for qr in _QR_SIZES]
+    tries += [(size, _QR_SIZES[-1]) for size in _NAME_SIZES if size < two_lines]
+    for name_size, qr_size in tries:
+        scratch.add_page()
+        if _draw(scratch, poster, name_size, qr_size) <= _BOTTOM:
+            return name_size, qr_size
+    return tries[-1]
+
+
+def _draw(pdf: FPDF, poster: Poster, name_size: int, qr_size: float) -> float:
+    """Draw the poster on the current page; where its text ends (mm from the top)."""
     pdf.set_text_color(*_INK)
     pdf.set_font(_FONT, "B", 18)
     _block(pdf, _WIDTH, 9, render(_VI, "poster.heading"), Align.C)
     pdf.ln(4)
 
-    size = next(
-        (s for s in _NAME_SIZES if _lines(pdf, poster.village_name, s) <= 2), _NAME_SIZES[-1]
-    )
-    pdf.set_font(_FONT, "B", size)
-    _block(pdf, _WIDTH, size * 0.45, poster.village_name, Align.C)
+    pdf.set_font(_FONT, "B", name_size)
+    _block(pdf, _WIDTH, name_size * 0.45, poster.village_name, Align.C)
     pdf.ln(2)
     pdf.set_font(_FONT, "", 15)
     place = render(
@@ -73,8 +98,8 @@ def _page(pdf: FPDF, poster: Poster) -> None:
     _block(pdf, _WIDTH, 7, place, Align.C)
     pdf.ln(5)
 
-    _qr(pdf, poster.link, (_PAGE_W - _QR_SIZE) / 2, pdf.get_y(), _QR_SIZE)
-    pdf.set_y(pdf.get_y() + _QR_SIZE + 2)
+    _qr(pdf, poster.link, (_PAGE_W - qr_size) / 2, pdf.get_y(), qr_size)
+    pdf.set_y(pdf.get_y() + qr_size + 2)
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(_FONT, "", 11)
     _block(pdf, _WIDTH, 5, poster.link.removeprefix("https://"), Align.C)
@@ -98,6 +123,7 @@ def _page(pdf: FPDF, poster: Poster) -> None:
     pdf.set_text_color(80, 80, 80)
     pdf.set_font(_FONT, "", 10.5)
     _block(pdf, _WIDTH, 5, render(_VI, "poster.privacy"), Align.C)
+    return float(pdf.get_y())
 
 
 def _block(pdf: FPDF, width: float, height: float, text: str, align: Align) -> None:

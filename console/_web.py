@@ -37,11 +37,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import segno
 from aiohttp import web
 
 from console._posters import poster_pdf
 from intake.console import (
+    MAX_CSV,
     MAX_FAILURES,
+    AuditFilter,
+    AuditRefused,
     ConsoleDesk,
     ConsoleUser,
     DocumentUnavailable,
@@ -50,15 +54,18 @@ from intake.console import (
     ExportKind,
     ExportRefused,
     FilterError,
+    Invitation,
     NotFound,
     PostersUnavailable,
     QueueFilter,
     SessionEnded,
     SignedIn,
+    StaffRefused,
     Stale,
     Unlock,
     csrf_token,
 )
+from intake.exports import safe_name
 from intake.language import CATALOG, VIETNAM, Language, render
 from intake.reports import FIGURES, GROUPS
 from intake.submissions import ReviewError
@@ -172,12 +179,17 @@ def console_app(desk: ConsoleDesk, options: ConsoleOptions | None = None) -> web
     router.add_post("/unlock", console.unlock)
     router.add_post("/lock", console.lock)
     router.add_get("/d/{document}", console.document)
-    router.add_get("/export/{kind}", console.export)
+    router.add_get("/export/{kind}", console.export, allow_head=False)  # a HEAD is no export
     router.add_get("/progress", console.progress)
     router.add_get("/progress/chart.svg", console.progress_chart)
     router.add_get("/progress/missing", console.missing)
+    router.add_get("/audit", console.audit)
+    router.add_get("/audit.csv", console.audit_csv)
     router.add_get("/posters", console.posters)
     router.add_get("/posters/{which}", console.poster_pdf)
+    router.add_get("/staff", console.staff)
+    router.add_post("/staff/invite", console.invite)
+    router.add_post("/staff/{staff_id}/revoke", console.revoke)
     router.add_get("/static/{name}", console.static, name="static")
     return app
 
@@ -199,6 +211,7 @@ class _Console:
         self.options = options
         self.pages = _Pages()
         self.flashes: dict[int, tuple[str, dict[str, object]]] = {}  # session id → shown once
+        self.invitations: dict[int, Invitation] = {}  # session id → its new link, shown once
 
     def flash(self, user: ConsoleUser, key: str, **params: object) -> None:
         if len(self.flashes) > _MAX_FLASHES:  # sessions that ended without coming back
@@ -480,6 +493,7 @@ class _Console:
                 "Content-Disposition": f'attachment; filename="{export.filename(stamp)}"',
             }
         )
+        _secure_headers(response)  # now: the headers leave before the handler returns
         counts: dict[str, int] = {}
         complete = False
         try:
@@ -491,6 +505,14 @@ class _Console:
             complete = True
         except ConnectionError:  # the client went away: nothing more to send
             log.info("console export interrupted", extra={"kind": kind.value})
+        except Exception as exc:
+            if not response.prepared:
+                raise  # nothing sent yet: the error page says what happened
+            # part of the file is out: cut the connection, so the browser shows a failed
+            # download rather than a file with an error page inside it
+            log.error("console export failed", extra={"error": type(exc).__name__})  # noqa: TRY400
+            if request.transport is not None:
+                request.transport.close()
         finally:
             await asyncio.shield(self.desk.exported(user, export, complete=complete, **counts))
         return response
@@ -502,8 +524,9 @@ class _Console:
         export: Export,
         counts: dict[str, int],
     ) -> None:
-        """Written to a temporary folder of its own, removed whatever happens; the file is
-        unlinked as soon as it is open, so nothing stays behind even if the process dies."""
+        """Written to a temporary folder of its own (mode 0700), removed whatever happens; the
+        file is unlinked as soon as it is open for sending. Only a process killed while the
+        file is being written leaves it behind, in the system's temporary folder."""
         folder = Path(tempfile.mkdtemp(prefix="hoso-export-"))
         try:
             path = folder / "export.xlsx"
@@ -566,7 +589,62 @@ class _Console:
         found = await self.desk.missing_households(
             request[_USER], self._commune_asked(request), int(village)
         )
-        return self.pages.render(request, "missing.html", m=found)
+        commune = request.query.get("commune", "")
+        back = f"?commune={commune}" if commune else ""  # checked by _commune_asked
+        return self.pages.render(request, "missing.html", m=found, back=back)
+
+    # --- the audit log -------------------------------------------------------------------------
+
+    @staticmethod
+    def audit_filter(request: web.Request) -> AuditFilter:
+        try:
+            return AuditFilter.read(request.query)
+        except FilterError as exc:
+            raise _Refused(exc.key, 400) from None
+
+    async def audit(self, request: web.Request) -> web.StreamResponse:
+        wanted = self.audit_filter(request)
+        if dict(request.query) != wanted.params():  # the form's empty fields: a clean address
+            raise web.HTTPSeeOther(f"/console/audit{wanted.query()}")
+        try:
+            log_page = await self.desk.audit(request[_USER], wanted)
+        except AuditRefused as refused:
+            return self.message(
+                request, refused.key, refused.status, title="console.audit_title", **refused.params
+            )
+        return self.pages.render(
+            request, "audit.html", a=log_page, f=log_page.filter, max_csv=MAX_CSV
+        )
+
+    async def audit_csv(self, request: web.Request) -> web.StreamResponse:
+        """The filtered events as a CSV, sent as they are read; its audit event is written
+        when the download ends, complete or not (intake/console/_audit.py)."""
+        user = request[_USER]
+        try:
+            writer = await self.desk.audit_csv(user, self.audit_filter(request))
+        except AuditRefused as refused:
+            return self.message(
+                request, refused.key, refused.status, title="console.audit_title", **refused.params
+            )
+        stamp = datetime.now(VIETNAM).strftime("%Y%m%d-%H%M")
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{writer.export.filename(stamp)}"',
+            }
+        )
+        complete = False
+        try:
+            await response.prepare(request)
+            async for chunk in writer.chunks():
+                await response.write(chunk)
+            await response.write_eof()
+            complete = True
+        except ConnectionError:  # the client went away: nothing more to send
+            log.info("console audit csv interrupted")
+        finally:
+            await asyncio.shield(self.desk.audit_exported(user, writer, complete=complete))
+        return response
 
     # --- village QR posters ---------------------------------------------------------------------
 
@@ -603,8 +681,86 @@ class _Console:
         return web.Response(
             body=data,
             content_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="poster-{safe(name)}.pdf"'},
+            headers={"Content-Disposition": f'inline; filename="poster-{safe_name(name)}.pdf"'},
         )
+
+    # --- staff and invitations (intake/console/_staff.py) -------------------------------------
+
+    async def staff(self, request: web.Request) -> web.StreamResponse:
+        return await self._staff_page(request, self._commune_asked(request))
+
+    async def _staff_page(
+        self,
+        request: web.Request,
+        commune_id: int | None,
+        problem: StaffRefused | None = None,
+    ) -> web.Response:
+        """The list and the invitation form; the link just made (shown once), or the reason
+        a post was refused."""
+        user = request[_USER]
+        try:
+            found = await self.desk.staff_list(
+                user, commune_id, show_revoked=request.query.get("revoked") == "1"
+            )
+        except StaffRefused as refused:
+            return self.message(
+                request, refused.key, refused.status, "console.staff_title", **refused.params
+            )
+        invitation = self.invitations.pop(user.session_id, None) if problem is None else None
+        return self.pages.render(
+            request,
+            "staff.html",
+            status=problem.status if problem else 200,
+            s=found,
+            invitation=invitation,
+            qr=_qr_svg(invitation.link) if invitation and invitation.link else None,
+            problem=problem,
+        )
+
+    @staticmethod
+    def _staff_address(commune_id: int | None) -> str:
+        """The staff page of an admin's chosen commune (else the reader's own)."""
+        return f"/console/staff?commune={commune_id}" if commune_id else "/console/staff"
+
+    async def invite(self, request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        form = await _form(request)
+        commune = _number(str(form.get("commune", "")))
+        try:
+            made = await self.desk.invite(
+                user,
+                role=str(form.get("role", "")),
+                commune_id=commune,
+                village_id=_number(str(form.get("village", ""))),
+            )
+        except StaffRefused as refused:
+            return await self._staff_page(request, commune, refused)
+        if len(self.invitations) > _MAX_FLASHES:  # sessions that ended without coming back
+            self.invitations.clear()
+        self.invitations[user.session_id] = made
+        self.flash(
+            user, "console.invite_made", role_key=f"role.{made.role.value}", place=made.place
+        )
+        raise web.HTTPSeeOther(self._staff_address(made.commune_id or commune))
+
+    async def revoke(self, request: web.Request) -> web.StreamResponse:
+        user = request[_USER]
+        staff_id = _number(request.match_info["staff_id"])
+        if not staff_id:
+            raise web.HTTPNotFound
+        form = await _form(request)
+        commune = _number(str(form.get("commune", "")))
+        try:
+            done = await self.desk.revoke(user, staff_id)
+        except StaffRefused as refused:
+            return await self._staff_page(request, commune, refused)
+        name = done.name or render(
+            _language(request), "console.staff_unnamed", {"id": done.telegram_user_id}
+        )
+        self.flash(
+            user, "console.staff_revoked_done", role_key=f"role.{done.role.value}", name=name
+        )
+        raise web.HTTPSeeOther(self._staff_address(done.commune_id or commune))
 
     async def static(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
@@ -618,9 +774,16 @@ class _Console:
         )
 
 
-def safe(text: str) -> str:
-    """Letters, digits, `-` and `_` only: a file name in a header."""
-    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)
+def _number(text: str) -> int | None:
+    """A form's or an address's id: None when empty, 0 (which names nothing) when not one."""
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+def _qr_svg(link: str) -> str:
+    """The link's QR code as inline SVG markup (no `style`: the CSP would refuse it)."""
+    return str(segno.make(link, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
 
 
 def _take(chunks: Iterator[bytes], size: int) -> bytes:

@@ -2,7 +2,8 @@
 it lives in the URL (`_filters`, pure), the commune keys unlocked in memory for a session
 (`_keys`), and the desk that reads the queue, shows a submission with its documents and applies
 the review actions through the same policy and lifecycle as the Telegram desk (`_desk`), and
-the exports that follow the queue's filter (`_exports`).
+the exports that follow the queue's filter (`_exports`); the staff page's list, invitation
+links and revocation, by the same policy as Telegram (`_staff`).
 The web pages themselves are console/'s."""
 
 from intake.console._access import (
@@ -18,6 +19,17 @@ from intake.console._access import (
     sign_in,
     sign_out,
 )
+from intake.console._audit import (
+    AUDIT_PAGE_SIZE,
+    MAX_CSV,
+    AuditCsv,
+    AuditCsvWriter,
+    AuditPage,
+    AuditRefused,
+    AuditRow,
+    ChainCheck,
+)
+from intake.console._audit_filter import ACTIONS, AuditFilter
 from intake.console._desk import (
     ConsoleDesk,
     DocumentProblem,
@@ -38,15 +50,26 @@ from intake.console._keys import FAILURE_WINDOW, MAX_FAILURES, KeyVault, Unlock,
 from intake.console._links import LINK_TTL, issue_link
 from intake.console._posters import Poster, PosterSet, PostersUnavailable
 from intake.console._progress import Dashboard, MissingList
+from intake.console._staff import Invitation, Member, Revoked, StaffList, StaffRefused
 
 __all__ = [
     "ABSOLUTE_TIMEOUT",
+    "ACTIONS",
+    "AUDIT_PAGE_SIZE",
     "FAILURE_WINDOW",
     "IDLE_TIMEOUT",
     "LINK_TTL",
+    "MAX_CSV",
     "MAX_EXPORT",
     "MAX_FAILURES",
     "PAGE_SIZE",
+    "AuditCsv",
+    "AuditCsvWriter",
+    "AuditFilter",
+    "AuditPage",
+    "AuditRefused",
+    "AuditRow",
+    "ChainCheck",
     "ConsoleDesk",
     "ConsoleUser",
     "Dashboard",
@@ -59,7 +82,9 @@ __all__ = [
     "ExportKind",
     "ExportRefused",
     "FilterError",
+    "Invitation",
     "KeyVault",
+    "Member",
     "MissingList",
     "NotFound",
     "OpenedDocument",
@@ -70,9 +95,12 @@ __all__ = [
     "QueueRow",
     "QueueView",
     "ReviewDone",
+    "Revoked",
     "SessionEnded",
     "SignInProblem",
     "SignedIn",
+    "StaffList",
+    "StaffRefused",
     "Stale",
     "SubmissionPage",
     "Unlock",

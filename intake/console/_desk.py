@@ -36,17 +36,21 @@ from intake.console._access import (
     sign_in,
     sign_out,
 )
+from intake.console._audit import AuditCsvWriter, AuditPage, ConsoleAudit
+from intake.console._audit_filter import AuditFilter
 from intake.console._exports import MAX_EXPORT, Export, ExportKind, ExportRefused
 from intake.console._filters import PAGE_SIZE, QueueFilter
 from intake.console._keys import KeyVault, UnlockResult
 from intake.console._posters import Poster, PosterSet, PostersUnavailable, deep_link
-from intake.console._progress import Dashboard, MissingList
+from intake.console._progress import CommuneFigures, Dashboard, MissingList
+from intake.console._staff import ConsoleStaff, Invitation, Revoked, StaffList
 from intake.exports import ArchiveWriter, read_records, write_xlsx
 from intake.language import VIETNAM, Language, render, search_key
 from intake.notify import parcel_text
 from intake.reports import (
     CommuneReport,
-    VillageFigures,
+    chart_labels,
+    missing_counts,
     missing_targets,
     render_chart,
     village_figures,
@@ -253,6 +257,8 @@ class ConsoleDesk:
         self.vault = KeyVault(deps)
         self.bot_username = bot_username  # for t.me links: the village posters, invitations
         self.on_changed = on_changed  # wakes the outbox sender after a review
+        self.staff = ConsoleStaff(deps, bot_username=bot_username, scope=self._commune_in_scope)
+        self.audit_log = ConsoleAudit(deps, scope=self._commune_in_scope)
 
     # --- sessions ------------------------------------------------------------------------------
 
@@ -287,9 +293,10 @@ class ConsoleDesk:
             )
             choice = [(c.id, c.name) for c in communes]
             chosen = next(
-                (c for c in communes if c.id == asked), communes[0] if communes else None
+                (c for c in communes if c.id == asked),
+                communes[0] if communes and asked is None else None,
             )
-            if chosen is None:
+            if chosen is None:  # none, or not one of the province's: never another one
                 raise NotFound
             return chosen.id, chosen.name, choice
         if actor.commune_id is None:
@@ -453,37 +460,48 @@ class ConsoleDesk:
             raise _OutOfScope(Action.VIEW_PROGRESS, subject)
         return chosen, name, communes, village_id
 
+    async def _commune_report(
+        self, session: AsyncSession, user: ConsoleUser, commune_id: int | None
+    ) -> tuple[CommuneReport, int, list[tuple[int, str]], int | None]:
+        """The reader's commune (or village) figures, the commune, an admin's choice of
+        commune, and the village a chief is limited to."""
+        chosen, name, communes, village_id = await self._progress_scope(session, user, commune_id)
+        now = utcnow()
+        figures = await village_figures(
+            session,
+            chosen,
+            village_id=village_id,
+            triage_name=render(_reader_language(user), "queue.triage"),
+            now=now,
+        )
+        report = CommuneReport(name, now.astimezone(VIETNAM).date(), figures)
+        return report, chosen, communes, village_id
+
     async def progress(self, user: ConsoleUser, commune_id: int | None) -> Dashboard:
         """The dashboard's figures (intake/console/_progress.py)."""
-        language = _reader_language(user)
-        triage = render(language, "queue.triage")
         async with self._transaction(user) as session:
-            chosen, name, communes, village_id = await self._progress_scope(
+            report, chosen, communes, village_id = await self._commune_report(
                 session, user, commune_id
             )
-            now = utcnow()
-            figures = await village_figures(
-                session, chosen, village_id=village_id, triage_name=triage, now=now
-            )
-            report = CommuneReport(name, now.astimezone(VIETNAM).date(), figures)
-            missing = {}
-            for row in figures:
-                if row.village_id is not None and row.targets:
-                    _, missing[row.village_id] = await missing_targets(
-                        session, self.deps, chosen, row.village_id, limit=0
-                    )
-            province: list[VillageFigures] = []
+            counted = await missing_counts(session, chosen)
+            missing = {
+                row.village_id: counted.get(row.village_id, 0)
+                for row in report.villages
+                if row.village_id is not None and row.targets
+            }
+            province: list[CommuneFigures] = []
             province_name = ""
             if user.actor.role is StaffRole.ADMIN:
                 found = await places.province(session, user.actor.province_id)
                 province_name = found.name if found else ""
+                triage = render(_reader_language(user), "queue.triage")
                 for other_id, other_name in communes:
-                    rows_of = await village_figures(session, other_id, triage_name=triage, now=now)
+                    rows_of = await village_figures(session, other_id, triage_name=triage)
                     totals = CommuneReport(other_name, report.day, rows_of).totals
-                    province.append(replace(totals, village_id=other_id))
+                    province.append(CommuneFigures(other_id, totals))
         return Dashboard(
             commune_id=chosen,
-            commune_name=name,
+            commune_name=report.commune_name,
             communes=communes,
             report=report,
             missing=missing,
@@ -494,19 +512,10 @@ class ConsoleDesk:
 
     async def progress_chart(self, user: ConsoleUser, commune_id: int | None) -> bytes:
         """The dashboard's chart as SVG, drawn by the daily report's code."""
-        dashboard = await self.progress(user, commune_id)
-        language = _reader_language(user)
-        labels = {
-            "targets": render(language, "report.targets"),
-            "submitted": render(language, "report.submitted"),
-            "accepted": render(language, "report.accepted"),
-            "title": render(
-                language,
-                "report.title",
-                {"commune": dashboard.commune_name, "date": f"{dashboard.report.day:%d/%m/%Y}"},
-            ),
-        }
-        return await asyncio.to_thread(render_chart, dashboard.report, labels, svg=True)
+        async with self._transaction(user) as session:
+            report, *_ = await self._commune_report(session, user, commune_id)
+        labels = chart_labels(_reader_language(user), report)
+        return await asyncio.to_thread(render_chart, report, labels, svg=True)
 
     async def missing_households(
         self, user: ConsoleUser, commune_id: int | None, village_id: int
@@ -523,6 +532,36 @@ class ConsoleDesk:
             )
         households.sort(key=lambda h: search_key(h.name))  # a list to read down, by name
         return MissingList(name, village.id, village.name, households, total)
+
+    # --- staff and invitations (intake/console/_staff.py) ---------------------------------------
+
+    async def staff_list(
+        self, user: ConsoleUser, commune_id: int | None, *, show_revoked: bool = False
+    ) -> StaffList:
+        return await self.staff.staff_list(user, commune_id, show_revoked=show_revoked)
+
+    async def invite(
+        self, user: ConsoleUser, *, role: str, commune_id: int | None, village_id: int | None
+    ) -> Invitation:
+        return await self.staff.invite(
+            user, role=role, commune_id=commune_id, village_id=village_id
+        )
+
+    async def revoke(self, user: ConsoleUser, staff_id: int) -> Revoked:
+        return await self.staff.revoke(user, staff_id)
+
+    # --- the audit log (intake/console/_audit.py) ----------------------------------------------
+
+    async def audit(self, user: ConsoleUser, wanted: AuditFilter) -> AuditPage:
+        return await self.audit_log.page(user, wanted)
+
+    async def audit_csv(self, user: ConsoleUser, wanted: AuditFilter) -> AuditCsvWriter:
+        return self.audit_log.writer(await self.audit_log.csv(user, wanted))
+
+    async def audit_exported(
+        self, user: ConsoleUser, sent: AuditCsvWriter, *, complete: bool
+    ) -> None:
+        await self.audit_log.exported(user, sent, complete=complete)
 
     # --- village QR posters (intake/console/_posters.py) ---------------------------------------
 
@@ -577,6 +616,19 @@ class ConsoleDesk:
             place = await self._place(session, user, commune_id, wanted)
             commune = await places.commune(session, commune_id)
         if not place.may_export or commune is None:
+            async with self._transaction(user) as session:  # recorded, as every refusal
+                await append_event(
+                    session,
+                    actor_kind=ActorKind.STAFF,
+                    actor_id=str(user.staff_id),
+                    action="staff_refused",
+                    commune_id=commune_id,
+                    data={
+                        "decision": "not_your_role",
+                        "what": Action.EXPORT.value,
+                        "via": "console",
+                    },
+                )
             raise ExportRefused("export.not_allowed", 403)
         identities: tuple[Identity, ...] = ()
         if kind is ExportKind.ZIP:

@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from crypto import Identity
 from intake.console._filters import QueueFilter
-from intake.exports import SubmissionRecord
+from intake.exports import SubmissionRecord, safe_name
 
 __all__ = ["MAX_EXPORT", "Export", "ExportKind", "ExportRefused"]
 
@@ -65,4 +65,4 @@ class Export:
     def filename(self, stamp: str) -> str:
         """`hoso-24175-20261204-0930.xlsx`; `…-sealed.zip` for the sealed files."""
         sealed = "-sealed" if self.kind is ExportKind.SEALED else ""
-        return f"hoso-{self.commune_code}-{stamp}{sealed}.{self.kind.extension}"
+        return f"hoso-{safe_name(self.commune_code)}-{stamp}{sealed}.{self.kind.extension}"

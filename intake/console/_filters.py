@@ -131,13 +131,16 @@ class QueueFilter:
         return (SubmissionState(self.state),)
 
 
+_YEARS = range(2000, 2101)  # a day of the campaign, give or take: no date arithmetic overflows
+
+
 def _day(text: str) -> date | None:
     """A `YYYY-MM-DD` day, or None for an empty field; FilterError for anything else."""
     if not text:
         return None
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
+        if len(text) == 10 and (day := date.fromisoformat(text)).year in _YEARS:
+            return day
     except ValueError:
         pass
     raise FilterError("console.bad_filter")

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from intake.reports import CommuneReport, Household, VillageFigures
 
-__all__ = ["Dashboard", "MissingList"]
+__all__ = ["CommuneFigures", "Dashboard", "MissingList"]
+
+
+@dataclass(frozen=True)
+class CommuneFigures:
+    """One commune's row of a province's table: its totals."""
+
+    commune_id: int
+    figures: VillageFigures
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,7 @@ class Dashboard:
     communes: list[tuple[int, str]]  # an admin's choice of commune; empty for the others
     report: CommuneReport  # the villages' rows and their totals
     missing: dict[int, int]  # village id → target households not yet submitted
-    province: list[VillageFigures]  # an admin's: one row per commune (its totals); else empty
+    province: list[CommuneFigures]  # an admin's: one row per commune; else empty
     province_name: str
     chief: bool  # the reader is a village chief (their own village only)
 

@@ -119,25 +119,38 @@ class PulledSubmission:
 
 
 async def read_records(deps: Deps, query: QueueQuery) -> tuple[SubmissionRecord, ...]:
-    """The submissions `query` selects, in its order, with their fields decrypted."""
+    """The submissions `query` selects, in its order, with their fields decrypted: read in one
+    short transaction, decrypted in a worker thread (thousands of fields: the event loop, which
+    the bot shares, is not held)."""
     async with deps.database.sessions() as session:
         commune = await places.commune(session, query.commune_id)
         if commune is None:
             return ()
         submissions, documents = await pull.submissions_in_scope(session, query)
         by_parcel, by_cccd = await reports.target_groups(session, query.commune_id)
-    return tuple(
-        _record(
-            deps,
-            row,
-            village,
-            commune,
-            documents.get(row.id, []),
-            parcel_group=by_parcel.get((row.map_sheet or "", row.parcel_no or ""))
-            or (by_cccd.get(row.cccd_index) if row.cccd_index else None),
+    return await asyncio.to_thread(
+        lambda: tuple(
+            _record(
+                deps,
+                row,
+                village,
+                commune,
+                documents.get(row.id, []),
+                parcel_group=_group_of(row, by_parcel, by_cccd),
+            )
+            for row, village in submissions
         )
-        for row, village in submissions
     )
+
+
+def _group_of(
+    row: Submission, by_parcel: dict[tuple[str, str], int], by_cccd: dict[bytes, int]
+) -> int | None:
+    """The target list's group of the submission's parcel; by the owner's CCCD only when the
+    submission names no parcel (an owner may hold parcels of several groups)."""
+    if row.map_sheet and row.parcel_no:
+        return by_parcel.get((row.map_sheet, row.parcel_no))
+    return by_cccd.get(row.cccd_index) if row.cccd_index else None
 
 
 def _record(

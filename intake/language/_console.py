@@ -259,6 +259,51 @@ TEXTS: dict[str, dict[Language, str]] = {
     "console.event_document_added": {VI: "gửi thêm giấy tờ", EN: "added a document"},
     "console.event_document_viewed": {VI: "xem giấy tờ", EN: "viewed a document"},
     "console.event_staff_refused": {VI: "bị từ chối truy cập", EN: "was refused access"},
+    "console.event_withdraw_refused_accepted": {
+        VI: "xin rút hồ sơ đã tiếp nhận (không cho rút)",
+        EN: "asked to withdraw an accepted one (refused)",
+    },
+    "console.event_consent_given": {VI: "đồng ý cho xử lý dữ liệu", EN: "gave consent"},
+    "console.event_consent_in_person": {
+        VI: "đồng ý trực tiếp với trưởng thôn",
+        EN: "gave consent in person to the chief",
+    },
+    "console.event_export": {VI: "xuất dữ liệu hồ sơ", EN: "exported submissions"},
+    "console.event_audit_exported": {VI: "tải nhật ký (CSV)", EN: "downloaded the audit log"},
+    "console.event_console_signed_in": {VI: "đăng nhập trang quản lý", EN: "signed in"},
+    "console.event_console_sign_in_refused": {
+        VI: "đăng nhập bị từ chối",
+        EN: "was refused signing in",
+    },
+    "console.event_console_signed_out": {VI: "đăng xuất", EN: "signed out"},
+    "console.event_console_session_ended": {VI: "hết phiên làm việc", EN: "session ended"},
+    "console.event_console_unlocked": {VI: "mở khóa xã", EN: "unlocked the commune key"},
+    "console.event_console_unlock_failed": {
+        VI: "mở khóa xã sai mật khẩu",
+        EN: "wrong passphrase for the commune key",
+    },
+    "console.event_refused": {VI: "bị từ chối (Telegram)", EN: "was refused (Telegram)"},
+    "console.event_settings_changed": {VI: "đổi cách nhận thông báo", EN: "changed alerts"},
+    "console.event_invite_created": {VI: "tạo lời mời cán bộ", EN: "made a staff invitation"},
+    "console.event_invite_reuse_refused": {
+        VI: "dùng lại lời mời (bị từ chối)",
+        EN: "reused an invitation (refused)",
+    },
+    "console.event_staff_joined": {VI: "nhận lời mời, làm cán bộ", EN: "joined as staff"},
+    "console.event_staff_revoked": {VI: "bị thu hồi quyền cán bộ", EN: "staff access revoked"},
+    "console.event_pull": {VI: "tải hồ sơ về máy (dòng lệnh)", EN: "pulled submissions"},
+    "console.event_commune_key_created": {VI: "tạo khóa xã", EN: "commune key made"},
+    "console.event_escrow_key_created": {VI: "tạo khóa dự phòng tỉnh", EN: "escrow key made"},
+    "console.event_units_imported": {
+        VI: "nhập danh mục đơn vị hành chính",
+        EN: "administrative units imported",
+    },
+    "console.event_villages_imported": {VI: "nhập danh sách thôn", EN: "villages imported"},
+    "console.event_parcels_imported": {VI: "nhập danh sách thửa", EN: "parcels imported"},
+    "console.event_targets_imported": {
+        VI: "nhập danh sách hộ mục tiêu",
+        EN: "target households imported",
+    },
     "export.sheet_submissions": {VI: "Hồ sơ", EN: "Submissions"},
     "export.sheet_documents": {VI: "Giấy tờ", EN: "Documents"},
     "export.column.receipt": {VI: "Mã hồ sơ", EN: "Receipt"},
@@ -365,6 +410,131 @@ TEXTS: dict[str, dict[Language, str]] = {
         EN: "The Telegram bot's name is not known, so the poster's link cannot be made.",
     },
     "console.posters_none": {VI: "Xã chưa có thôn nào.", EN: "The commune has no villages yet."},
+    # --- staff and invitations --------------------------------------------------------------
+    "console.staff_title": {VI: "Cán bộ và lời mời", EN: "Staff and invitations"},
+    "console.staff_of": {VI: "Cán bộ của {commune}", EN: "The staff of {commune}"},
+    "console.staff_explain": {
+        VI: "Trưởng thôn và cán bộ địa chính đang làm việc với hồ sơ của xã. Người bị thu hồi "
+        "bị đăng xuất khỏi trang này và không dùng được các lệnh cán bộ trong Telegram nữa.",
+        EN: "The village chiefs and land officers working on the commune's submissions. A "
+        "revoked member is signed out of this console and loses the staff commands in Telegram.",
+    },
+    "console.staff_name": {VI: "Họ tên", EN: "Name"},
+    "console.staff_role": {VI: "Vai trò", EN: "Role"},
+    "console.staff_joined": {VI: "Tham gia", EN: "Joined"},
+    "console.staff_revoked_at": {VI: "Thu hồi", EN: "Revoked"},
+    "console.staff_unnamed": {VI: "Tài khoản Telegram {id}", EN: "Telegram account {id}"},
+    "console.staff_you": {VI: "(bạn)", EN: "(you)"},
+    "console.staff_none": {VI: "Xã chưa có cán bộ nào.", EN: "The commune has no staff yet."},
+    "console.staff_show_revoked": {
+        VI: "Xem cả những người đã bị thu hồi",
+        EN: "Show revoked members too",
+    },
+    "console.staff_hide_revoked": {
+        VI: "Ẩn những người đã bị thu hồi",
+        EN: "Hide revoked members",
+    },
+    "console.staff_revoked_title": {VI: "Đã thu hồi", EN: "Revoked"},
+    "console.staff_revoked_none": {VI: "Chưa thu hồi ai.", EN: "Nobody was revoked."},
+    "console.staff_revoke": {VI: "Thu hồi", EN: "Revoke"},
+    "console.staff_revoke_confirm": {
+        VI: "Thu hồi quyền cán bộ của {name}? Việc này không hoàn tác được: muốn làm lại "
+        "phải gửi lời mời mới.",
+        EN: "Revoke {name}'s staff access? This cannot be undone: it takes a new invitation.",
+    },
+    "console.staff_revoke_button": {VI: "Xác nhận thu hồi", EN: "Confirm revocation"},
+    "console.staff_revoked_done": {
+        VI: "Đã thu hồi quyền {role} của {name}.",
+        EN: "{name}'s access as {role} was revoked.",
+    },
+    "console.staff_not_allowed": {
+        VI: "Chỉ cán bộ địa chính xã và quản trị tỉnh mới quản lý được cán bộ.",
+        EN: "Only commune land officers and province administrators manage staff.",
+    },
+    "console.staff_not_self": {
+        VI: "Bạn không thể tự thu hồi quyền của mình. Hãy nhờ cán bộ khác hoặc quản trị tỉnh.",
+        EN: "You cannot revoke yourself. Ask another officer or the province administrator.",
+    },
+    "console.staff_not_yours": {
+        VI: "Không có cán bộ này trong phạm vi bạn quản lý. Không có gì thay đổi.",
+        EN: "There is no such staff member within your scope. Nothing was changed.",
+    },
+    "console.staff_already_revoked": {
+        VI: "Người này đã bị thu hồi quyền từ trước.",
+        EN: "This member was already revoked.",
+    },
+    "console.invite_title": {VI: "Tạo lời mời", EN: "Make an invitation"},
+    "console.invite_explain": {
+        VI: "Trưởng thôn: chọn thôn của họ. Cán bộ địa chính: làm việc với cả xã. Lời mời dùng "
+        "được một lần, trong 72 giờ.",
+        EN: "A village chief: choose their village. A land officer: works on the whole commune. "
+        "An invitation works once, within 72 hours.",
+    },
+    "console.invite_role": {VI: "Mời làm", EN: "Invite as"},
+    "console.invite_village": {VI: "Thôn (cho trưởng thôn)", EN: "Village (for a chief)"},
+    "console.invite_choose": {VI: "— chọn thôn —", EN: "— choose the village —"},
+    "console.invite_make": {VI: "Tạo đường dẫn mời", EN: "Make the invitation link"},
+    "console.invite_made": {
+        VI: "Đã tạo lời mời {role} — {place}.",
+        EN: "Invitation made: {role} — {place}.",
+    },
+    "console.invite_for": {VI: "Lời mời {role} — {place}", EN: "Invitation: {role} — {place}"},
+    "console.invite_send": {
+        VI: "Gửi riêng đường dẫn này cho đúng người được mời, hoặc cho họ quét mã QR bằng "
+        "camera điện thoại để mở Telegram. Dùng được một lần, hết hạn lúc {expires}.",
+        EN: "Send this link privately to the one person invited, or let them scan the QR code "
+        "with their phone's camera to open Telegram. It works once and expires at {expires}.",
+    },
+    "console.invite_once": {
+        VI: "Đường dẫn chỉ hiện một lần trên trang này: hãy chép hoặc quét ngay.",
+        EN: "The link is shown only once on this page: copy or scan it now.",
+    },
+    "console.invite_link": {VI: "Đường dẫn mời", EN: "Invitation link"},
+    "console.invite_qr": {VI: "Mã QR của đường dẫn mời", EN: "The invitation link's QR code"},
+    "console.invite_typed": {
+        VI: "Hoặc người được mời gõ cho bot: /start {payload}",
+        EN: "Or the person invited types to the bot: /start {payload}",
+    },
+    "console.invite_no_bot": {
+        VI: "Chưa biết tên bot Telegram nên chưa tạo được đường dẫn t.me.",
+        EN: "The Telegram bot's name is not known, so no t.me link can be made.",
+    },
+    "console.invite_bad_role": {
+        VI: "Hãy chọn vai trò trong danh sách.",
+        EN: "Choose a role from the list.",
+    },
+    "console.invite_choose_village": {
+        VI: "Lời mời trưởng thôn cần chọn thôn của họ.",
+        EN: "A chief's invitation needs their village.",
+    },
+    "console.invite_no_village": {
+        VI: "Không tìm thấy thôn này. Hãy chọn thôn trong danh sách.",
+        EN: "There is no such village. Choose one from the list.",
+    },
+    "console.invite_no_commune": {
+        VI: "Không tìm thấy xã này. Hãy chọn xã trong danh sách.",
+        EN: "There is no such commune. Choose one from the list.",
+    },
+    "console.invite_village_elsewhere": {
+        VI: "Thôn này không thuộc {scope}: bạn chỉ mời được trưởng thôn cho các thôn của "
+        "{scope}. Không có lời mời nào được tạo.",
+        EN: "That village is not in {scope}: you can invite chiefs only for the villages of "
+        "{scope}. No invitation was made.",
+    },
+    "console.invite_commune_elsewhere": {
+        VI: "Xã này không thuộc {scope}: bạn chỉ mời được cán bộ địa chính cho {scope}. "
+        "Không có lời mời nào được tạo.",
+        EN: "That commune is not in {scope}: you can invite officers only for {scope}. "
+        "No invitation was made.",
+    },
+    "console.invite_role_refused": {
+        VI: "Bạn không được mời làm {role}: cán bộ địa chính mời trưởng thôn và cán bộ địa "
+        "chính của xã mình; chỉ quản trị tỉnh mời được quản trị tỉnh. Không có lời mời nào "
+        "được tạo.",
+        EN: "You may not invite a {role}: land officers invite the chiefs and officers of "
+        "their commune; only province administrators invite administrators. No invitation "
+        "was made.",
+    },
     "console.progress_title": {VI: "Tiến độ", EN: "Progress"},
     "console.progress_province": {VI: "Các xã của {province}", EN: "The communes of {province}"},
     "console.progress_villages": {VI: "Các thôn của {commune}", EN: "The villages of {commune}"},
@@ -424,6 +594,94 @@ TEXTS: dict[str, dict[Language, str]] = {
     "console.nav_posters": {VI: "Áp phích QR", EN: "QR posters"},
     "console.nav_staff": {VI: "Cán bộ", EN: "Staff"},
     "console.nav_audit": {VI: "Nhật ký", EN: "Audit log"},
+    # --- the audit log ----------------------------------------------------------------------
+    "console.audit_title": {VI: "Nhật ký hoạt động", EN: "Audit log"},
+    "console.audit_scope": {
+        VI: "Mọi việc đã ghi lại ở {commune}, mới nhất trước (giờ Việt Nam).",
+        EN: "Everything recorded in {commune}, newest first (Vietnam time).",
+    },
+    "console.audit_chain_intact": {
+        VI: "Chuỗi nhật ký nguyên vẹn: đã kiểm tra {count} sự kiện, không sự kiện nào bị sửa.",
+        EN: "The audit chain is intact: {count} events checked, none altered.",
+    },
+    "console.audit_chain_broken": {
+        VI: "Chuỗi nhật ký bị hỏng tại sự kiện #{id} ({time}): sự kiện này hoặc sự kiện ngay "
+        "trước nó đã bị sửa hay xóa trong cơ sở dữ liệu. Hãy báo ngay cho quản trị tỉnh.",
+        EN: "The audit chain is broken at event #{id} ({time}): it, or the event just before "
+        "it, was altered or removed in the database. Tell the province administrator now.",
+    },
+    "console.audit_chain_broken_gone": {
+        VI: "Chuỗi nhật ký bị hỏng tại sự kiện #{id}: sự kiện này đã bị xóa hay sửa trong cơ sở "
+        "dữ liệu. Hãy báo ngay cho quản trị tỉnh.",
+        EN: "The audit chain is broken at event #{id}: it was removed or altered in the "
+        "database. Tell the province administrator now.",
+    },
+    "console.audit_actor": {VI: "Người thực hiện", EN: "Actor"},
+    "console.audit_anyone": {VI: "Tất cả", EN: "Anyone"},
+    "console.audit_staff_unnamed": {VI: "Cán bộ ({id})", EN: "Staff member ({id})"},
+    "console.audit_action": {VI: "Việc", EN: "Action"},
+    "console.audit_any_action": {VI: "Mọi việc", EN: "Every action"},
+    "console.audit_receipt": {VI: "Mã hồ sơ", EN: "Receipt"},
+    "console.audit_receipt_hint": {VI: "VD: HP-7Q3K9", EN: "e.g. HP-7Q3K9"},
+    "console.audit_total": {VI: "{count} sự kiện", EN: "{count} events"},
+    "console.audit_empty": {
+        VI: "Không có sự kiện nào khớp bộ lọc.",
+        EN: "No event matches this filter.",
+    },
+    "console.audit_at": {VI: "Thời gian", EN: "Time"},
+    "console.audit_note": {VI: "Ghi chú", EN: "Note"},
+    "console.audit_data": {VI: "Chi tiết", EN: "Details"},
+    "console.audit_csv": {VI: "Tải CSV", EN: "Download CSV"},
+    "console.audit_csv_hint": {
+        VI: "Tải đúng {count} sự kiện đang lọc, mọi trang (tối đa {limit}).",
+        EN: "Downloads exactly the {count} events filtered, every page (at most {limit}).",
+    },
+    "console.audit_column_id": {VI: "Số sự kiện", EN: "Event"},
+    "console.audit_column_at": {VI: "Thời gian (giờ Việt Nam)", EN: "Time (Vietnam)"},
+    "console.audit_column_actor_kind": {VI: "Loại người thực hiện", EN: "Kind of actor"},
+    "console.audit_column_actor": {VI: "Người thực hiện", EN: "Actor"},
+    "console.audit_column_actor_id": {VI: "Mã người thực hiện", EN: "Actor id"},
+    "console.audit_column_action": {VI: "Việc", EN: "Action"},
+    "console.audit_column_action_code": {VI: "Mã việc", EN: "Action code"},
+    "console.audit_column_receipt": {VI: "Mã hồ sơ", EN: "Receipt"},
+    "console.audit_column_note": {VI: "Ghi chú", EN: "Note"},
+    "console.audit_column_data": {VI: "Chi tiết (JSON)", EN: "Details (JSON)"},
+    "console.audit_not_allowed": {
+        VI: "Trưởng thôn không xem được nhật ký hoạt động: chỉ cán bộ địa chính của xã và "
+        "quản trị tỉnh được xem.",
+        EN: "Village chiefs cannot see the audit log: only the commune's land officers and "
+        "province administrators can.",
+    },
+    "console.audit_bad_filter": {
+        VI: "Bộ lọc nhật ký trong địa chỉ không đúng. Hãy mở lại trang Nhật ký.",
+        EN: "The audit log's filter in the address is not valid. Open the audit log again.",
+    },
+    "console.audit_bad_action": {
+        VI: "Không có việc này trong nhật ký. Hãy chọn một việc trong danh sách.",
+        EN: "The log has no such action. Choose one from the list.",
+    },
+    "console.audit_bad_receipt": {
+        VI: "Đây không phải mã hồ sơ. Mã hồ sơ có dạng HP-7Q3K9.",
+        EN: "That is not a receipt code. A receipt code looks like HP-7Q3K9.",
+    },
+    "console.audit_bad_date": {
+        VI: "Ngày không đúng. Hãy chọn ngày trong ô lịch (năm-tháng-ngày, VD 2025-03-31).",
+        EN: "That day is not valid. Pick it in the date field (year-month-day, e.g. 2025-03-31).",
+    },
+    "console.audit_bad_page": {
+        VI: "Không có trang {page}: bộ lọc này có {pages} trang.",
+        EN: "There is no page {page}: this filter has {pages} pages.",
+    },
+    "console.audit_csv_nothing": {
+        VI: "Không có sự kiện nào khớp bộ lọc nên không có gì để tải. Hãy đổi bộ lọc.",
+        EN: "No event matches this filter, so there is nothing to download. Change the filter.",
+    },
+    "console.audit_csv_too_many": {
+        VI: "Bộ lọc này có {count} sự kiện, quá {limit} cho một tệp CSV. Hãy lọc theo ngày "
+        "hoặc theo việc rồi tải từng phần.",
+        EN: "This filter has {count} events, more than {limit} for one CSV. Filter by days or "
+        "by action and download it in parts.",
+    },
     "console.bad_dates": {
         VI: "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.",
         EN: "The first day must come before (or be) the last day.",

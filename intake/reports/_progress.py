@@ -44,7 +44,9 @@ __all__ = [
     "CommuneReport",
     "Household",
     "VillageFigures",
+    "chart_labels",
     "commune_report",
+    "missing_counts",
     "missing_households",
     "missing_targets",
     "render_chart",
@@ -148,6 +150,20 @@ async def village_figures(
     return figures
 
 
+async def missing_counts(session: AsyncSession, commune_id: int) -> dict[int | None, int]:
+    """How many target households of each village have no submission yet (matched as
+    `missing_targets` matches them), for the whole commune at once."""
+    indexes, parcels = await reports.submitted_keys(session, commune_id)
+    counts: dict[int | None, int] = defaultdict(int)
+    for village, index, sheet, parcel in await reports.target_keys_by_village(session, commune_id):
+        submitted = (index is not None and index in indexes) or (
+            bool(sheet and parcel) and (sheet, parcel) in parcels
+        )
+        if not submitted:
+            counts[village] += 1
+    return dict(counts)
+
+
 async def missing_households(
     session: AsyncSession, deps: Deps, commune_id: int, village_id: int, *, limit: int = 30
 ) -> tuple[list[str], int]:
@@ -244,6 +260,20 @@ async def commune_report(
     return CommuneReport(commune_name, day, figures)
 
 
+def chart_labels(language: Language, report: CommuneReport) -> dict[str, str]:
+    """The chart's legend and title, in the reader's language."""
+    return {
+        "targets": render(language, "report.targets"),
+        "submitted": render(language, "report.submitted"),
+        "accepted": render(language, "report.accepted"),
+        "title": render(
+            language,
+            "report.title",
+            {"commune": report.commune_name, "date": f"{report.day:%d/%m/%Y}"},
+        ),
+    }
+
+
 def render_chart(report: CommuneReport, labels: dict[str, str], *, svg: bool = False) -> bytes:
     """A PNG (the Telegram report's) or an SVG (the console's dashboard): per village, targets
     (outline), submitted and accepted (bars), in village order from the top. Each bar is an
@@ -282,18 +312,16 @@ async def report_replies(
     commune = await places.commune(session, commune_id)
     if commune is None:
         raise LookupError("no such commune")
+    now = now.astimezone(VIETNAM)  # the report's day is Vietnam's
     report = await commune_report(
-        session, commune_id, commune.name, now.date(), triage_name=render(language, "queue.triage")
+        session,
+        commune_id,
+        commune.name,
+        now.date(),
+        triage_name=render(language, "queue.triage"),
+        now=now,
     )
-    labels = {
-        "targets": render(language, "report.targets"),
-        "submitted": render(language, "report.submitted"),
-        "accepted": render(language, "report.accepted"),
-        "title": render(
-            language, "report.title", {"commune": commune.name, "date": f"{now:%d/%m/%Y}"}
-        ),
-    }
-    chart = await asyncio.to_thread(render_chart, report, labels)
+    chart = await asyncio.to_thread(render_chart, report, chart_labels(language, report))
     # villages with nothing to report (no target, no submission) are counted, not listed
     active = [f for f in report.villages if f.active]
     lines: list[tuple[str, dict[str, object]]] = [("progress.line", f.params()) for f in active]

@@ -5,7 +5,8 @@ rules, by role:
 
 - **admin** (a province): everything within their province.
 - **officer** (a commune): everything within their commune — the queue, reviewing, assigning a
-  village, progress and reports, assisted submissions, inviting chiefs and fellow officers.
+  village, progress and reports, assisted submissions, inviting chiefs and fellow officers,
+  the commune's audit log (the console's).
 - **chief** (a village): their village's queue, submissions (without ID numbers or the
   documents, which show them) and progress,
   assisted submissions for their village, their own notification settings. Chiefs do not review,
@@ -43,6 +44,7 @@ class Action(StrEnum):
     INVITE_OFFICER = "invite_officer"
     INVITE_ADMIN = "invite_admin"
     SETTINGS = "settings"
+    VIEW_AUDIT = "view_audit"  # a commune's audit log (console): officers and admins
 
 
 @dataclass(frozen=True, slots=True)

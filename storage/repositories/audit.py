@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, Table, bindparam, func, insert, select, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from storage.models import AuditHead, Event, utcnow
-from storage.states import ActorKind
+from storage.models import AuditHead, Event, Staff, Submission, utcnow
+from storage.states import ActorKind, StaffRole
 
-__all__ = ["append_event", "verify_event_chain"]
+__all__ = [
+    "AuditQuery",
+    "append_event",
+    "count_events",
+    "event_time",
+    "events_in_chain",
+    "search_events",
+    "staff_actors",
+    "staff_names",
+    "verify_event_chain",
+]
 
 _GENESIS = b"\x00" * 32
 
@@ -150,3 +163,98 @@ async def verify_event_chain(session: AsyncSession) -> int | None:
             return event.id
         prev = event.hash
     return None
+
+
+# --- reading the log (the console's audit page and its CSV) ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """The events of one commune, narrowed: by actor (a kind, and for staff an id), action,
+    submission (its receipt code), and time (`since` included, `before` not)."""
+
+    commune_id: int
+    actor_kind: ActorKind | None = None
+    actor_id: str | None = None
+    action: str | None = None
+    receipt: str | None = None
+    since: datetime | None = None
+    before: datetime | None = None
+
+    def where(self) -> list[ColumnElement[bool]]:
+        where = [Event.commune_id == self.commune_id]
+        if self.actor_kind is not None:
+            where.append(Event.actor_kind == self.actor_kind)
+        if self.actor_id is not None:
+            where.append(Event.actor_id == self.actor_id)
+        if self.action is not None:
+            where.append(Event.action == self.action)
+        if self.receipt is not None:
+            submission = select(Submission.id).where(Submission.receipt_code == self.receipt)
+            where.append(Event.submission_id.in_(submission))
+        if self.since is not None:
+            where.append(Event.at >= self.since)
+        if self.before is not None:
+            where.append(Event.at < self.before)
+        return where
+
+
+async def count_events(session: AsyncSession, query: AuditQuery) -> int:
+    return await session.scalar(select(func.count(Event.id)).where(*query.where())) or 0
+
+
+async def search_events(
+    session: AsyncSession,
+    query: AuditQuery,
+    *,
+    limit: int,
+    offset: int = 0,
+    below: int | None = None,
+) -> list[tuple[Event, str | None]]:
+    """The events newest first (in the chain's order), each with its submission's receipt code;
+    `below`: only those before that event id (a CSV read in batches)."""
+    statement = (
+        select(Event, Submission.receipt_code)
+        .outerjoin(Submission, Submission.id == Event.submission_id)
+        .where(*query.where())
+        .order_by(Event.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    if below is not None:
+        statement = statement.where(Event.id < below)
+    return [(event, receipt) for event, receipt in await session.execute(statement)]
+
+
+async def staff_actors(session: AsyncSession, commune_id: int) -> list[tuple[int, str, StaffRole]]:
+    """The staff members who appear as actors in a commune's events (id, name, role), whether
+    or not they still serve, from anywhere (another commune's officer refused here shows)."""
+    acted = (
+        select(Event.actor_id)
+        .where(Event.commune_id == commune_id, Event.actor_kind == ActorKind.STAFF)
+        .distinct()
+    )
+    found = await session.execute(
+        select(Staff.id, Staff.display_name, Staff.role).where(
+            sa.cast(Staff.id, sa.String(64)).in_(acted)
+        )
+    )
+    return [(staff_id, name, role) for staff_id, name, role in found]
+
+
+async def staff_names(session: AsyncSession, staff_ids: set[int]) -> dict[int, str]:
+    if not staff_ids:
+        return {}
+    found = await session.execute(
+        select(Staff.id, Staff.display_name).where(Staff.id.in_(staff_ids))
+    )
+    return {row.id: row.display_name for row in found}
+
+
+async def events_in_chain(session: AsyncSession) -> int:
+    """How many events the chain holds, every commune's and none."""
+    return await session.scalar(select(func.count(Event.id))) or 0
+
+
+async def event_time(session: AsyncSession, event_id: int) -> datetime | None:
+    return await session.scalar(select(Event.at).where(Event.id == event_id))

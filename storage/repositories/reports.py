@@ -22,6 +22,7 @@ __all__ = [
     "submitted_since",
     "target_counts",
     "target_groups",
+    "target_keys_by_village",
     "village_names",
     "village_targets",
 ]
@@ -118,6 +119,18 @@ async def village_targets(session: AsyncSession, commune_id: int, village_id: in
             .order_by(Target.created_at, Target.id)
         )
     )
+
+
+async def target_keys_by_village(
+    session: AsyncSession, commune_id: int
+) -> list[tuple[int | None, bytes | None, str | None, str | None]]:
+    """(village, CCCD index, map sheet, parcel) of each of the commune's target households."""
+    rows = await session.execute(
+        select(Target.village_id, Target.cccd_index, Target.map_sheet, Target.parcel_no).where(
+            Target.commune_id == commune_id
+        )
+    )
+    return [(village, index, sheet, parcel) for village, index, sheet, parcel in rows]
 
 
 async def submitted_keys(

@@ -26,6 +26,7 @@ __all__ = [
     "chiefs_due_a_digest",
     "invite_by_token_hash",
     "list_staff",
+    "members_of",
     "menus_due",
     "officers_due_a_report",
     "recipients",
@@ -101,6 +102,30 @@ async def list_staff(
         )
         for s, commune, village in await session.execute(query)
     ]
+
+
+async def members_of(
+    session: AsyncSession,
+    *,
+    province_id: int,
+    commune_id: int,
+    admins: bool,
+    include_revoked: bool,
+) -> list[tuple[Staff, str | None]]:
+    """A commune's staff (and, with `admins`, the province's administrators), each with their
+    village's name, oldest first."""
+    place = Staff.commune_id == commune_id
+    if admins:
+        place = or_(place, Staff.role == StaffRole.ADMIN)
+    query = (
+        select(Staff, Village.name)
+        .outerjoin(Village, Village.id == Staff.village_id)
+        .where(Staff.province_id == province_id, place)
+        .order_by(Staff.id)
+    )
+    if not include_revoked:
+        query = query.where(Staff.active.is_(True))
+    return [(staff, village) for staff, village in await session.execute(query)]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import asyncio
 import csv
 import io
 import tempfile
+import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 from sqlalchemy import select, update
 
 import console._web
+import intake.exports._archive
 from crypto import open_document
 from storage.models import Event, Submission
 from storage.states import StaffRole
@@ -93,7 +95,12 @@ async def test_the_xlsx_holds_exactly_what_the_filter_shows(world: World) -> Non
         assert f'href="/console/export/xlsx?village={thon_1.id}"' in page
         assert "Xuất đúng 3 hồ sơ đang lọc" in page
 
-        status, kind, data = await download(browser, f"/console/export/xlsx?village={thon_1.id}")
+        async with browser.http.get(
+            f"{browser.base}/console/export/xlsx?village={thon_1.id}"
+        ) as response:
+            status, kind, data = response.status, response.content_type, await response.read()
+            assert response.headers["Cache-Control"] == "no-store"  # personal data
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert (status, kind) == (200, XLSX)
         rows = sheet_rows(data)
         assert rows[0][:4] == [
@@ -158,6 +165,10 @@ async def test_a_chief_may_not_export(world: World) -> None:
         assert status == 403
         assert "không được xuất" in data.decode()
     assert await exports(world) == []
+    async with world.deps.database.sessions() as session:
+        refused = await session.scalar(select(Event).where(Event.action == "staff_refused"))
+    assert refused is not None
+    assert refused.data["what"] == "export"
 
 
 async def test_documents_zip_opened_and_sealed(world: World) -> None:
@@ -221,6 +232,13 @@ async def test_a_client_that_goes_away_leaves_nothing_behind(
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     monkeypatch.setattr(console._web, "_BATCH", 16 * 1024)  # many writes: one finds it gone
+    opened = intake.exports._archive.open_document_entry
+
+    def slowly(*args: Any) -> Any:  # the client leaves long before the last document
+        time.sleep(0.05)
+        return opened(*args)
+
+    monkeypatch.setattr(intake.exports._archive, "open_document_entry", slowly)
     codes = [(await resident_submits(world, f"Người Nộp {n}"))[1] for n in range(3)]
     documents = [d for code in codes for _, d in (await stored_documents(world, code)).values()]
     place = await installed_hoa_phu(world)

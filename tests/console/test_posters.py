@@ -17,7 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import update
 
-from storage.models import Village
+from storage.models import Commune, Province, Village
 from storage.states import StaffRole
 from tests.fixtures.commune import join as join_staff
 from tests.fixtures.console import installed_hoa_phu, signed_in
@@ -131,3 +131,31 @@ async def test_a_chief_prints_their_own_village(world: World) -> None:
             f"{browser.base}/console/posters/{place.villages[0].id}.pdf"
         ) as response:
             assert response.status == 200
+
+
+@needs_pdftoppm
+async def test_the_longest_names_stay_on_the_page(world: World, tmp_path: Path) -> None:
+    place = await installed_hoa_phu(world)
+    wide = ("MƯỜNG WÔM " * 10)[:100]  # capitals: the widest letters, the longest name
+    async with world.deps.database.sessions.begin() as session:
+        await session.execute(
+            update(Village).where(Village.id == place.villages[0].id).values(name=wide)
+        )
+        await session.execute(
+            update(Commune).where(Commune.id == place.commune.id).values(name=wide)
+        )
+        await session.execute(update(Province).where(Province.id == place.commune.province_id).values(name=wide))  # fmt: skip
+    officer = await join_staff(world.deps, StaffRole.OFFICER, 7001, commune="24175")
+    async with await signed_in(world, officer) as browser:
+        status, page = await browser.get("/console/posters")
+        link = LINK.findall(page)[0]
+        async with browser.http.get(
+            f"{browser.base}/console/posters/{place.villages[0].id}.pdf"
+        ) as response:
+            pdf = await response.read()
+    [image] = page_images(pdf, tmp_path / "wide")
+    assert qr_text(image) == link
+    assert not ink_in_margins(image)  # left, right and bottom
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert wide.strip() in text
+    assert "chỉ cán bộ địa chính xã mở được" in text  # the last line is there

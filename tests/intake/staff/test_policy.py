@@ -56,6 +56,7 @@ admin           invite_chief      Y     Y     Y     Y     S     Y
 admin           invite_officer    Y     Y     Y     Y     S     Y
 admin           invite_admin      Y     Y     Y     Y     S     Y
 admin           settings          Y     Y     Y     Y     S     Y
+admin           view_audit        Y     Y     Y     Y     S     Y
 
 officer         view_queue        Y     Y     Y     S     S     S
 officer         view_submission   Y     Y     Y     S     S     S
@@ -71,6 +72,7 @@ officer         invite_chief      Y     Y     Y     S     S     S
 officer         invite_officer    Y     Y     Y     S     S     S
 officer         invite_admin      R     R     R     R     S     R
 officer         settings          Y     Y     Y     S     S     S
+officer         view_audit        Y     Y     Y     S     S     S
 
 chief           view_queue        Y     S     S     S     S     S
 chief           view_submission   Y     S     S     S     S     S
@@ -86,6 +88,7 @@ chief           invite_chief      R     R     R     R     S     R
 chief           invite_officer    R     R     R     R     S     R
 chief           invite_admin      R     R     R     R     S     R
 chief           settings          Y     Y     Y     Y     S     Y
+chief           view_audit        R     R     R     R     S     R
 
 not_staff       view_queue        N     N     N     N     N     N
 not_staff       view_submission   N     N     N     N     N     N
@@ -101,6 +104,7 @@ not_staff       invite_chief      N     N     N     N     N     N
 not_staff       invite_officer    N     N     N     N     N     N
 not_staff       invite_admin      N     N     N     N     N     N
 not_staff       settings          N     N     N     N     N     N
+not_staff       view_audit        N     N     N     N     N     N
 
 foreign_admin   view_queue        S     S     S     S     Y     S
 foreign_admin   view_submission   S     S     S     S     Y     S
@@ -116,6 +120,7 @@ foreign_admin   invite_chief      S     S     S     S     Y     S
 foreign_admin   invite_officer    S     S     S     S     Y     S
 foreign_admin   invite_admin      S     S     S     S     Y     S
 foreign_admin   settings          S     S     S     S     Y     S
+foreign_admin   view_audit        S     S     S     S     Y     S
 """
 
 
