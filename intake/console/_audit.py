@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.console._access import ConsoleUser
 from intake.console._audit_filter import ACTIONS, ACTOR_KINDS, AuditFilter
+from intake.console._refusals import reader_language, record_refusal
 from intake.exports import csv_cell
 from intake.language import CATALOG, VIETNAM, Language, render
 from intake.staff._policy import Action, Decision, Subject, decide
@@ -160,19 +161,13 @@ class ConsoleAudit:
             async with self.deps.database.sessions.begin() as session:
                 yield session
         except _PolicyRefused as refused:
-            async with self.deps.database.sessions.begin() as session:
-                await append_event(
-                    session,
-                    actor_kind=ActorKind.STAFF,
-                    actor_id=str(user.staff_id),
-                    action="staff_refused",
-                    commune_id=refused.subject.commune_id,
-                    data={
-                        "decision": refused.decision.value,
-                        "what": Action.VIEW_AUDIT.value,
-                        "via": "console",
-                    },
-                )
+            await record_refusal(
+                self.deps,
+                user,
+                action=Action.VIEW_AUDIT,
+                decision=refused.decision.value,
+                commune_id=refused.subject.commune_id,
+            )
             raise AuditRefused("console.audit_not_allowed", 403) from None
 
     async def _commune(
@@ -187,7 +182,7 @@ class ConsoleAudit:
 
     async def page(self, user: ConsoleUser, wanted: AuditFilter) -> AuditPage:
         """One page of the filtered events; AuditRefused for a page past the last."""
-        language = _language(user)
+        language = reader_language(user)
         async with self._transaction(user) as session:
             commune_id, name, communes = await self._commune(session, user, wanted.commune)
             query = wanted.of_commune(commune_id)
@@ -355,10 +350,6 @@ def _actor_choices(
 
 def _unnamed(language: Language, actor_id: str) -> str:
     return render(language, "console.audit_staff_unnamed", {"id": actor_id})
-
-
-def _language(user: ConsoleUser) -> Language:
-    return Language(user.language) if user.language in ("vi", "en") else Language.VI
 
 
 def _data_text(data: dict[str, Any], cut: int | None) -> str:

@@ -43,6 +43,7 @@ from intake.console._filters import PAGE_SIZE, QueueFilter
 from intake.console._keys import KeyVault, UnlockResult
 from intake.console._posters import Poster, PosterSet, PostersUnavailable, deep_link
 from intake.console._progress import CommuneFigures, Dashboard, MissingList
+from intake.console._refusals import reader_language, record_refusal
 from intake.console._staff import ConsoleStaff, Invitation, Revoked, StaffList
 from intake.exports import ArchiveWriter, read_records, write_xlsx
 from intake.language import VIETNAM, Language, render, search_key
@@ -314,20 +315,14 @@ class ConsoleDesk:
             async with self.deps.database.sessions.begin() as session:
                 yield session
         except _OutOfScope as refused:
-            async with self.deps.database.sessions.begin() as session:
-                await append_event(
-                    session,
-                    actor_kind=ActorKind.STAFF,
-                    actor_id=str(user.staff_id),
-                    action="staff_refused",
-                    commune_id=refused.subject.commune_id,
-                    data={
-                        "decision": "out_of_scope",
-                        "what": refused.action.value,
-                        "via": "console",
-                        **refused.data,
-                    },
-                )
+            await record_refusal(
+                self.deps,
+                user,
+                action=refused.action,
+                decision="out_of_scope",
+                commune_id=refused.subject.commune_id,
+                **refused.data,
+            )
             raise NotFound from None
 
     async def _subject(self, session: AsyncSession, submission: Submission) -> Subject:
@@ -471,7 +466,7 @@ class ConsoleDesk:
             session,
             chosen,
             village_id=village_id,
-            triage_name=render(_reader_language(user), "queue.triage"),
+            triage_name=render(reader_language(user), "queue.triage"),
             now=now,
         )
         report = CommuneReport(name, now.astimezone(VIETNAM).date(), figures)
@@ -494,7 +489,7 @@ class ConsoleDesk:
             if user.actor.role is StaffRole.ADMIN:
                 found = await places.province(session, user.actor.province_id)
                 province_name = found.name if found else ""
-                triage = render(_reader_language(user), "queue.triage")
+                triage = render(reader_language(user), "queue.triage")
                 for other_id, other_name in communes:
                     rows_of = await village_figures(session, other_id, triage_name=triage)
                     totals = CommuneReport(other_name, report.day, rows_of).totals
@@ -514,7 +509,7 @@ class ConsoleDesk:
         """The dashboard's chart as SVG, drawn by the daily report's code."""
         async with self._transaction(user) as session:
             report, *_ = await self._commune_report(session, user, commune_id)
-        labels = chart_labels(_reader_language(user), report)
+        labels = chart_labels(reader_language(user), report)
         return await asyncio.to_thread(render_chart, report, labels, svg=True)
 
     async def missing_households(
@@ -616,19 +611,13 @@ class ConsoleDesk:
             place = await self._place(session, user, commune_id, wanted)
             commune = await places.commune(session, commune_id)
         if not place.may_export or commune is None:
-            async with self._transaction(user) as session:  # recorded, as every refusal
-                await append_event(
-                    session,
-                    actor_kind=ActorKind.STAFF,
-                    actor_id=str(user.staff_id),
-                    action="staff_refused",
-                    commune_id=commune_id,
-                    data={
-                        "decision": "not_your_role",
-                        "what": Action.EXPORT.value,
-                        "via": "console",
-                    },
-                )
+            await record_refusal(
+                self.deps,
+                user,
+                action=Action.EXPORT,
+                decision="not_your_role",
+                commune_id=commune_id,
+            )
             raise ExportRefused("export.not_allowed", 403)
         identities: tuple[Identity, ...] = ()
         if kind is ExportKind.ZIP:
@@ -874,10 +863,6 @@ class ConsoleDesk:
         self.on_changed()
         next_receipt = await self._next(user, wanted, position)
         return ReviewDone(key, params["receipt"], next_receipt, params)
-
-
-def _reader_language(user: ConsoleUser) -> Language:
-    return Language(user.language) if user.language in ("vi", "en") else Language.VI
 
 
 def _document_views(

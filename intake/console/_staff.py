@@ -29,6 +29,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.console._access import ConsoleUser
+from intake.console._refusals import record_refusal
 from intake.language import VIETNAM
 from intake.staff._policy import Action, Decision, Subject, decide
 from intake.staff._roster import create_invite, invite_link, revoke_staff
@@ -36,8 +37,7 @@ from storage.deps import Deps
 from storage.models import Staff
 from storage.repositories import places
 from storage.repositories import staff as rows
-from storage.repositories.audit import append_event
-from storage.states import ActorKind, StaffRole
+from storage.states import StaffRole
 
 __all__ = ["ConsoleStaff", "Invitation", "Member", "Revoked", "StaffList", "StaffRefused"]
 
@@ -142,20 +142,14 @@ class ConsoleStaff:
             async with self.deps.database.sessions.begin() as session:
                 yield session
         except _PolicyRefused as refused:
-            async with self.deps.database.sessions.begin() as session:
-                await append_event(
-                    session,
-                    actor_kind=ActorKind.STAFF,
-                    actor_id=str(user.staff_id),
-                    action="staff_refused",
-                    commune_id=refused.subject.commune_id,
-                    data={
-                        "decision": refused.decision.value,
-                        "what": refused.action.value,
-                        "via": "console",
-                        **refused.data,
-                    },
-                )
+            await record_refusal(
+                self.deps,
+                user,
+                action=refused.action,
+                decision=refused.decision.value,
+                commune_id=refused.subject.commune_id,
+                **refused.data,
+            )
             raise StaffRefused(refused.key, refused.status, **refused.params) from None
 
     # --- the list ------------------------------------------------------------------------------
