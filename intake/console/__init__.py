@@ -1,10 +1,11 @@
 """The web console's use cases: sign-in links and sessions (`_access`), the queue's filter as
 it lives in the URL (`_filters`, pure), the commune keys unlocked in memory for a session
-(`_keys`), and the desk that reads the queue, shows a submission with its documents and applies
-the review actions through the same policy and lifecycle as the Telegram desk (`_desk`), and
-the exports that follow the queue's filter (`_exports`); the staff page's list, invitation
-links and revocation, by the same policy as Telegram (`_staff`).
-The web pages themselves are console/'s."""
+(`_keys`), the desk that reads the queue, shows a submission with its documents and applies the
+review actions through the same policy and lifecycle as the Telegram desk (`_desk`), the exports
+that follow the queue's filter (`_exports`), the progress dashboard (`_progress`), the village QR
+posters (`_posters`), the staff page's list, invitation links and revocation (`_staff`), the audit
+log (`_audit`, `_audit_filter`), and what they share: the reader's scope and language and the
+record of a refused request (`_scope`). The web pages themselves are console/'s."""
 
 from intake.console._access import (
     ABSOLUTE_TIMEOUT,
@@ -36,7 +37,6 @@ from intake.console._desk import (
     DocumentUnavailable,
     DocumentView,
     EventView,
-    NotFound,
     OpenedDocument,
     QueueRow,
     QueueView,
@@ -50,6 +50,7 @@ from intake.console._keys import FAILURE_WINDOW, MAX_FAILURES, KeyVault, Unlock,
 from intake.console._links import LINK_TTL, issue_link
 from intake.console._posters import Poster, PosterSet, PostersUnavailable
 from intake.console._progress import Dashboard, MissingList
+from intake.console._scope import NotFound
 from intake.console._staff import Invitation, Member, Revoked, StaffList, StaffRefused
 
 __all__ = [

@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.console._access import ConsoleUser
 from intake.console._audit_filter import ACTIONS, ACTOR_KINDS, AuditFilter
-from intake.console._refusals import reader_language, record_refusal
+from intake.console._scope import Scope, reader_language, record_refusal
 from intake.exports import csv_cell
 from intake.language import CATALOG, VIETNAM, Language, render
 from intake.staff._policy import Action, Decision, Subject, decide
@@ -66,11 +66,6 @@ AUDIT_PAGE_SIZE = 50
 MAX_CSV = 100_000  # events in one CSV (a commune's campaign makes tens of thousands)
 _BATCH = 1_000  # events read per transaction while a CSV is sent
 _DATA_SHOWN = 300  # characters of an event's data on the page (the CSV holds all of it)
-
-# the commune a reader's page shows, its name and (for an admin) the choice: ConsoleDesk's
-Scope = Callable[
-    [AsyncSession, ConsoleUser, int | None], Awaitable[tuple[int, str, list[tuple[int, str]]]]
-]
 
 
 class AuditRefused(Exception):

@@ -1,5 +1,8 @@
 """The console's use cases: the queue as filtered in the URL, a submission's page, a document
-opened with the session's unlocked key, and the review actions.
+opened with the session's unlocked key, the review actions, and the exports of the filtered
+queue. `ConsoleDesk` is the one entry point console/ calls: the dashboard, the posters, the staff
+page and the audit log have modules of their own (`_progress`, `_posters`, `_staff`, `_audit`),
+which it builds and delegates to.
 
 Everything the console shows or changes goes through the same policy (`decide`) and the same
 review lifecycle (intake/submissions) as the Telegram staff desk, in one transaction each, so a
@@ -41,21 +44,13 @@ from intake.console._audit_filter import AuditFilter
 from intake.console._exports import MAX_EXPORT, Export, ExportKind, ExportRefused
 from intake.console._filters import PAGE_SIZE, QueueFilter
 from intake.console._keys import KeyVault, UnlockResult
-from intake.console._posters import Poster, PosterSet, PostersUnavailable, deep_link
-from intake.console._progress import CommuneFigures, Dashboard, MissingList
-from intake.console._refusals import reader_language, record_refusal
+from intake.console._posters import ConsolePosters, PosterSet
+from intake.console._progress import ConsoleProgress, Dashboard, MissingList
+from intake.console._scope import NotFound, OutOfScope, record_refusal
 from intake.console._staff import ConsoleStaff, Invitation, Revoked, StaffList
 from intake.exports import ArchiveWriter, read_records, write_xlsx
-from intake.language import VIETNAM, Language, render, search_key
+from intake.language import VIETNAM, Language
 from intake.notify import parcel_text
-from intake.reports import (
-    CommuneReport,
-    chart_labels,
-    missing_counts,
-    missing_targets,
-    render_chart,
-    village_figures,
-)
 from intake.staff._policy import Action, Subject, decide
 from intake.submissions import (
     CLOSED,
@@ -75,7 +70,7 @@ from intake.submissions import (
 )
 from storage.blobs import BlobPathError
 from storage.deps import Deps
-from storage.models import Blob, Document, Staff, Submission, utcnow
+from storage.models import Blob, Document, Staff, Submission
 from storage.repositories import console as rows
 from storage.repositories import places
 from storage.repositories import queue as queue_rows
@@ -90,7 +85,6 @@ __all__ = [
     "DocumentUnavailable",
     "DocumentView",
     "EventView",
-    "NotFound",
     "OpenedDocument",
     "QueueRow",
     "QueueView",
@@ -98,13 +92,6 @@ __all__ = [
     "Stale",
     "SubmissionPage",
 ]
-
-
-MAX_MISSING = 2_000  # households on one printed list (a village has a few hundred)
-
-
-class NotFound(LookupError):
-    """No such submission or document, or not the reader's: the same answer for both."""
 
 
 @dataclass(frozen=True)
@@ -117,16 +104,6 @@ class _Place:
     chief: bool
     show_ids: bool
     may_export: bool
-
-
-class _OutOfScope(Exception):
-    """The policy refused: recorded, then answered like a submission that does not exist."""
-
-    def __init__(self, action: Action, subject: Subject, **data: object) -> None:
-        super().__init__(action.value)
-        self.action = action
-        self.subject = subject
-        self.data = data
 
 
 class Stale(Exception):
@@ -256,8 +233,13 @@ class ConsoleDesk:
     ) -> None:
         self.deps = deps
         self.vault = KeyVault(deps)
-        self.bot_username = bot_username  # for t.me links: the village posters, invitations
         self.on_changed = on_changed  # wakes the outbox sender after a review
+        self.progress_desk = ConsoleProgress(
+            deps, transaction=self._transaction, scope=self._commune_in_scope
+        )
+        self.poster_desk = ConsolePosters(
+            bot_username, transaction=self._transaction, scope=self._commune_in_scope
+        )
         self.staff = ConsoleStaff(deps, bot_username=bot_username, scope=self._commune_in_scope)
         self.audit_log = ConsoleAudit(deps, scope=self._commune_in_scope)
 
@@ -309,12 +291,12 @@ class ConsoleDesk:
 
     @asynccontextmanager
     async def _transaction(self, user: ConsoleUser) -> AsyncIterator[AsyncSession]:
-        """One transaction; a request found out of scope (`_OutOfScope`) is rolled back,
+        """One transaction; a request found out of scope (`OutOfScope`) is rolled back,
         recorded as an audit event in a transaction of its own, and answered as NotFound."""
         try:
             async with self.deps.database.sessions.begin() as session:
                 yield session
-        except _OutOfScope as refused:
+        except OutOfScope as refused:
             await record_refusal(
                 self.deps,
                 user,
@@ -347,7 +329,7 @@ class ConsoleDesk:
             raise NotFound
         subject = await self._subject(session, submission)
         if not decide(user.actor, action, subject).allowed:
-            raise _OutOfScope(action, subject, receipt=submission.receipt_code)
+            raise OutOfScope(action, subject, receipt=submission.receipt_code)
             raise NotFound
         return submission, subject
 
@@ -356,14 +338,14 @@ class ConsoleDesk:
     async def _place(
         self, session: AsyncSession, user: ConsoleUser, commune_id: int, wanted: QueueFilter
     ) -> _Place:
-        """The queue a filter names, if the reader may see it (else `_OutOfScope`): a chief's
+        """The queue a filter names, if the reader may see it (else `OutOfScope`): a chief's
         is their village's unless they name another, which is refused like any other place."""
         actor = user.actor
         chief = actor.role is StaffRole.CHIEF
         village_id = actor.village_id if chief and not wanted.village else wanted.village_id
         subject = Subject(actor.province_id, commune_id, None if wanted.triage else village_id)
         if not decide(actor, Action.VIEW_QUEUE, subject).allowed:
-            raise _OutOfScope(Action.VIEW_QUEUE, subject)
+            raise OutOfScope(Action.VIEW_QUEUE, subject)
         villages = await places.villages_of_commune(session, commune_id)
         if village_id is not None and village_id not in {v.id for v in villages}:
             raise NotFound
@@ -442,91 +424,16 @@ class ConsoleDesk:
 
     # --- progress (intake/console/_progress.py) ------------------------------------------------
 
-    async def _progress_scope(
-        self, session: AsyncSession, user: ConsoleUser, commune_id: int | None
-    ) -> tuple[int, str, list[tuple[int, str]], int | None]:
-        """The commune the reader's dashboard shows, its name, an admin's choice, and the
-        village a chief is limited to; `_OutOfScope` when the policy refuses."""
-        actor = user.actor
-        chosen, name, communes = await self._commune_in_scope(session, user, commune_id)
-        village_id = actor.village_id if actor.role is StaffRole.CHIEF else None
-        subject = Subject(actor.province_id, chosen, village_id)
-        if not decide(actor, Action.VIEW_PROGRESS, subject).allowed:
-            raise _OutOfScope(Action.VIEW_PROGRESS, subject)
-        return chosen, name, communes, village_id
-
-    async def _commune_report(
-        self, session: AsyncSession, user: ConsoleUser, commune_id: int | None
-    ) -> tuple[CommuneReport, int, list[tuple[int, str]], int | None]:
-        """The reader's commune (or village) figures, the commune, an admin's choice of
-        commune, and the village a chief is limited to."""
-        chosen, name, communes, village_id = await self._progress_scope(session, user, commune_id)
-        now = utcnow()
-        figures = await village_figures(
-            session,
-            chosen,
-            village_id=village_id,
-            triage_name=render(reader_language(user), "queue.triage"),
-            now=now,
-        )
-        report = CommuneReport(name, now.astimezone(VIETNAM).date(), figures)
-        return report, chosen, communes, village_id
-
     async def progress(self, user: ConsoleUser, commune_id: int | None) -> Dashboard:
-        """The dashboard's figures (intake/console/_progress.py)."""
-        async with self._transaction(user) as session:
-            report, chosen, communes, village_id = await self._commune_report(
-                session, user, commune_id
-            )
-            counted = await missing_counts(session, chosen)
-            missing = {
-                row.village_id: counted.get(row.village_id, 0)
-                for row in report.villages
-                if row.village_id is not None and row.targets
-            }
-            province: list[CommuneFigures] = []
-            province_name = ""
-            if user.actor.role is StaffRole.ADMIN:
-                found = await places.province(session, user.actor.province_id)
-                province_name = found.name if found else ""
-                triage = render(reader_language(user), "queue.triage")
-                for other_id, other_name in communes:
-                    rows_of = await village_figures(session, other_id, triage_name=triage)
-                    totals = CommuneReport(other_name, report.day, rows_of).totals
-                    province.append(CommuneFigures(other_id, totals))
-        return Dashboard(
-            commune_id=chosen,
-            commune_name=report.commune_name,
-            communes=communes,
-            report=report,
-            missing=missing,
-            province=province,
-            province_name=province_name,
-            chief=village_id is not None,
-        )
+        return await self.progress_desk.dashboard(user, commune_id)
 
     async def progress_chart(self, user: ConsoleUser, commune_id: int | None) -> bytes:
-        """The dashboard's chart as SVG, drawn by the daily report's code."""
-        async with self._transaction(user) as session:
-            report, *_ = await self._commune_report(session, user, commune_id)
-        labels = chart_labels(reader_language(user), report)
-        return await asyncio.to_thread(render_chart, report, labels, svg=True)
+        return await self.progress_desk.chart(user, commune_id)
 
     async def missing_households(
         self, user: ConsoleUser, commune_id: int | None, village_id: int
     ) -> MissingList:
-        """A village's target households that have not submitted (the chief's round)."""
-        async with self._transaction(user) as session:
-            chosen, name, _, own = await self._progress_scope(session, user, commune_id)
-            village = await places.village(session, village_id)
-            if village is None or village.commune_id != chosen or own not in (None, village.id):
-                subject = Subject(user.actor.province_id, chosen, village_id)
-                raise _OutOfScope(Action.VIEW_PROGRESS, subject, village=village_id)
-            households, total = await missing_targets(
-                session, self.deps, chosen, village.id, limit=MAX_MISSING
-            )
-        households.sort(key=lambda h: search_key(h.name))  # a list to read down, by name
-        return MissingList(name, village.id, village.name, households, total)
+        return await self.progress_desk.missing_households(user, commune_id, village_id)
 
     # --- staff and invitations (intake/console/_staff.py) ---------------------------------------
 
@@ -563,44 +470,7 @@ class ConsoleDesk:
     async def posters(
         self, user: ConsoleUser, commune_id: int | None, village_id: int | None = None
     ) -> PosterSet:
-        """The posters of the villages the reader may see (one, when `village_id` is given);
-        NotFound for a village that is not theirs, PostersUnavailable without a bot name."""
-        if not self.bot_username:
-            raise PostersUnavailable
-        async with self._transaction(user) as session:
-            chosen, name, communes = await self._commune_in_scope(session, user, commune_id)
-            commune = await places.commune(session, chosen)
-            province = await places.province(session, commune.province_id) if commune else None
-            villages = await places.villages_of_commune(session, chosen)
-            actor = user.actor
-            shown = [
-                v
-                for v in villages
-                if (village_id is None or v.id == village_id)
-                and decide(
-                    actor, Action.VIEW_QUEUE, Subject(actor.province_id, chosen, v.id)
-                ).allowed
-            ]
-            if village_id is not None and not shown:
-                subject = Subject(actor.province_id, chosen, village_id)
-                raise _OutOfScope(Action.VIEW_QUEUE, subject, poster=village_id)
-        return PosterSet(
-            commune_id=chosen,
-            commune_name=name,
-            commune_code=commune.code if commune else "",
-            communes=communes,
-            posters=[
-                Poster(
-                    village_id=v.id,
-                    village_name=v.name,
-                    village_code=v.code,
-                    commune_name=name,
-                    province_name=province.name if province else "",
-                    link=deep_link(self.bot_username, v.code),
-                )
-                for v in shown
-            ],
-        )
+        return await self.poster_desk.posters(user, commune_id, village_id)
 
     # --- exports (intake/console/_exports.py) ------------------------------------------------
 
@@ -770,7 +640,7 @@ class ConsoleDesk:
             document, blob, submission = found
             subject = await self._subject(session, submission)
             if not decide(user.actor, Action.VIEW_DOCUMENTS, subject).allowed:
-                raise _OutOfScope(Action.VIEW_DOCUMENTS, subject, document=str(document.id))
+                raise OutOfScope(Action.VIEW_DOCUMENTS, subject, document=str(document.id))
             if document.status is not DocumentStatus.STORED:
                 raise NotFound
             identities = self.vault.identities(user, submission.commune_id)
@@ -804,7 +674,7 @@ class ConsoleDesk:
                 raise NotFound
             subject = Subject(commune.province_id, commune.id)
             if not decide(user.actor, Action.VIEW_DOCUMENTS, subject).allowed:
-                raise _OutOfScope(Action.VIEW_DOCUMENTS, subject)
+                raise OutOfScope(Action.VIEW_DOCUMENTS, subject)
         return await self.vault.unlock(user, commune_id, passphrase)
 
     # --- review --------------------------------------------------------------------------------

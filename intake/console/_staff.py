@@ -21,7 +21,7 @@ and a revocation are audit events themselves (`invite_created`, `staff_revoked`)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +29,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.console._access import ConsoleUser
-from intake.console._refusals import record_refusal
+from intake.console._scope import Scope, record_refusal
 from intake.language import VIETNAM
 from intake.staff._policy import Action, Decision, Subject, decide
 from intake.staff._roster import create_invite, invite_link, revoke_staff
@@ -41,10 +41,6 @@ from storage.states import StaffRole
 
 __all__ = ["ConsoleStaff", "Invitation", "Member", "Revoked", "StaffList", "StaffRefused"]
 
-# the commune a reader's page shows, its name and (for an admin) the choice: ConsoleDesk's
-Scope = Callable[
-    [AsyncSession, ConsoleUser, int | None], Awaitable[tuple[int, str, list[tuple[int, str]]]]
-]
 
 _INVITE = {
     StaffRole.CHIEF: Action.INVITE_CHIEF,
