@@ -25,6 +25,51 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "command.help": {Language.VI: "Hướng dẫn", Language.EN: "Help"},
     "command.language": {Language.VI: "Đổi ngôn ngữ", Language.EN: "Change language"},
+    "command.mydata": {
+        Language.VI: "Xem hoso đang giữ thông tin gì của bạn",
+        Language.EN: "See what hoso holds about you",
+    },
+    "mydata.intro": {
+        Language.VI: "🔎 Thông tin hoso đang giữ về bạn ({count} hồ sơ):",
+        Language.EN: "🔎 What hoso holds about you ({count} submissions):",
+    },
+    "mydata.submission": {
+        Language.VI: "📄 Hồ sơ {receipt} — {place} — {date}: {state}\n"
+        "• Người đứng tên sổ: {holder}\n• Số căn cước: {cccd}\n• Số điện thoại: {phone}\n"
+        "• Số seri sổ: {serial}\n• Tờ/thửa: {parcel}\n"
+        "Giấy tờ đang giữ (đã niêm phong, chỉ cán bộ địa chính xã mở được):\n{kept}\n"
+        "Giấy tờ đã xóa:\n{deleted}",
+        Language.EN: "📄 Submission {receipt} — {place} — {date}: {state}\n"
+        "• Certificate holder: {holder}\n• ID card number: {cccd}\n• Phone: {phone}\n"
+        "• Certificate serial: {serial}\n• Sheet/parcel: {parcel}\n"
+        "Documents kept (sealed: only the commune's land office can open them):\n{kept}\n"
+        "Documents deleted:\n{deleted}",
+    },
+    "mydata.none": {Language.VI: "  (không có)", Language.EN: "  (none)"},
+    "mydata.more": {
+        Language.VI: "… và {count} hồ sơ cũ hơn.",
+        Language.EN: "… and {count} older submissions.",
+    },
+    "mydata.nothing": {
+        Language.VI: "🔎 hoso chưa giữ hồ sơ nào của bạn.",
+        Language.EN: "🔎 hoso holds no submission of yours.",
+    },
+    "mydata.consent": {
+        Language.VI: "✅ Bạn đã đồng ý cho xử lý dữ liệu cá nhân (thông báo phiên bản {version}) "
+        "ngày {date}. Muốn rút lại: /withdraw.",
+        Language.EN: "✅ You consented to the processing of your personal data (notice version "
+        "{version}) on {date}. To withdraw: /withdraw.",
+    },
+    "mydata.no_consent": {
+        Language.VI: "Bạn chưa đồng ý cho xử lý dữ liệu cá nhân.",
+        Language.EN: "You have not consented to the processing of your personal data.",
+    },
+    "mydata.copy": {
+        Language.VI: "Ảnh giấy tờ không gửi lại qua Telegram. Muốn xin bản sao hoặc sửa thông "
+        "tin, hãy liên hệ bộ phận địa chính {commune}.",
+        Language.EN: "Document photos are not sent back through Telegram. For a copy or a "
+        "correction, contact the land office of {commune}.",
+    },
     "command.withdraw": {
         Language.VI: "Rút hồ sơ và rút lại sự đồng ý",
         Language.EN: "Withdraw a submission and your consent",
@@ -52,6 +97,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "Cách dùng:\n"
         "• /start — bắt đầu nộp hồ sơ cho một thửa đất\n"
         "• /status — xem tình trạng hồ sơ đã nộp\n"
+        "• /mydata — xem hoso đang giữ thông tin gì của bạn\n"
         "• /language — đổi ngôn ngữ\n"
         "• /cancel — hủy bước đang làm\n"
         "• /withdraw — rút hồ sơ\n"
@@ -59,6 +105,7 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "How to use this:\n"
         "• /start — start a submission for one land parcel\n"
         "• /status — see your submissions\n"
+        "• /mydata — see what hoso holds about you\n"
         "• /language — change the language\n"
         "• /cancel — cancel what you are doing\n"
         "• /withdraw — withdraw a submission\n"

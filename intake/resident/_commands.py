@@ -1,4 +1,5 @@
-"""`/status` and `/withdraw`: what concerns a resident's submissions rather than their draft.
+"""`/status`, `/withdraw` and `/mydata`: what concerns a resident's submissions rather than
+their draft.
 
 `/status` lists their submissions; `/withdraw` offers the ones that can still be withdrawn, asks
 to confirm, and withdraws (the lifecycle decides: an accepted submission is in the land system
@@ -14,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.chat import Button, Command, Event, Keyboard, KeyboardKind, Pressed, Reply
 from intake.flow import ConfirmWithdraw, KeepSubmission, Withdraw, data_of, parse
+from intake.resident._mydata import my_data
 from intake.submissions import SubmissionView, list_submissions, open_receipts, withdraw
+from storage.deps import Deps
 from storage.repositories import residents
 
 __all__ = ["CommandAnswer", "submission_command"]
@@ -66,10 +69,13 @@ async def _choose(session: AsyncSession, citizen_id: uuid.UUID) -> list[Reply]:
 
 
 async def submission_command(
-    session: AsyncSession, citizen_id: uuid.UUID, event: Event
+    session: AsyncSession, deps: Deps, citizen_id: uuid.UUID, event: Event
 ) -> CommandAnswer | None:
     """The answer to a submission command or button; None: not one (the flow's event)."""
     match event:
+        case Command(name="mydata"):
+            citizen = await residents.citizen(session, citizen_id)
+            return CommandAnswer(await my_data(session, deps, citizen))
         case Command(name="status"):
             return CommandAnswer(_status(await list_submissions(session, citizen_id)))
         case Command(name="withdraw"):

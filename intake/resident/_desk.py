@@ -174,7 +174,7 @@ class ResidentDesk:
         citizen, row, draft, ctx = await self._read(session, event, directory)
         special = await self._followup(session, citizen, event, ctx.language, drafting=draft)
         if special is None:
-            answer = await submission_command(session, citizen.id, event)
+            answer = await submission_command(session, self._deps, citizen.id, event)
             if answer is not None:
                 special = Outcome(
                     ctx.language, answer.replies, blobs_to_delete=answer.blobs_to_delete

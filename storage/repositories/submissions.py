@@ -35,6 +35,7 @@ __all__ = [
     "draft_documents",
     "field",
     "fields_of",
+    "held_for_citizen",
     "open_receipts",
     "parcel_village",
     "queue_page",
@@ -242,6 +243,33 @@ async def submissions_of_citizen(
         .order_by(Submission.submitted_at.desc())
     )
     return [(code, state, at, commune, village) for code, state, at, commune, village in rows]
+
+
+async def held_for_citizen(
+    session: AsyncSession, citizen_id: uuid.UUID
+) -> list[tuple[Submission, str, str | None, list[tuple[str, DocumentStatus]]]]:
+    """What is held about the citizen's submissions, newest first: each row, its commune and
+    village names, and its documents' (slot, status) in the order they came."""
+    rows = [
+        (submission, commune, village)
+        for submission, commune, village in await session.execute(
+            select(Submission, Commune.name, Village.name)
+            .join(Commune, Commune.id == Submission.commune_id)
+            .outerjoin(Village, Village.id == Submission.village_id)
+            .where(Submission.citizen_id == citizen_id)
+            .order_by(Submission.submitted_at.desc())
+        )
+    ]
+    documents: dict[uuid.UUID, list[tuple[str, DocumentStatus]]] = {}
+    for submission_id, slot, status in await session.execute(
+        select(Document.submission_id, Document.slot, Document.status)
+        .join(Submission, Submission.id == Document.submission_id)
+        .where(Submission.citizen_id == citizen_id)
+        .order_by(Document.created_at, Document.id)
+    ):
+        if submission_id is not None:
+            documents.setdefault(submission_id, []).append((slot, status))
+    return [(s, commune, village, documents.get(s.id, [])) for s, commune, village in rows]
 
 
 async def open_receipts(
