@@ -40,6 +40,7 @@ ACTIONS: tuple[str, ...] = (
     "withdraw_refused_accepted",
     "consent_given",
     "consent_in_person",
+    "mydata_shown",
     "document_viewed",
     "export",
     "audit_exported",

@@ -268,6 +268,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         VI: "đồng ý trực tiếp với trưởng thôn",
         EN: "gave consent in person to the chief",
     },
+    "console.event_mydata_shown": {
+        VI: "xem hoso đang giữ gì về mình (/mydata)",
+        EN: "saw what hoso holds about them (/mydata)",
+    },
     "console.event_export": {VI: "xuất dữ liệu hồ sơ", EN: "exported submissions"},
     "console.event_audit_exported": {VI: "tải nhật ký (CSV)", EN: "downloaded the audit log"},
     "console.event_console_signed_in": {VI: "đăng nhập trang quản lý", EN: "signed in"},
