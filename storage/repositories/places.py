@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crypto import BlindIndex, FieldCipher
 from storage.db import insert_for
-from storage.models import Commune, CommuneKey, Parcel, Province, Target, Village
+from storage.models import Commune, CommuneKey, Parcel, Province, Target, Village, utcnow
 
 __all__ = [
     "all_villages",
@@ -188,7 +189,8 @@ async def replace_targets(
     }
     replaced = await session.execute(delete(Target).where(Target.commune_id.in_(commune_ids)))
     values = []
-    for row in rows:
+    imported = utcnow()
+    for position, row in enumerate(rows):
         row_id = uuid.uuid4()
         number = row["cccd"]
         index = blind.cccd(number) if number else None
@@ -212,6 +214,9 @@ async def replace_targets(
                 "parcel_no": row["parcel_no"],
                 "parcel_group": group,
                 "first_group": first.get(key, group),
+                # the list's own order, kept: rows made in the same microsecond must not be
+                # ordered by their random ids (the lists of households shown follow it)
+                "created_at": imported + timedelta(microseconds=position),
             }
         )
     for start in range(0, len(values), _BATCH):
