@@ -28,7 +28,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
@@ -91,6 +91,7 @@ _PUBLIC = frozenset(
 _MAX_FORM = 64 * 1024
 _MAX_NOTE = 500
 _MAX_FLASHES = 1000
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CHUNK = 256 * 1024  # an XLSX is sent in pieces of this size
 _BATCH = 1024 * 1024  # a ZIP is made in a worker thread about this much at a time
 
@@ -468,6 +469,45 @@ class _Console:
 
     # --- exports -------------------------------------------------------------------------------
 
+    async def _download(
+        self,
+        request: web.Request,
+        *,
+        filename: str,
+        content_type: str,
+        chunks: AsyncIterator[bytes],
+        size: int | None = None,
+    ) -> tuple[web.StreamResponse, bool]:
+        """Send `chunks` as an attachment with the console's headers (set now: they leave
+        before the handler returns); whether all of it went out. A client that goes away ends
+        it quietly; a fault once the first byte is out cuts the connection, so the browser
+        shows a failed download rather than a file with an error page inside it."""
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": content_type,
+                "Content-Disposition": f'attachment; filename="{filename}"',
+            }
+        )
+        if size is not None:
+            response.content_length = size
+        _secure_headers(response)
+        try:
+            await response.prepare(request)
+            async for chunk in chunks:
+                await response.write(chunk)
+            await response.write_eof()
+        except ConnectionError:  # the client went away: nothing more to send
+            log.info("console download interrupted")
+            return response, False
+        except Exception as exc:
+            if not response.prepared:
+                raise  # nothing sent yet: the error page says what happened
+            log.error("console download failed", extra={"error": type(exc).__name__})  # noqa: TRY400
+            if request.transport is not None:
+                request.transport.close()
+            return response, False
+        return response, True
+
     async def export(self, request: web.Request) -> web.StreamResponse:
         """An XLSX or a ZIP of what the queue's filter shows, streamed; its audit event is
         written when the download ends, complete or not (intake/console/_exports.py)."""
@@ -482,48 +522,21 @@ class _Console:
             return self.message(
                 request, refused.key, refused.status, title="export.title", **refused.params
             )
-        stamp = datetime.now(VIETNAM).strftime("%Y%m%d-%H%M")
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    if kind is ExportKind.XLSX
-                    else "application/zip"
-                ),
-                "Content-Disposition": f'attachment; filename="{export.filename(stamp)}"',
-            }
-        )
-        _secure_headers(response)  # now: the headers leave before the handler returns
+        filename = export.filename(datetime.now(VIETNAM).strftime("%Y%m%d-%H%M"))
         counts: dict[str, int] = {}
         complete = False
         try:
             if kind is ExportKind.XLSX:
-                await self._send_xlsx(request, response, export, counts)
+                response, complete = await self._send_xlsx(request, export, filename, counts)
             else:
-                await self._send_zip(request, response, export, counts)
-            await response.write_eof()
-            complete = True
-        except ConnectionError:  # the client went away: nothing more to send
-            log.info("console export interrupted", extra={"kind": kind.value})
-        except Exception as exc:
-            if not response.prepared:
-                raise  # nothing sent yet: the error page says what happened
-            # part of the file is out: cut the connection, so the browser shows a failed
-            # download rather than a file with an error page inside it
-            log.error("console export failed", extra={"error": type(exc).__name__})  # noqa: TRY400
-            if request.transport is not None:
-                request.transport.close()
+                response, complete = await self._send_zip(request, export, filename, counts)
         finally:
             await asyncio.shield(self.desk.exported(user, export, complete=complete, **counts))
         return response
 
     async def _send_xlsx(
-        self,
-        request: web.Request,
-        response: web.StreamResponse,
-        export: Export,
-        counts: dict[str, int],
-    ) -> None:
+        self, request: web.Request, export: Export, filename: str, counts: dict[str, int]
+    ) -> tuple[web.StreamResponse, bool]:
         """Written to a temporary folder of its own (mode 0700), removed whatever happens; the
         file is unlinked as soon as it is open for sending. Only a process killed while the
         file is being written leaves it behind, in the system's temporary folder."""
@@ -533,31 +546,40 @@ class _Console:
             counts["rows_written"] = await self.desk.write_xlsx(export, path, _language(request))
             with path.open("rb") as handle:
                 path.unlink()
-                response.content_length = os.fstat(handle.fileno()).st_size
-                await response.prepare(request)
-                sent = 0
-                while chunk := await asyncio.to_thread(handle.read, _CHUNK):
-                    await response.write(chunk)
-                    sent += len(chunk)
-                    counts["bytes"] = sent
+
+                async def pieces() -> AsyncIterator[bytes]:
+                    sent = 0
+                    while chunk := await asyncio.to_thread(handle.read, _CHUNK):
+                        yield chunk
+                        sent += len(chunk)
+                        counts["bytes"] = sent
+
+                return await self._download(
+                    request,
+                    filename=filename,
+                    content_type=_XLSX,
+                    chunks=pieces(),
+                    size=os.fstat(handle.fileno()).st_size,
+                )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     async def _send_zip(
-        self,
-        request: web.Request,
-        response: web.StreamResponse,
-        export: Export,
-        counts: dict[str, int],
-    ) -> None:
+        self, request: web.Request, export: Export, filename: str, counts: dict[str, int]
+    ) -> tuple[web.StreamResponse, bool]:
         """Made as it is sent: a worker thread makes about a megabyte at a time (read, check,
         open, zip), and the event loop sends it."""
         writer = self.desk.archive(export, _language(request))
         chunks = writer.chunks()
-        await response.prepare(request)
-        try:
+
+        async def batches() -> AsyncIterator[bytes]:
             while batch := await asyncio.to_thread(_take, chunks, _BATCH):
-                await response.write(batch)
+                yield batch
+
+        try:
+            return await self._download(
+                request, filename=filename, content_type="application/zip", chunks=batches()
+            )
         finally:
             counts.update(
                 submissions=writer.submissions,
@@ -627,21 +649,14 @@ class _Console:
                 request, refused.key, refused.status, title="console.audit_title", **refused.params
             )
         stamp = datetime.now(VIETNAM).strftime("%Y%m%d-%H%M")
-        response = web.StreamResponse(
-            headers={
-                "Content-Type": "text/csv; charset=utf-8",
-                "Content-Disposition": f'attachment; filename="{writer.export.filename(stamp)}"',
-            }
-        )
         complete = False
         try:
-            await response.prepare(request)
-            async for chunk in writer.chunks():
-                await response.write(chunk)
-            await response.write_eof()
-            complete = True
-        except ConnectionError:  # the client went away: nothing more to send
-            log.info("console audit csv interrupted")
+            response, complete = await self._download(
+                request,
+                filename=writer.export.filename(stamp),
+                content_type="text/csv; charset=utf-8",
+                chunks=writer.chunks(),
+            )
         finally:
             await asyncio.shield(self.desk.audit_exported(user, writer, complete=complete))
         return response

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
-from intake.console._filters import FilterError
-from intake.language import VIETNAM
+from intake.console._filters import FilterError, end_of, read_days, start_of
 from intake.submissions import MAX_SEARCH, read_search
 from storage.repositories.audit import AuditQuery
 from storage.states import ActorKind
@@ -106,9 +105,7 @@ class AuditFilter:
         commune = query.get("commune", "")
         if commune and not (commune.isdigit() and len(commune) < 10):
             raise FilterError("console.audit_bad_filter")
-        since, until = _day(query.get("from", "")), _day(query.get("to", ""))
-        if since is not None and until is not None and since > until:
-            raise FilterError("console.bad_dates")
+        since, until = read_days(query, problem="console.audit_bad_date")
         return cls(
             actor=actor,
             receipt=receipt,
@@ -147,22 +144,6 @@ class AuditFilter:
             actor_id=self.actor.removeprefix("staff:") if kind is ActorKind.STAFF else None,
             action=self.action or None,
             receipt=self.receipt or None,
-            since=datetime.combine(self.since, time.min, VIETNAM) if self.since else None,
-            before=(
-                datetime.combine(self.until + timedelta(days=1), time.min, VIETNAM)
-                if self.until
-                else None
-            ),
+            since=start_of(self.since),
+            before=end_of(self.until),
         )
-
-
-def _day(text: str) -> date | None:
-    """A `YYYY-MM-DD` day (what a date field sends), or None for an empty field."""
-    if not text:
-        return None
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise FilterError("console.audit_bad_date")

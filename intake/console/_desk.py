@@ -42,7 +42,7 @@ from intake.console._access import (
 from intake.console._audit import AuditCsvWriter, AuditPage, ConsoleAudit
 from intake.console._audit_filter import AuditFilter
 from intake.console._exports import MAX_EXPORT, Export, ExportKind, ExportRefused
-from intake.console._filters import PAGE_SIZE, QueueFilter
+from intake.console._filters import PAGE_SIZE, QueueFilter, end_of, start_of
 from intake.console._keys import KeyVault, UnlockResult
 from intake.console._posters import ConsolePosters, PosterSet
 from intake.console._progress import ConsoleProgress, Dashboard, MissingList
@@ -356,8 +356,8 @@ class ConsoleDesk:
             states=wanted.states,
             excluded=tuple(CLOSED),
             newest_first=wanted.order == "newest",
-            since=wanted.submitted_since,
-            until=wanted.submitted_before,
+            since=start_of(wanted.since),
+            until=end_of(wanted.until),
         )
         return _Place(
             query,

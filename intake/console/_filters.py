@@ -21,7 +21,7 @@ from intake.language import VIETNAM, nfc
 from intake.submissions import MAX_SEARCH
 from storage.states import SubmissionState
 
-__all__ = ["PAGE_SIZE", "FilterError", "QueueFilter"]
+__all__ = ["PAGE_SIZE", "FilterError", "QueueFilter", "end_of", "read_days", "start_of"]
 
 PAGE_SIZE = 25
 _MAX_PAGE = 100_000
@@ -67,9 +67,7 @@ class QueueFilter:
         commune_text = query.get("commune", "")
         if commune_text and not (commune_text.isdigit() and len(commune_text) < 10):
             raise FilterError("console.bad_filter")
-        since, until = _day(query.get("from", "")), _day(query.get("to", ""))
-        if since is not None and until is not None and since > until:
-            raise FilterError("console.bad_dates")
+        since, until = read_days(query, problem="console.bad_filter")
         return cls(
             since=since,
             until=until,
@@ -106,18 +104,6 @@ class QueueFilter:
         return int(self.village) if self.village.isdigit() else None
 
     @property
-    def submitted_since(self) -> datetime | None:
-        """The first moment of the first day (Vietnam time), or None."""
-        return datetime.combine(self.since, time.min, VIETNAM) if self.since else None
-
-    @property
-    def submitted_before(self) -> datetime | None:
-        """The first moment after the last day (Vietnam time), or None."""
-        if self.until is None:
-            return None
-        return datetime.combine(self.until + timedelta(days=1), time.min, VIETNAM)
-
-    @property
     def triage(self) -> bool:
         return self.village == "none"
 
@@ -134,8 +120,27 @@ class QueueFilter:
 _YEARS = range(2000, 2101)  # a day of the campaign, give or take: no date arithmetic overflows
 
 
-def _day(text: str) -> date | None:
-    """A `YYYY-MM-DD` day, or None for an empty field; FilterError for anything else."""
+def read_days(query: Mapping[str, str], *, problem: str) -> tuple[date | None, date | None]:
+    """The `from` and `to` days of a query string (`YYYY-MM-DD`, as a date field sends them;
+    empty: none): FilterError(`problem`) for anything else, `console.bad_dates` when the first
+    comes after the last."""
+    since, until = _day(query.get("from", ""), problem), _day(query.get("to", ""), problem)
+    if since is not None and until is not None and since > until:
+        raise FilterError("console.bad_dates")
+    return since, until
+
+
+def start_of(day: date | None) -> datetime | None:
+    """The first moment of a Vietnam calendar day, or None."""
+    return datetime.combine(day, time.min, VIETNAM) if day else None
+
+
+def end_of(day: date | None) -> datetime | None:
+    """The first moment after a Vietnam calendar day, or None."""
+    return start_of(day + timedelta(days=1)) if day else None
+
+
+def _day(text: str, problem: str) -> date | None:
     if not text:
         return None
     try:
@@ -143,4 +148,4 @@ def _day(text: str) -> date | None:
             return day
     except ValueError:
         pass
-    raise FilterError("console.bad_filter")
+    raise FilterError(problem)

@@ -30,7 +30,7 @@ from intake.exports._table import (
     submission_fields,
     vietnam_time,
 )
-from intake.exports._xlsx import DOCUMENT_COLUMNS, fields_of, write_xlsx
+from intake.exports._xlsx import DOCUMENT_COLUMNS, write_xlsx
 
 __all__ = [
     "COLUMNS",
@@ -48,7 +48,6 @@ __all__ = [
     "csv_header",
     "csv_row",
     "document_file_names",
-    "fields_of",
     "file_names",
     "folder_name",
     "label",

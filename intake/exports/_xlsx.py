@@ -34,7 +34,7 @@ from intake.exports._table import (
 )
 from intake.language import VIETNAM, Language, render
 
-__all__ = ["DOCUMENT_COLUMNS", "fields_of", "write_xlsx"]
+__all__ = ["DOCUMENT_COLUMNS", "write_xlsx"]
 
 DOCUMENT_COLUMNS = (
     ("receipt", 11),
@@ -51,7 +51,7 @@ DOCUMENT_COLUMNS = (
 _DATE_FORMAT = "dd/mm/yyyy hh:mm"
 
 
-def fields_of(record: SubmissionRecord) -> dict[str, Any]:
+def _saved(record: SubmissionRecord) -> dict[str, Any]:
     """A record's fields as every export writes them (without its documents' bytes)."""
     unopened = tuple(PulledDocument(entry, None) for entry in record.documents)
     return submission_fields(PulledSubmission(record, unopened, sealed=False))
@@ -85,7 +85,7 @@ def write_xlsx(
         rows = pages = 0
         for record in records:
             rows += 1
-            saved = fields_of(record)
+            saved = _saved(record)
             for number, column in enumerate(COLUMNS):
                 value = column.value(saved, language)
                 if value is None or value == "":

@@ -16,11 +16,12 @@ from storage.repositories.audit import append_event
 from storage.states import ActorKind, StaffRole
 from tests.fixtures.chromium import (
     DESKTOP,
-    PHONE,
     WAIT_MS,
     Problems,
     backend,
+    fits_the_phone,
     needs_chromium,
+    phone_like,
     post,
 )
 from tests.fixtures.console import console_url, web_link
@@ -93,21 +94,13 @@ async def test_officer_filters_the_audit_log_in_chromium(
     await page.get_by_role("link", name=first).click()
     await expect(page).to_have_url(f"{base}/console/s/{first}")
 
-    phone = await chromium.new_context(
-        viewport={"width": PHONE["width"], "height": PHONE["height"]},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="vi-VN",
-        storage_state=await context.storage_state(),
-    )
+    phone = await phone_like(chromium, context)
     phone_problems = Problems(phone)
     on_phone = await phone.new_page()
     await on_phone.goto(f"{base}/console/audit")
     await expect(on_phone.locator(".chain-intact")).to_be_visible()
     await on_phone.screenshot(path=artifacts / f"audit-412x915-{suffix}.png", full_page=True)
-    scroll = await on_phone.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= PHONE["width"], "the page scrolls sideways on a phone"
+    await fits_the_phone(on_phone)
     await phone.close()
     await context.close()
     assert problems.seen == []

@@ -30,7 +30,9 @@ from tests.fixtures.chromium import (
     WAIT_MS,
     Problems,
     backend,
+    fits_the_phone,
     needs_chromium,
+    phone_like,
     post,
 )
 from tests.fixtures.console import PASSPHRASE, console_url, stored_documents, web_link
@@ -164,15 +166,7 @@ async def test_officer_reviews_in_chromium(
     assert await transform(page, img) == "rotate(0deg) scale(1)"
 
     # a phone: the same session (its cookie), the documents above the fields
-    phone = await chromium.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="vi-VN",
-        storage_state=await context.storage_state(),
-    )
-    phone.set_default_timeout(WAIT_MS)
+    phone = await phone_like(chromium, context)
     phone_problems = Problems(phone)
     on_phone = await phone.new_page()
     await on_phone.goto(f"{base}/console/queue")
@@ -184,8 +178,7 @@ async def test_officer_reviews_in_chromium(
     shown, fields = await boxes(on_phone)
     assert fields["y"] >= shown["y"] + shown["height"], (shown, fields)
     assert shown["width"] <= PHONE["width"], shown
-    scroll = await on_phone.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= PHONE["width"], "the page scrolls sideways on a phone"
+    await fits_the_phone(on_phone)
     await phone.close()
     assert phone_problems.seen == []
 

@@ -19,11 +19,12 @@ from playwright.async_api import Browser, Download, Page, expect
 from storage.states import StaffRole
 from tests.fixtures.chromium import (
     DESKTOP,
-    PHONE,
     WAIT_MS,
     Problems,
     backend,
+    fits_the_phone,
     needs_chromium,
+    phone_like,
     post,
 )
 from tests.fixtures.console import PASSPHRASE, console_url, stored_documents, web_link
@@ -121,21 +122,13 @@ async def test_officer_exports_a_village_in_chromium(
     await expect(page.locator("table.rows tbody tr")).to_have_count(12)
     await page.screenshot(path=artifacts / f"posters-1366x768-{suffix}.png")
 
-    phone = await chromium.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="vi-VN",
-        storage_state=await context.storage_state(),
-    )
+    phone = await phone_like(chromium, context)
     phone_problems = Problems(phone)
     on_phone = await phone.new_page()
     await on_phone.goto(f"{base}/console/queue")
     await expect(on_phone.locator(".exports")).to_be_visible()
     await on_phone.screenshot(path=artifacts / f"exports-412x915-{suffix}.png", full_page=True)
-    scroll = await on_phone.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= PHONE["width"], "the page scrolls sideways on a phone"
+    await fits_the_phone(on_phone)
     await phone.close()
     await context.close()
     assert problems.seen == []

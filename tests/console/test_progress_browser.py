@@ -14,11 +14,12 @@ from storage.states import StaffRole
 from tests.console.test_progress import TARGETS
 from tests.fixtures.chromium import (
     DESKTOP,
-    PHONE,
     WAIT_MS,
     Problems,
     backend,
+    fits_the_phone,
     needs_chromium,
+    phone_like,
     post,
 )
 from tests.fixtures.console import console_url, web_link
@@ -62,21 +63,13 @@ async def test_officer_reads_progress_in_chromium(
     await expect(page.locator("header.bar")).to_be_hidden()  # printed without the console's bar
     await page.emulate_media(media="screen")
 
-    phone = await chromium.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="vi-VN",
-        storage_state=await context.storage_state(),
-    )
+    phone = await phone_like(chromium, context)
     phone_problems = Problems(phone)
     on_phone = await phone.new_page()
     await on_phone.goto(f"{base}/console/progress")
     await expect(on_phone.locator("#villages")).to_be_visible()
     await on_phone.screenshot(path=artifacts / f"progress-412x915-{suffix}.png", full_page=True)
-    scroll = await on_phone.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= PHONE["width"], "the page scrolls sideways on a phone"
+    await fits_the_phone(on_phone)
     await phone.close()
     await context.close()
     assert problems.seen == []

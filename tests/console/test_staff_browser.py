@@ -19,11 +19,12 @@ from storage.models import Staff
 from storage.states import StaffRole
 from tests.fixtures.chromium import (
     DESKTOP,
-    PHONE,
     WAIT_MS,
     Problems,
     backend,
+    fits_the_phone,
     needs_chromium,
+    phone_like,
     post,
 )
 from tests.fixtures.console import console_url, web_link
@@ -89,23 +90,14 @@ async def test_an_invitation_made_in_the_console_is_used_in_telegram(
     await expect(page.locator("#invitation")).to_have_count(0)  # the link was shown once
 
     # on a phone: another invitation, its QR code as readable as on the desk
-    phone = await chromium.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="vi-VN",
-        storage_state=await context.storage_state(),
-    )
-    phone.set_default_timeout(WAIT_MS)
+    phone = await phone_like(chromium, context)
     phone_problems = Problems(phone)
     on_phone = await phone.new_page()
     await on_phone.goto(f"{base}/console/staff")
     await invite(on_phone, "Cán bộ địa chính")
     await expect(on_phone.locator(".flash")).to_contain_text("Đã tạo lời mời cán bộ địa chính")
     await on_phone.screenshot(path=artifacts / f"staff-412x915-{suffix}.png", full_page=True)
-    scroll = await on_phone.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= PHONE["width"], "the page scrolls sideways on a phone"
+    await fits_the_phone(on_phone)
     await phone.close()
 
     # the officer revokes the new chief
