@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     blind_index_key: SecretStr | None = Field(
         default=None, description="blind-index key (base64) instead of a file"
     )
+    audit_key: SecretStr | None = Field(
+        default=None, description="the audit chain's key (base64) instead of a file"
+    )
     rate_limit: bool = Field(
         default=True, description="pace outgoing messages at Telegram's limits (off: benchmarks)"
     )

@@ -1,11 +1,12 @@
 """Protection of residents' data: documents sealed with age, fields encrypted with AES-256-GCM,
-and a blind index for equality lookups. Imports nothing else of hoso.
+a blind index for equality lookups, and the audit chain's key. Imports nothing else of hoso.
 
 Two purpose-named entry points cover the document side: `seal_document(data, recipients)` and
 `open_document(sealed, identity)`; a `CommuneRecipients` can only name a commune's keys plus the
 escrow key. Every failed open raises the one `CryptoError`.
 """
 
+from crypto._audit import AuditKey
 from crypto._blind import BlindIndex
 from crypto._errors import CryptoError, KeyMaterialError
 from crypto._fields import FieldCipher, FieldKey, Keyring
@@ -25,6 +26,7 @@ from crypto._sealing import CommuneRecipients, open_document, seal_document
 
 __all__ = [
     "MIN_PASSPHRASE_LENGTH",
+    "AuditKey",
     "BlindIndex",
     "CommuneRecipients",
     "CryptoError",

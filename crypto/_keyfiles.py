@@ -1,7 +1,8 @@
 """Key files in the data directory: written 0600 and atomically, refused when readable by others.
 
-The server's own secrets are the field keyring and the blind-index key. Each may instead come from
-the environment (`HOSO_FIELD_KEYS`, `HOSO_BLIND_INDEX_KEY`), in which case no file is needed.
+The server's own secrets are the field keyring, the blind-index key and the audit chain's key.
+Each may instead come from the environment (`HOSO_FIELD_KEYS`, `HOSO_BLIND_INDEX_KEY`,
+`HOSO_AUDIT_KEY`), in which case no file is needed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import stat
 from pathlib import Path
 
+from crypto._audit import AuditKey
 from crypto._blind import BlindIndex
 from crypto._errors import KeyMaterialError
 from crypto._fields import Keyring
@@ -64,6 +66,7 @@ class KeyFiles:
 
     FIELD_KEYRING = "field-keys"
     BLIND_INDEX = "blind-index.key"
+    AUDIT_CHAIN = "audit-chain.key"
 
     def __init__(
         self,
@@ -71,10 +74,12 @@ class KeyFiles:
         *,
         field_keys_env: str | None = None,
         blind_index_env: str | None = None,
+        audit_key_env: str | None = None,
     ) -> None:
         self.directory = directory
         self._field_keys_env = field_keys_env
         self._blind_index_env = blind_index_env
+        self._audit_key_env = audit_key_env
 
     def __repr__(self) -> str:
         return f"KeyFiles({str(self.directory)!r})"
@@ -95,6 +100,10 @@ class KeyFiles:
             key = base64.urlsafe_b64encode(BlindIndex.generate_key()) + b"\n"
             write_secret_file(self.directory / self.BLIND_INDEX, key)
             created.append(self.BLIND_INDEX)
+        if self._audit_key_env is None and not (self.directory / self.AUDIT_CHAIN).exists():
+            key = base64.urlsafe_b64encode(AuditKey.generate_key()) + b"\n"
+            write_secret_file(self.directory / self.AUDIT_CHAIN, key)
+            created.append(self.AUDIT_CHAIN)
         return created
 
     def keyring(self) -> Keyring:
@@ -116,11 +125,18 @@ class KeyFiles:
         )
 
     def blind_index(self) -> BlindIndex:
-        if self._blind_index_env is not None:
-            encoded = self._blind_index_env.encode()
-        else:
-            encoded = read_secret_file(self.directory / self.BLIND_INDEX)
+        return BlindIndex(self._key_bytes(self._blind_index_env, self.BLIND_INDEX, "blind-index"))
+
+    def audit_key(self) -> AuditKey:
+        return AuditKey(self._key_bytes(self._audit_key_env, self.AUDIT_CHAIN, "audit"))
+
+    def _key_bytes(self, from_env: str | None, file_name: str, what: str) -> bytes:
+        encoded = (
+            from_env.encode()
+            if from_env is not None
+            else read_secret_file(self.directory / file_name)
+        )
         try:
-            return BlindIndex(base64.urlsafe_b64decode(encoded.strip()))
+            return base64.urlsafe_b64decode(encoded.strip())
         except (binascii.Error, ValueError):
-            raise KeyMaterialError("the blind-index key is malformed (expected base64)") from None
+            raise KeyMaterialError(f"the {what} key is malformed (expected base64)") from None

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm.exc import StaleDataError
 
+from crypto import AuditKey
 from storage._inline_sqlite import (
     InlineSession,
     UntestedLibrary,
@@ -42,6 +43,7 @@ from storage._inline_sqlite import (
 )
 
 __all__ = [
+    "AUDIT_KEY",
     "Database",
     "DatabaseUrlError",
     "insert_for",
@@ -51,6 +53,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# Where a session finds the audit chain's key (`Session.info`; storage/repositories/audit.py).
+AUDIT_KEY = "hoso.audit_key"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _SQLITE_BUSY_SECONDS = 15.0
 
@@ -147,9 +151,17 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
-    def connect(cls, url: str, *, schema: str | None = None, echo: bool = False) -> Database:
-        """Engine for `url`; `schema` selects a PostgreSQL schema (several provinces, or tests,
-        can share one database)."""
+    def connect(
+        cls,
+        url: str,
+        *,
+        audit_key: AuditKey | None = None,
+        schema: str | None = None,
+        echo: bool = False,
+    ) -> Database:
+        """Engine for `url`; `audit_key` chains the audit events its sessions write (without
+        it they write none); `schema` selects a PostgreSQL schema (several provinces, or
+        tests, can share one database)."""
         try:
             parsed = make_url(url)
         except ArgumentError:
@@ -201,7 +213,13 @@ class Database:
                 f"unsupported database {backend!r}: use sqlite+aiosqlite or postgresql+asyncpg"
             )
         return cls(
-            engine, async_sessionmaker(engine, expire_on_commit=False, class_=session_class)
+            engine,
+            async_sessionmaker(
+                engine,
+                expire_on_commit=False,
+                class_=session_class,
+                info={AUDIT_KEY: audit_key} if audit_key else None,
+            ),
         )
 
     @property

@@ -405,12 +405,16 @@ class Event(Base):
 
 class AuditHead(Base):
     """The single row holding the audit chain's head; locked while a transaction's events are
-    chained to it, just before its commit (storage/repositories.py)."""
+    chained to it, just before its commit (storage/repositories/audit.py). `keyed_at`: since
+    when the chain is keyed; `seal`: the MAC of the head itself, so removing the newest events
+    is detected."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    keyed_at: Mapped[datetime | None] = mapped_column(default=None)
+    seal: Mapped[bytes | None] = mapped_column(LargeBinary(32), default=None)
 
 
 class Outbox(Base):

@@ -20,13 +20,27 @@ def main() -> None:
 
 # Command groups are registered here, one line each.
 from bot.cli.admin import init, parcels, status, targets, units, villages  # noqa: E402
+from bot.cli.audit import audit  # noqa: E402
 from bot.cli.demo import demo  # noqa: E402
 from bot.cli.keys import keys  # noqa: E402
 from bot.cli.pull import pull  # noqa: E402
 from bot.cli.run import run  # noqa: E402
 from bot.cli.staff import staff  # noqa: E402
 
-for _command in (demo, run, init, status, units, villages, parcels, targets, keys, pull, staff):
+for _command in (
+    demo,
+    run,
+    init,
+    status,
+    units,
+    villages,
+    parcels,
+    targets,
+    keys,
+    pull,
+    staff,
+    audit,
+):
     main.add_command(_command)
 from bot.cli.inspect import inspect_command  # noqa: E402
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from bot.cli._common import fail, run_use_case, settings_from_env
+from bot.cli.audit import describe_chain
 from bot.wiring import keyfiles_for, open_deps
+from crypto import KeyFiles
 from intake.admin import (
     ImportResult,
     Status,
@@ -19,6 +21,7 @@ from intake.admin import (
     import_province,
     import_targets,
     import_villages,
+    key_audit_chain,
 )
 
 __all__ = ["init", "parcels", "status", "targets", "units", "villages"]
@@ -39,9 +42,23 @@ async def init() -> None:
     created = keyfiles_for(settings).create_missing()
     async with open_deps(settings) as deps:
         current, _ = await deps.database.schema_revision()
+        keyed = await key_audit_chain(deps) if KeyFiles.AUDIT_CHAIN in created else None
     click.echo(f"data directory: {settings.data_dir.resolve()}")
     click.echo(f"database: {deps.database.backend}, schema {current}")
     click.echo(f"keys created: {', '.join(created) if created else 'none (all present)'}")
+    if keyed is not None:
+        click.echo(
+            f"audit chain keyed: {keyed.events} existing events re-linked under the new key"
+        )
+        if keyed.earlier_fault is not None:
+            click.echo(
+                f"  it was already broken before ({keyed.earlier_fault} at event "
+                f"#{keyed.earlier_broken_at}); the audit_chain_keyed event records it"
+            )
+
+
+def _json_value(value: object) -> str:
+    return value.hex() if isinstance(value, bytes) else str(value)
 
 
 def print_status(status: Status) -> None:
@@ -70,10 +87,9 @@ def print_status(status: Status) -> None:
         if groups:
             click.echo(f"{title:<13}" + ", ".join(f"{k} {v}" for k, v in sorted(groups.items())))
     click.echo(f"blobs        {status.blob_bytes} bytes sealed")
-    if status.audit_chain_broken_at is not None:
-        click.echo(f"AUDIT        chain broken at event {status.audit_chain_broken_at}")
-    else:
-        click.echo("audit        chain intact")
+    if status.audit_chain is not None:
+        title = "audit" if status.audit_chain.intact else "AUDIT"
+        click.echo(f"{title:<13}chain {describe_chain(status.audit_chain)}")
 
 
 @click.command()
@@ -90,7 +106,7 @@ async def status(as_json: bool) -> None:
     async with open_deps(settings) as deps:
         result = await collect_status(deps)
     if as_json:
-        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False))
+        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=_json_value))
     else:
         print_status(result)
 

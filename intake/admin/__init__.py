@@ -1,7 +1,9 @@
 """Administration, from the command line: the province's units and the commune's villages,
 parcels and target households (CSV imports), keys (commune, escrow, field-key rotation), the
-officer's pull of submissions to a folder, what `hoso status` shows, and the demo's data."""
+officer's pull of submissions to a folder, what `hoso status` shows, the audit chain's
+verification and keying, and the demo's data."""
 
+from intake.admin._audit_chain import check_audit_chain, key_audit_chain
 from intake.admin._demo import (
     DEMO_CHIEF_USER,
     DEMO_COMMUNE,
@@ -83,6 +85,7 @@ __all__ = [
     "UnknownCommune",
     "UnknownProvince",
     "UnknownVillage",
+    "check_audit_chain",
     "check_identity",
     "collect_status",
     "create_commune_key",
@@ -91,6 +94,7 @@ __all__ = [
     "import_province",
     "import_targets",
     "import_villages",
+    "key_audit_chain",
     "official_province",
     "plan_pull",
     "prepare_demo",

@@ -17,7 +17,7 @@ from storage.models import (
     Village,
 )
 from storage.repositories import status
-from storage.repositories.audit import verify_event_chain
+from storage.repositories.audit import ChainState, verify_event_chain
 
 __all__ = ["ProvinceStatus", "Status", "collect_status"]
 
@@ -44,7 +44,7 @@ class Status:
     documents_by_status: dict[str, int] = field(default_factory=dict)
     outbox_by_status: dict[str, int] = field(default_factory=dict)
     blob_bytes: int = 0
-    audit_chain_broken_at: int | None = None
+    audit_chain: ChainState | None = None
 
 
 async def collect_status(deps: Deps) -> Status:
@@ -82,5 +82,5 @@ async def collect_status(deps: Deps) -> Status:
             documents_by_status=await status.documents_by_status(session),
             outbox_by_status=await status.outbox_by_status(session),
             blob_bytes=await status.blob_bytes(session),
-            audit_chain_broken_at=await verify_event_chain(session),
+            audit_chain=await verify_event_chain(session),
         )

@@ -47,7 +47,7 @@ from storage.deps import Deps
 from storage.models import Event
 from storage.repositories import audit as rows
 from storage.repositories import places
-from storage.repositories.audit import AuditQuery, append_event, verify_event_chain
+from storage.repositories.audit import AuditQuery, ChainFault, append_event, verify_event_chain
 from storage.states import ActorKind, StaffRole
 
 __all__ = [
@@ -87,15 +87,17 @@ class _PolicyRefused(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ChainCheck:
-    """The audit chain's verification: intact, or the first event that does not match."""
+    """The audit chain's verification: intact, or its first fault and where it is."""
 
     events: int  # in the whole chain
-    broken_at: int | None
-    broken_time: datetime | None  # Vietnam time; None when intact or the row is gone
+    fault: ChainFault | None
+    broken_at: int | None  # the event named by the fault (ChainState says which)
+    head_event_id: int
+    broken_time: datetime | None  # Vietnam time of `broken_at`; None when there is no such row
 
     @property
     def intact(self) -> bool:
-        return self.broken_at is None
+        return self.fault is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,10 +211,17 @@ class ConsoleAudit:
         """The chain's verification (`verify_event_chain`, the one check), with its size and the
         time of the event where it breaks."""
         async with self.deps.database.sessions() as session:
-            broken = await verify_event_chain(session)
+            state = await verify_event_chain(session)
             count = await rows.events_in_chain(session)
-            at = await rows.event_time(session, broken) if broken is not None else None
-        return ChainCheck(count, broken, at.astimezone(VIETNAM) if at else None)
+            broken = state.broken_at
+            at = await rows.event_time(session, broken) if broken else None
+        return ChainCheck(
+            count,
+            state.fault,
+            broken,
+            state.head_event_id,
+            at.astimezone(VIETNAM) if at else None,
+        )
 
     async def csv(self, user: ConsoleUser, wanted: AuditFilter) -> AuditCsv:
         """The filtered events for a CSV; AuditRefused when there are none or too many."""

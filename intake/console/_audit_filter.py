@@ -63,6 +63,7 @@ ACTIONS: tuple[str, ...] = (
     "villages_imported",
     "parcels_imported",
     "targets_imported",
+    "audit_chain_keyed",
 )
 # the kinds of actor chosen as a whole (staff members are chosen one by one)
 ACTOR_KINDS = {kind.value: kind for kind in ActorKind if kind is not ActorKind.STAFF}

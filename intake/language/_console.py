@@ -298,6 +298,10 @@ TEXTS: dict[str, dict[Language, str]] = {
     "console.event_pull": {VI: "tải hồ sơ về máy (dòng lệnh)", EN: "pulled submissions"},
     "console.event_commune_key_created": {VI: "tạo khóa xã", EN: "commune key made"},
     "console.event_escrow_key_created": {VI: "tạo khóa dự phòng tỉnh", EN: "escrow key made"},
+    "console.event_audit_chain_keyed": {
+        VI: "khóa chuỗi nhật ký bằng khóa nhật ký",
+        EN: "audit chain keyed with the audit key",
+    },
     "console.event_units_imported": {
         VI: "nhập danh mục đơn vị hành chính",
         EN: "administrative units imported",
@@ -608,17 +612,39 @@ TEXTS: dict[str, dict[Language, str]] = {
         VI: "Chuỗi nhật ký nguyên vẹn: đã kiểm tra {count} sự kiện, không sự kiện nào bị sửa.",
         EN: "The audit chain is intact: {count} events checked, none altered.",
     },
-    "console.audit_chain_broken": {
-        VI: "Chuỗi nhật ký bị hỏng tại sự kiện #{id} ({time}): sự kiện này hoặc sự kiện ngay "
-        "trước nó đã bị sửa hay xóa trong cơ sở dữ liệu. Hãy báo ngay cho quản trị tỉnh.",
-        EN: "The audit chain is broken at event #{id} ({time}): it, or the event just before "
-        "it, was altered or removed in the database. Tell the province administrator now.",
-    },
-    "console.audit_chain_broken_gone": {
-        VI: "Chuỗi nhật ký bị hỏng tại sự kiện #{id}: sự kiện này đã bị xóa hay sửa trong cơ sở "
-        "dữ liệu. Hãy báo ngay cho quản trị tỉnh.",
-        EN: "The audit chain is broken at event #{id}: it was removed or altered in the "
+    "console.audit_chain_edited": {
+        VI: "Chuỗi nhật ký bị hỏng tại sự kiện #{id}{when}: nội dung sự kiện này đã bị sửa trong "
+        "cơ sở dữ liệu. Hãy báo ngay cho quản trị tỉnh.",
+        EN: "The audit chain is broken at event #{id}{when}: its content was altered in the "
         "database. Tell the province administrator now.",
+    },
+    "console.audit_chain_link": {
+        VI: "Chuỗi nhật ký bị hỏng tại sự kiện #{id}{when}: sự kiện này không nối tiếp sự kiện "
+        "ngay trước nó, tức là có sự kiện đã bị xóa hoặc bị đổi chỗ trong cơ sở dữ liệu. Hãy "
+        "báo ngay cho quản trị tỉnh.",
+        EN: "The audit chain is broken at event #{id}{when}: it does not follow the event "
+        "before it, so an event was removed or moved in the database. Tell the province "
+        "administrator now.",
+    },
+    "console.audit_chain_truncated": {
+        VI: "Chuỗi nhật ký bị hỏng sau sự kiện #{id}{when}: các sự kiện mới nhất (đến #{head}) đã "
+        "bị xóa khỏi cơ sở dữ liệu. Hãy báo ngay cho quản trị tỉnh.",
+        EN: "The audit chain is broken after event #{id}{when}: the newest events (up to "
+        "#{head}) were removed from the database. Tell the province administrator now.",
+    },
+    "console.audit_chain_head": {
+        VI: "Chuỗi nhật ký bị hỏng sau sự kiện #{id}{when}: dấu niêm phong của đầu chuỗi không "
+        "khớp, tức là đầu chuỗi đã bị lùi lại hoặc bị sửa và các sự kiện mới nhất có thể đã bị "
+        "xóa. Hãy báo ngay cho quản trị tỉnh.",
+        EN: "The audit chain is broken after event #{id}{when}: the head's seal does not match, "
+        "so the head was moved back or rewritten and the newest events may have been removed. "
+        "Tell the province administrator now.",
+    },
+    "console.audit_chain_unkeyed": {
+        VI: "Chuỗi nhật ký ({count} sự kiện) không được bảo vệ bằng khóa nhật ký, nên có thể đã "
+        "bị viết lại. Hãy báo ngay cho quản trị tỉnh (lệnh `hoso audit verify`).",
+        EN: "The audit chain ({count} events) is not protected by the audit key, so it may have "
+        "been rewritten. Tell the province administrator now (`hoso audit verify`).",
     },
     "console.audit_actor": {VI: "Người thực hiện", EN: "Actor"},
     "console.audit_anyone": {VI: "Tất cả", EN: "Anyone"},

@@ -1,9 +1,22 @@
-"""The audit log: append-only events, each hashing the previous one, chained at commit.
+"""The audit log: append-only events, each linked to the previous one by a MAC, chained at
+commit, and a sealed head.
 
 Every change of review state, every consent, every refusal and every export is an event with its
 actor, time and note. `append_event` queues the event on the session; `_chain_on_commit` chains
-the transaction's events to the head just before the commit (see `append_event` for why);
-`verify_event_chain` finds the first event whose hash does not match.
+the transaction's events to the head just before the commit (see `append_event` for why).
+
+The chain is keyed: each event's link is an HMAC (crypto.AuditKey, a server key of its own)
+over the previous link and the event, and the head row is sealed by one more MAC over the newest
+event's id and link. Someone holding the database alone can therefore neither rebuild the chain
+after editing, removing or reordering events, nor rewind the head after removing the newest
+ones; `verify_event_chain` finds and locates each (`ChainFault`). What the key cannot show is a
+head replayed from an older copy of the database: that needs the head's value kept elsewhere
+(`hoso audit verify` prints it).
+
+Chains written before the key existed were plain SHA-256 links. `key_event_chain` re-keys such
+a chain once, in one transaction, recording what it found in an `audit_chain_keyed` event;
+`hoso init` runs it when it creates the audit key (never when the key already exists, so a chain
+unkeyed again by someone with the database alone is reported, not silently re-keyed).
 """
 
 from __future__ import annotations
@@ -12,6 +25,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -20,15 +34,21 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from crypto import AuditKey
+from storage.db import AUDIT_KEY
 from storage.models import AuditHead, Event, Staff, Submission, utcnow
 from storage.states import ActorKind, StaffRole
 
 __all__ = [
     "AuditQuery",
+    "ChainFault",
+    "ChainState",
+    "KeyedChain",
     "append_event",
     "count_events",
     "event_time",
     "events_in_chain",
+    "key_event_chain",
     "search_events",
     "staff_actors",
     "staff_names",
@@ -38,8 +58,8 @@ __all__ = [
 _GENESIS = b"\x00" * 32
 
 
-def _event_hash(prev: bytes, event: Event) -> bytes:
-    body = json.dumps(
+def _event_body(event: Event | sa.Row[Any]) -> bytes:
+    return json.dumps(
         {
             "at": event.at.isoformat(),
             "actor_kind": str(event.actor_kind),
@@ -54,7 +74,26 @@ def _event_hash(prev: bytes, event: Event) -> bytes:
         ensure_ascii=False,
         default=str,
     ).encode("utf-8", "surrogatepass")  # any string hashes; a valid one as it always did
-    return hashlib.sha256(prev + body).digest()
+
+
+def _link(key: AuditKey | None, prev: bytes, event: Event | sa.Row[Any]) -> bytes:
+    """An event's link: its MAC under the audit key, or the unkeyed SHA-256 of a chain that
+    predates the key (`key` None)."""
+    if key is None:
+        return hashlib.sha256(prev + _event_body(event)).digest()
+    return key.mac("audit event", prev + _event_body(event))
+
+
+def _seal(key: AuditKey, last_event_id: int, link: bytes) -> bytes:
+    """The head's seal: whoever rewinds the head to an older event cannot make its seal."""
+    return key.mac("audit head", last_event_id.to_bytes(8, "big") + link)
+
+
+def _key_of(session: Session) -> AuditKey:
+    key = session.info.get(AUDIT_KEY)
+    if key is None:
+        raise RuntimeError("the audit chain's key is not configured on this database")
+    return cast(AuditKey, key)
 
 
 def _storable(value: Any) -> Any:
@@ -113,12 +152,14 @@ _UNCHAINED = "hoso.unchained_events"
 # submission commits through here).
 _EVENTS = cast(Table, Event.__table__)
 _HEADS = cast(Table, AuditHead.__table__)
-_LOCK_HEAD = select(_HEADS.c.hash).where(_HEADS.c.id == 1).with_for_update()
+_LOCK_HEAD = select(_HEADS.c.hash, _HEADS.c.keyed_at).where(_HEADS.c.id == 1).with_for_update()
 _ADD_EVENT = insert(_EVENTS).returning(_EVENTS.c.id)
 _MOVE_HEAD = (
     update(_HEADS)
     .where(_HEADS.c.id == 1)
-    .values(hash=bindparam("new_hash"), last_event_id=bindparam("event_id"))
+    .values(
+        hash=bindparam("new_hash"), last_event_id=bindparam("event_id"), seal=bindparam("seal")
+    )
 )
 _EVENT_COLUMNS = tuple(column.name for column in _EVENTS.columns if column.name != "id")
 
@@ -135,18 +176,22 @@ def _chain_on_commit(session: Session) -> None:
         return
     # The transaction's pending changes first, as the commit would: the head's lock is then
     # held for these few statements only, and taken after the rows the events refer to.
+    key = _key_of(session)
     session.flush()
     connection = session.connection()
-    head = connection.scalar(_LOCK_HEAD)
-    if head is None:  # the first migration creates it; its absence means a damaged database
+    head_row = connection.execute(_LOCK_HEAD).one_or_none()
+    if head_row is None:  # the first migration creates it; its absence means a damaged database
         raise RuntimeError("the audit chain head is missing")
+    head, keyed_at = head_row
+    link_key = key if keyed_at is not None else None  # an old chain stays unkeyed until init
     event_id = 0
     for event in events:
         event.prev_hash = head
-        event.hash = head = _event_hash(head, event)
+        event.hash = head = _link(link_key, head, event)
         row = {column: getattr(event, column) for column in _EVENT_COLUMNS}
         event_id = connection.execute(_ADD_EVENT, row).scalar_one()
-    connection.execute(_MOVE_HEAD, {"new_hash": head, "event_id": event_id})
+    seal = _seal(key, event_id, head) if link_key is not None else None
+    connection.execute(_MOVE_HEAD, {"new_hash": head, "event_id": event_id, "seal": seal})
 
 
 @sa_event.listens_for(Session, "after_rollback")
@@ -155,14 +200,121 @@ def _drop_unchained(session: Session) -> None:
         session.info.pop(_UNCHAINED, None)
 
 
-async def verify_event_chain(session: AsyncSession) -> int | None:
-    """The id of the first event whose hash does not match, or None if the chain is intact."""
-    prev = _GENESIS
-    for event in await session.scalars(select(Event).order_by(Event.id)):
-        if event.prev_hash != prev or _event_hash(prev, event) != event.hash:
-            return event.id
-        prev = event.hash
-    return None
+class ChainFault(StrEnum):
+    """How a chain is broken, and so what its `broken_at` event id means."""
+
+    EDITED = "edited"  # this event's content no longer matches its link
+    LINK = "link"  # this event does not follow the one before it: one was removed or moved
+    TRUNCATED = "truncated"  # the head names events after this one that are gone
+    HEAD = "head"  # the head's seal does not match: it was rewound or rewritten after this one
+    UNKEYED = "unkeyed"  # the chain has events but was never keyed (`hoso init` keys it)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainState:
+    """What a verification found: the events checked, and the first fault with the id of the
+    event where it is (`broken_at`; for TRUNCATED and HEAD the last event still in order)."""
+
+    events: int
+    keyed_at: datetime | None
+    head_event_id: int
+    head_seal: bytes | None
+    fault: ChainFault | None = None
+    broken_at: int | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.fault is None
+
+
+_VERIFIED_COLUMNS = (
+    Event.id,
+    Event.at,
+    Event.actor_kind,
+    Event.actor_id,
+    Event.action,
+    Event.commune_id,
+    Event.submission_id,
+    Event.note,
+    Event.data,
+    Event.prev_hash,
+    Event.hash,
+)
+
+
+async def verify_event_chain(session: AsyncSession) -> ChainState:
+    """Check every event's link in the chain's order, then the head: the first fault found."""
+    head = await session.get_one(AuditHead, 1, populate_existing=True)
+    keyed = head.keyed_at is not None
+    key = _key_of(session.sync_session) if keyed else None
+    prev, count, last_id = _GENESIS, 0, 0
+
+    def state(fault: ChainFault | None = None, at: int | None = None) -> ChainState:
+        return ChainState(count, head.keyed_at, head.last_event_id, head.seal, fault, at)
+
+    for event in await session.execute(select(*_VERIFIED_COLUMNS).order_by(Event.id)):
+        if event.id > head.last_event_id:  # the head was moved back over events still here
+            return state(ChainFault.HEAD, last_id)
+        if event.prev_hash != prev:
+            return state(ChainFault.LINK, event.id)
+        if _link(key, prev, event) != event.hash:
+            return state(ChainFault.EDITED, event.id)
+        prev, count, last_id = event.hash, count + 1, event.id
+    if head.last_event_id > last_id:
+        return state(ChainFault.TRUNCATED, last_id)
+    if head.last_event_id != last_id or head.hash != prev:
+        return state(ChainFault.HEAD, last_id)
+    if key is None:
+        return state(ChainFault.UNKEYED) if count else state()
+    if count == 0 and head.seal is None:  # keyed by its migration, nothing written since
+        return state()
+    if head.seal != _seal(key, last_id, prev):
+        return state(ChainFault.HEAD, last_id)
+    return state()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedChain:
+    """What keying an unkeyed chain did: the events re-linked, and where the unkeyed chain was
+    broken before (the `audit_chain_keyed` event records it; re-keying cannot mend it)."""
+
+    events: int
+    earlier_fault: ChainFault | None
+    earlier_broken_at: int | None
+
+
+async def key_event_chain(session: AsyncSession) -> KeyedChain | None:
+    """Re-link every event of an unkeyed chain under the audit key and seal its head, in the
+    caller's transaction (the head locked); None when the chain is keyed already."""
+    key = _key_of(session.sync_session)
+    locked = await session.execute(
+        select(_HEADS.c.keyed_at).where(_HEADS.c.id == 1).with_for_update()
+    )
+    if locked.scalar_one() is not None:
+        return None
+    before = await verify_event_chain(session)
+    prev, last_id, events = _GENESIS, 0, 0
+    relink = (
+        update(_EVENTS)
+        .where(_EVENTS.c.id == bindparam("event_id"))
+        .values(prev_hash=bindparam("new_prev"), hash=bindparam("new_link"))
+    )
+    links: list[dict[str, Any]] = []
+    for event in await session.execute(select(*_VERIFIED_COLUMNS).order_by(Event.id)):
+        link = _link(key, prev, event)
+        links.append({"event_id": event.id, "new_prev": prev, "new_link": link})
+        prev, last_id, events = link, event.id, events + 1
+    for start in range(0, len(links), 1000):
+        await session.execute(relink, links[start : start + 1000])
+    await session.execute(
+        update(_HEADS)
+        .where(_HEADS.c.id == 1)
+        .values(
+            hash=prev, last_event_id=last_id, keyed_at=utcnow(), seal=_seal(key, last_id, prev)
+        )
+    )
+    earlier = before.fault if before.fault is not ChainFault.UNKEYED else None
+    return KeyedChain(events, earlier, before.broken_at if earlier else None)
 
 
 # --- reading the log (the console's audit page and its CSV) ----------------------------------

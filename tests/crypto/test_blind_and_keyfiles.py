@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crypto import (
+    AuditKey,
     BlindIndex,
     KeyFiles,
     KeyMaterialError,
@@ -52,10 +53,24 @@ def test_secret_files_are_0600_and_not_overwritten(tmp_path: Path) -> None:
         read_secret_file(tmp_path / "nope")
 
 
+def test_the_audit_key_macs_by_purpose_and_hides_itself() -> None:
+    key = AuditKey.generate_key()
+    audit = AuditKey(key)
+    assert audit.mac("audit event", b"m") != audit.mac("audit head", b"m")
+    assert audit.mac("audit event", b"m") != AuditKey(AuditKey.generate_key()).mac(
+        "audit event", b"m"
+    )
+    assert len(audit.mac("audit event", b"m")) == 32
+    assert key.hex() not in repr(audit) + str(audit)
+    with pytest.raises(KeyMaterialError):
+        AuditKey(b"short")
+
+
 def test_keyfiles_create_once_and_load(tmp_path: Path) -> None:
     files = KeyFiles(tmp_path)
-    assert sorted(files.create_missing()) == ["blind-index.key", "field-keys"]
+    assert sorted(files.create_missing()) == ["audit-chain.key", "blind-index.key", "field-keys"]
     assert files.create_missing() == []
+    assert files.audit_key().mac("x", b"m") == files.audit_key().mac("x", b"m")
     keyring = files.keyring()
     files.save_keyring(keyring.rotated())
     assert files.keyring().primary_id == 2
@@ -68,8 +83,11 @@ def test_keys_from_the_environment(tmp_path: Path) -> None:
         tmp_path,
         field_keys_env=keyring.to_text().replace("\n", ","),
         blind_index_env="A" * 43 + "=",
+        audit_key_env="B" * 43 + "=",
     )
     assert files.create_missing() == []
+    assert not (tmp_path / "audit-chain.key").exists()
+    assert files.audit_key().mac("x", b"m") != AuditKey(b"\x00" * 32).mac("x", b"m")
     assert files.keyring().primary_id == keyring.primary_id
     files.blind_index()
     with pytest.raises(KeyMaterialError, match="HOSO_FIELD_KEYS"):
@@ -85,3 +103,9 @@ def test_truncated_or_garbled_key_files(tmp_path: Path) -> None:
     (tmp_path / "blind-index.key").write_text("AAAA")
     with pytest.raises(KeyMaterialError):
         files.blind_index()
+    (tmp_path / "audit-chain.key").write_text("not base64!")
+    with pytest.raises(KeyMaterialError, match="audit key is malformed"):
+        files.audit_key()
+    (tmp_path / "audit-chain.key").write_text("AAAA")
+    with pytest.raises(KeyMaterialError, match="32 bytes"):
+        files.audit_key()

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import Event, Province
-from storage.repositories.audit import append_event, verify_event_chain
+from storage.repositories.audit import ChainFault, append_event, verify_event_chain
 from storage.states import ActorKind
 from tests.storage.test_db import a_commune
 
@@ -40,12 +40,13 @@ async def test_audit_chain_detects_tampering(database: Database) -> None:
                 data={"n": number},
             )
     async with database.sessions() as session:
-        assert await verify_event_chain(session) is None
+        assert (await verify_event_chain(session)).intact
     async with database.sessions.begin() as session:
         third = (await session.scalars(select(Event).order_by(Event.id))).all()[2]
         await session.execute(update(Event).where(Event.id == third.id).values(note="rewritten"))
     async with database.sessions() as session:
-        assert await verify_event_chain(session) == third.id
+        broken = await verify_event_chain(session)
+        assert (broken.fault, broken.broken_at) == (ChainFault.EDITED, third.id)
 
 
 async def test_an_event_may_refer_to_a_row_of_its_own_transaction(database: Database) -> None:
@@ -60,7 +61,7 @@ async def test_an_event_may_refer_to_a_row_of_its_own_transaction(database: Data
             session, actor_kind=ActorKind.SYSTEM, actor_id=None, action="test", commune_id=98001
         )
     async with database.sessions() as session:
-        assert await verify_event_chain(session) is None
+        assert (await verify_event_chain(session)).intact
         assert await session.scalar(select(Event.action).where(Event.commune_id == 98001))
 
 
@@ -85,7 +86,7 @@ async def test_events_are_chained_at_commit_and_vanish_with_a_rollback(
             async with database.sessions.begin() as session:
                 await note(session, text)
     async with database.sessions() as session:
-        assert await verify_event_chain(session) is None
+        assert (await verify_event_chain(session)).intact
         notes = list(await session.scalars(select(Event.note).order_by(Event.id)))
     assert notes == ["appended second", "appended first"]
 
@@ -98,4 +99,4 @@ async def test_audit_events_are_refused_inside_a_savepoint(database: Database) -
         await note(session, "outside")
     async with database.sessions() as session:
         assert list(await session.scalars(select(Event.note))) == ["outside"]
-        assert await verify_event_chain(session) is None
+        assert (await verify_event_chain(session)).intact
