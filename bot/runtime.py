@@ -4,14 +4,13 @@ started and stopped together.
 `start` reads top to bottom, and every step pushes its own undoing on an `AsyncExitStack`, so
 `stop` is the same steps backwards: PTB initialised (getMe) · this process's row (intake/processes)
 · the services, built once (bot/services.py) and their handlers registered · the photo worker
-processes · the workers (document pipeline, outbox sender, janitor, menus, daily jobs, owed
-replies, heartbeat, the start-up sweep) · PTB started · the web server (`/healthz`, the webhook,
-the console under `/console/`) · the updates (`setWebhook`, or our long polling, which keeps what
-it takes: handlers/polling.py) · the command menus. On stop (SIGTERM or Ctrl-C): updates stop first
-(polling ends; the webhook answers 503 so Telegram keeps them) and the ones taken are handled, then
-the web server, PTB, the workers, the edits still on their way and the owed replies confirmed, the
-process marked stopped, the photo workers, PTB shut down.
-"""
+processes · the workers (document pipeline, outbox sender, janitor, menus, daily jobs, retention,
+the data requests' reminders, owed replies, heartbeat, the start-up sweep) · PTB started · the web
+server (`/healthz`, the webhook, the console under `/console/`) · the updates (`setWebhook`, or our
+long polling, which keeps what it takes: handlers/polling.py) · the command menus. On stop (SIGTERM
+or Ctrl-C): updates stop first (polling ends; the webhook answers 503 so Telegram keeps them) and
+the ones taken are handled, then the web server, PTB, the workers, the edits still on their way and
+the owed replies confirmed, the process marked stopped, the photo workers, PTB shut down."""
 
 from __future__ import annotations
 
@@ -75,6 +74,8 @@ class BotOptions:
     digest_hour: int = 18  # Vietnam time: the chiefs' daily digest
     outbox_give_up_hours: float = 24.0
     photo_processes: int = 0  # 0: one per core but the event loop's
+    # documents of accepted/rejected submissions are destroyed this many days after the decision
+    retention_days: int = 90
     # a process silent this long is taken for dead: its leases are taken over
     process_timeout: float = 15.0
     # Tests run the simulator's clock faster; the outbox paces by the same factor.
@@ -90,6 +91,7 @@ class BotOptions:
             digest_hour=self.digest_hour,
             outbox_give_up=timedelta(hours=self.outbox_give_up_hours),
             photo_processes=self.photo_processes,
+            retention_days=self.retention_days,
             time_scale=self.time_scale,
         )
 
@@ -201,6 +203,8 @@ class Runtime:
             services.janitor.run,
             services.menus.run,
             services.daily.run,
+            services.retention.run,
+            services.request_reminders.run,
             services.owed.run,
             services.console.vault.run,
             lambda stop: self.registry.run(stop, self._take_over),

@@ -22,7 +22,9 @@ from intake.console import ConsoleDesk
 from intake.documents.pipeline import DocumentPipeline
 from intake.notify import DailyJobs, OutboxService
 from intake.processes import OwedReplies, ProcessRegistry
+from intake.requests import RequestReminders
 from intake.resident import DirectoryCache, DraftJanitor, Outcome, ResidentDesk
+from intake.retention import Retention
 from intake.staff import StaffDesk, StaffMenus, StaffRoster
 from storage.deps import Deps
 
@@ -41,6 +43,7 @@ class ServiceOptions:
     digest_hour: int
     outbox_give_up: timedelta
     photo_processes: int
+    retention_days: int
     time_scale: float  # tests run the simulator's clock faster; the outbox paces by it too
 
 
@@ -63,6 +66,8 @@ class Services:
     menus: StaffMenuSync
     daily: DailyJobs
     janitor: DraftJanitor
+    retention: Retention
+    request_reminders: RequestReminders
 
 
 def _outbox_sender(bot: Bot, service: OutboxService, options: ServiceOptions) -> OutboxSender:
@@ -157,4 +162,6 @@ def build_services(
         menus=menus,
         daily=daily,
         janitor=DraftJanitor(deps),
+        retention=Retention(deps, days=options.retention_days),
+        request_reminders=RequestReminders(deps, on_enqueued=outbox.kick),
     )

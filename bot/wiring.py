@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 
 from bot.config import Settings
 from crypto import FieldCipher, KeyFiles
-from intake.admin import key_audit_chain, record_field_keys
+from intake.admin import key_audit_chain, record_field_keys, seal_audit_chain
 from storage.blobs import BlobStore
 from storage.db import Database
 from storage.deps import Deps
+from storage.repositories.audit import KeyedChain
 
-__all__ = ["keyfiles_for", "open_deps"]
+__all__ = ["key_the_audit_chain", "keyfiles_for", "open_deps"]
 
 
 def keyfiles_for(settings: Settings) -> KeyFiles:
@@ -29,11 +30,12 @@ def keyfiles_for(settings: Settings) -> KeyFiles:
 @asynccontextmanager
 async def open_deps(settings: Settings, *, create_keys: bool = False) -> AsyncIterator[Deps]:
     """Open the database (upgrading its schema), the key files and the blob store;
-    `create_keys`: make the missing server keys first, as `hoso init` does (a new audit key
-    keys an existing audit chain)."""
+    `create_keys`: first make the missing server keys and key an old audit chain, as
+    `hoso init` does (`key_the_audit_chain`)."""
     settings.ensure_data_dir()
     keyfiles = keyfiles_for(settings)
-    created = keyfiles.create_missing() if create_keys else []
+    if create_keys:
+        keyfiles.create_missing()
     cipher = FieldCipher(keyfiles.keyring(), reload=keyfiles.keyring)
     blind = keyfiles.blind_index()
     database = Database.connect(settings.effective_database_url, audit_key=keyfiles.audit_key())
@@ -41,8 +43,21 @@ async def open_deps(settings: Settings, *, create_keys: bool = False) -> AsyncIt
         await database.upgrade()
         deps = Deps(database, cipher, blind, BlobStore(settings.blobs_dir))
         await record_field_keys(deps)
-        if KeyFiles.AUDIT_CHAIN in created:
-            await key_audit_chain(deps)
+        await seal_audit_chain(deps)
+        if create_keys:
+            await key_the_audit_chain(keyfiles, deps)
         yield deps
     finally:
         await database.close()
+
+
+async def key_the_audit_chain(keyfiles: KeyFiles, deps: Deps) -> KeyedChain | None:
+    """Key a chain written before the audit key existed, once per data directory: a marker
+    beside the keys, written after the keying committed, says it was done (a crash before it
+    keys again at the next `hoso init`, finding the chain keyed or not). After it, a chain
+    found unkeyed was rewritten by someone with the database: it is reported, never keyed."""
+    if keyfiles.audit_chain_keyed:
+        return None
+    keyed = await key_audit_chain(deps)
+    keyfiles.mark_audit_chain_keyed()
+    return keyed

@@ -58,6 +58,7 @@ from intake.console import (
     NotFound,
     PostersUnavailable,
     QueueFilter,
+    RequestsRefused,
     SessionEnded,
     SignedIn,
     StaffRefused,
@@ -191,6 +192,8 @@ def console_app(desk: ConsoleDesk, options: ConsoleOptions | None = None) -> web
     router.add_get("/staff", console.staff)
     router.add_post("/staff/invite", console.invite)
     router.add_post("/staff/{staff_id}/revoke", console.revoke)
+    router.add_get("/requests", console.data_requests)
+    router.add_post("/requests/{code}", console.answer_request)
     router.add_get("/static/{name}", console.static, name="static")
     return app
 
@@ -776,6 +779,57 @@ class _Console:
             user, "console.staff_revoked_done", role_key=f"role.{done.role.value}", name=name
         )
         raise web.HTTPSeeOther(self._staff_address(done.commune_id or commune))
+
+    # --- data-subject requests (intake/console/_requests.py) ----------------------------------
+
+    async def data_requests(self, request: web.Request) -> web.StreamResponse:
+        return await self._requests_page(request, self._commune_asked(request))
+
+    async def _requests_page(
+        self,
+        request: web.Request,
+        commune_id: int | None,
+        problem: RequestsRefused | None = None,
+    ) -> web.Response:
+        """The list with its answers; the reason a post was refused, above it."""
+        try:
+            found = await self.desk.data_requests(request[_USER], commune_id)
+        except RequestsRefused as refused:
+            return self.message(
+                request, refused.key, refused.status, "console.requests_title", **refused.params
+            )
+        return self.pages.render(
+            request,
+            "requests.html",
+            status=problem.status if problem else 200,
+            r=found,
+            problem=problem,
+        )
+
+    async def answer_request(self, request: web.Request) -> web.StreamResponse:
+        """Acknowledge (`action=acknowledge`) or complete with a note (`action=complete`)."""
+        user = request[_USER]
+        code = request.match_info["code"]
+        if len(code) > 16:
+            raise web.HTTPNotFound
+        form = await _form(request)
+        commune = _number(str(form.get("commune", "")))
+        try:
+            done = await self.desk.answer_request(
+                user,
+                code,
+                action=str(form.get("action", "")),
+                note=str(form.get("note", "")),
+            )
+        except RequestsRefused as refused:
+            if refused.status == 403:  # the page itself is not the reader's either
+                return self.message(request, refused.key, refused.status, "console.requests_title")
+            return await self._requests_page(request, commune, refused)
+        self.flash(user, done.key, code=done.code)
+        back = done.commune_id or commune
+        raise web.HTTPSeeOther(
+            f"/console/requests?commune={back}" if back else "/console/requests"
+        )
 
     async def static(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]

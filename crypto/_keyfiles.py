@@ -67,6 +67,8 @@ class KeyFiles:
     FIELD_KEYRING = "field-keys"
     BLIND_INDEX = "blind-index.key"
     AUDIT_CHAIN = "audit-chain.key"
+    # written once the audit chain is keyed under the audit key: never key a chain again
+    AUDIT_CHAIN_KEYED = "audit-chain.keyed"
 
     def __init__(
         self,
@@ -126,6 +128,16 @@ class KeyFiles:
 
     def blind_index(self) -> BlindIndex:
         return BlindIndex(self._key_bytes(self._blind_index_env, self.BLIND_INDEX, "blind-index"))
+
+    @property
+    def audit_chain_keyed(self) -> bool:
+        """Whether this data directory's audit chain was keyed under its audit key (a chain
+        found unkeyed after that was rewritten, and is reported, never keyed again)."""
+        return (self.directory / self.AUDIT_CHAIN_KEYED).exists()
+
+    def mark_audit_chain_keyed(self) -> None:
+        if not self.audit_chain_keyed:
+            write_secret_file(self.directory / self.AUDIT_CHAIN_KEYED, b"keyed\n")
 
     def audit_key(self) -> AuditKey:
         return AuditKey(self._key_bytes(self._audit_key_env, self.AUDIT_CHAIN, "audit"))

@@ -21,7 +21,17 @@ from intake.staff import MenuChange, StaffMenus, role_commands
 __all__ = ["RESIDENT_COMMANDS", "StaffMenuSync", "set_resident_commands"]
 
 log = logging.getLogger("hoso.menus")
-RESIDENT_COMMANDS = ("start", "status", "mydata", "help", "language", "withdraw", "cancel")
+RESIDENT_COMMANDS = (
+    "start",
+    "status",
+    "mydata",
+    "request",
+    "help",
+    "language",
+    "withdraw",
+    "delete",
+    "cancel",
+)
 
 
 async def set_resident_commands(bot: Bot) -> None:

@@ -9,7 +9,7 @@ for key rotation and for the tests that read the raw database file.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -38,6 +38,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from storage.states import (
     ActorKind,
     CertificateStatus,
+    ConsentChannel,
+    ConsentKind,
+    DataRequestKind,
+    DataRequestState,
     DocumentStatus,
     OutboxStatus,
     Route,
@@ -53,6 +57,9 @@ __all__ = [
     "Citizen",
     "Commune",
     "CommuneKey",
+    "ConsentNotice",
+    "ConsentRecord",
+    "DataRequest",
     "Document",
     "Draft",
     "Event",
@@ -254,7 +261,9 @@ class ConsoleSession(Base):
 
 
 class Citizen(Base):
-    """A resident's Telegram account, language and consent."""
+    """A resident's Telegram account, language and consent. `consent_version`/`consent_at`
+    are the consent in force, kept in step with the `consent_record` rows by the one service
+    that writes both (intake/resident/_consent.py): read on every update, never derived."""
 
     __tablename__ = "citizen"
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -266,6 +275,11 @@ class Citizen(Base):
     # an upload the commune asked for ("needs info"): the next photo goes to this slot
     followup_submission_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # no FK: a cycle
     followup_slot: Mapped[str | None] = mapped_column(String(24))
+    # a /delete waiting for its confirmation: "<stage>:<nonce>:<until>" (intake/flow/_erasure.py)
+    delete_pending: Mapped[str | None] = mapped_column(String(40))
+    # a data-subject request waiting for the resident's words: "<kind>:<commune id>:<until>"
+    # (intake/requests)
+    request_pending: Mapped[str | None] = mapped_column(String(40))
 
 
 class Draft(Base):
@@ -306,9 +320,10 @@ class Submission(Base):
     state: Mapped[SubmissionState] = mapped_column(_state(SubmissionState))
     whose: Mapped[str] = mapped_column(String(16))
     assisted_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    holder_name_enc: Mapped[bytes]
-    cccd_enc: Mapped[bytes]
-    cccd_index: Mapped[bytes] = mapped_column(LargeBinary(16), index=True)
+    # the personal fields are None once erased (`erased_at`: by /delete, or by retention)
+    holder_name_enc: Mapped[bytes | None]
+    cccd_enc: Mapped[bytes | None]
+    cccd_index: Mapped[bytes | None] = mapped_column(LargeBinary(16), index=True)
     phone_enc: Mapped[bytes | None]
     certificate_status: Mapped[CertificateStatus] = mapped_column(_state(CertificateStatus))
     certificate_serial_enc: Mapped[bytes | None]
@@ -320,6 +335,7 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    erased_at: Mapped[datetime | None]
 
 
 class Blob(Base):
@@ -417,6 +433,67 @@ class AuditHead(Base):
     seal: Mapped[bytes | None] = mapped_column(LargeBinary(32), default=None)
 
 
+class ConsentNotice(Base):
+    """A privacy notice exactly as it was shown (rendered, in the language shown), stored once:
+    consents refer to it by its SHA-256."""
+
+    __tablename__ = "consent_notice"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    version: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsentRecord(Base):
+    """One consent given or withdrawn: the notice's version and hash, the channel, who recorded
+    it and when. Append-only. A resident's own (`citizen_id`); one given in person for a
+    household (`channel` in_person, `recorded_by_staff_id`) is the draft's, then the
+    submission's it was given for. `notice_sha256` is None only for the withdrawal of a consent
+    given before notices were kept."""
+
+    __tablename__ = "consent_record"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    kind: Mapped[ConsentKind] = mapped_column(_state(ConsentKind))
+    channel: Mapped[ConsentChannel] = mapped_column(_state(ConsentChannel))
+    version: Mapped[str] = mapped_column(String(16))
+    notice_sha256: Mapped[bytes | None] = mapped_column(ForeignKey("consent_notice.sha256"))
+    citizen_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("citizen.id"), index=True)
+    draft_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)  # no FK: drafts go
+    submission_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("submission.id"), index=True
+    )
+    recorded_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DataRequest(Base):
+    """A resident's data-subject request to a commune (a copy, a correction) and its legal
+    clocks (intake/requests). The two due days are Vietnam dates computed at receipt and kept,
+    so that a later change of the holiday table moves no clock already shown. The resident's
+    words (`details_enc`) and the officer's answer (`note_enc`) are field ciphertexts;
+    `reminders_sent` holds the officers' reminders already written (`Reminder` flags)."""
+
+    __tablename__ = "data_request"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    citizen_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("citizen.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True)
+    kind: Mapped[DataRequestKind] = mapped_column(_state(DataRequestKind))
+    state: Mapped[DataRequestState] = mapped_column(_state(DataRequestState), index=True)
+    details_enc: Mapped[bytes | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledge_by: Mapped[date]
+    complete_by: Mapped[date]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    completed_at: Mapped[datetime | None]
+    completed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    note_enc: Mapped[bytes | None]
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Outbox(Base):
     """A message that must reach someone (receipt, staff notification, review decision)."""
 
@@ -502,4 +579,5 @@ ENCRYPTED_COLUMNS: dict[type[Base], tuple[str, ...]] = {
     Submission: ("holder_name_enc", "cccd_enc", "phone_enc", "certificate_serial_enc"),
     Outbox: ("payload_enc",),
     InboxUpdate: ("payload_enc",),
+    DataRequest: ("details_enc", "note_enc"),
 }

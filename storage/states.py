@@ -10,6 +10,10 @@ from enum import StrEnum
 __all__ = [
     "ActorKind",
     "CertificateStatus",
+    "ConsentChannel",
+    "ConsentKind",
+    "DataRequestKind",
+    "DataRequestState",
     "DocumentStatus",
     "OutboxStatus",
     "Route",
@@ -72,3 +76,28 @@ class ActorKind(StrEnum):
     RESIDENT = "resident"
     STAFF = "staff"
     ADMIN_CLI = "admin_cli"
+
+
+class ConsentKind(StrEnum):
+    GIVEN = "given"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentChannel(StrEnum):
+    """How a consent was given or withdrawn."""
+
+    SELF = "self"  # the resident pressed the button in their chat
+    IN_PERSON = "in_person"  # given to a staff member (a chief's /assist), who recorded it
+
+
+class DataRequestKind(StrEnum):
+    """What a resident asked the commune for (a data-subject request, intake/requests)."""
+
+    COPY = "copy"  # a copy of their documents and data
+    CORRECTION = "correction"  # a correction of what is held (their words say what)
+
+
+class DataRequestState(StrEnum):
+    RECEIVED = "received"  # the clocks run
+    ACKNOWLEDGED = "acknowledged"  # an officer confirmed it to the resident
+    COMPLETED = "completed"  # done, with the officer's note to the resident

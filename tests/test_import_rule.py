@@ -67,6 +67,12 @@ PURE = [
     "intake/staff/_policy.py",
     "intake/staff/_screens.py",
     "intake/staff/_callbacks.py",
+    "intake/requests/_clocks.py",
+    "intake/requests/_lifecycle.py",
+    "intake/requests/_callbacks.py",
+    "intake/requests/_screens.py",
+    "intake/retention/_rules.py",
+    "intake/retention/_report.py",
 ]
 IMPURE_LIBRARIES = {"sqlalchemy", "telegram", "aiohttp", "asyncpg", "aiosqlite"}
 

@@ -21,9 +21,11 @@ def main() -> None:
 # Command groups are registered here, one line each.
 from bot.cli.admin import init, parcels, status, targets, units, villages  # noqa: E402
 from bot.cli.audit import audit  # noqa: E402
+from bot.cli.backup import backup, restore  # noqa: E402
 from bot.cli.demo import demo  # noqa: E402
 from bot.cli.keys import keys  # noqa: E402
 from bot.cli.pull import pull  # noqa: E402
+from bot.cli.retention import retention  # noqa: E402
 from bot.cli.run import run  # noqa: E402
 from bot.cli.staff import staff  # noqa: E402
 
@@ -40,6 +42,9 @@ for _command in (
     pull,
     staff,
     audit,
+    retention,
+    backup,
+    restore,
 ):
     main.add_command(_command)
 from bot.cli.inspect import inspect_command  # noqa: E402

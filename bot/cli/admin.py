@@ -11,8 +11,7 @@ import click
 
 from bot.cli._common import fail, run_use_case, settings_from_env
 from bot.cli.audit import describe_chain
-from bot.wiring import keyfiles_for, open_deps
-from crypto import KeyFiles
+from bot.wiring import key_the_audit_chain, keyfiles_for, open_deps
 from intake.admin import (
     ImportResult,
     Status,
@@ -21,7 +20,6 @@ from intake.admin import (
     import_province,
     import_targets,
     import_villages,
-    key_audit_chain,
 )
 
 __all__ = ["init", "parcels", "status", "targets", "units", "villages"]
@@ -39,10 +37,11 @@ async def init() -> None:
     """
     settings = settings_from_env()
     settings.ensure_data_dir()
-    created = keyfiles_for(settings).create_missing()
+    keyfiles = keyfiles_for(settings)
+    created = keyfiles.create_missing()
     async with open_deps(settings) as deps:
         current, _ = await deps.database.schema_revision()
-        keyed = await key_audit_chain(deps) if KeyFiles.AUDIT_CHAIN in created else None
+        keyed = await key_the_audit_chain(keyfiles, deps)
     click.echo(f"data directory: {settings.data_dir.resolve()}")
     click.echo(f"database: {deps.database.backend}, schema {current}")
     click.echo(f"keys created: {', '.join(created) if created else 'none (all present)'}")

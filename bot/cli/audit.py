@@ -26,9 +26,9 @@ _FAULTS = {
         "(the head was rewound or rewritten: the newest events may have been removed)"
     ),
     ChainFault.UNKEYED: (
-        "NOT KEYED: {events} events linked without the audit key; `hoso init` keys a chain "
-        "when it creates the key, so an existing key and an unkeyed chain mean the chain "
-        "was rewritten"
+        "NOT KEYED: {events} events linked without the audit key, in a data directory whose "
+        "chain was keyed (or a new one, keyed from the start): the chain was rewritten by "
+        "someone with the database; compare it with a backup"
     ),
 }
 

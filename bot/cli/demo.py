@@ -91,6 +91,7 @@ async def demo(data_dir: Path, host: str, port: int, bot_port: int, setup_only: 
                     listen_host=host,
                     listen_port=bot_port,
                     province=settings.province,
+                    retention_days=settings.retention_days,
                 ),
             )
             click.echo(f"chat page (simulated Telegram): {simulator.url}/")

@@ -46,6 +46,7 @@ async def run() -> None:
                 outbox_give_up_hours=settings.outbox_give_up_hours,
                 photo_processes=settings.photo_processes,
                 process_timeout=settings.process_timeout,
+                retention_days=settings.retention_days,
             ),
         )
         await runtime.run_until_signal()

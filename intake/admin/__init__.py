@@ -1,9 +1,11 @@
 """Administration, from the command line: the province's units and the commune's villages,
 parcels and target households (CSV imports), keys (commune, escrow, field-key rotation), the
 officer's pull of submissions to a folder, what `hoso status` shows, the audit chain's
-verification and keying, and the demo's data."""
+verification and keying, backups and their restore, and the demo's data."""
 
-from intake.admin._audit_chain import check_audit_chain, key_audit_chain
+from intake.admin._audit_chain import check_audit_chain, key_audit_chain, seal_audit_chain
+from intake.admin._backup import BackupMade, make_backup
+from intake.admin._backup_manifest import BackupError, Manifest, status_record
 from intake.admin._demo import (
     DEMO_CHIEF_USER,
     DEMO_COMMUNE,
@@ -50,6 +52,7 @@ from intake.admin._pull_writer import (
     PullResult,
     pull_into_folder,
 )
+from intake.admin._restore import Restored, restore_backup, verify_backup
 from intake.admin._status import ProvinceStatus, Status, collect_status
 from intake.admin._units import (
     UnitsImported,
@@ -68,17 +71,21 @@ __all__ = [
     "DEMO_TARGETS",
     "DEMO_VILLAGES",
     "SUBMISSION_FILE",
+    "BackupError",
+    "BackupMade",
     "CsvProblem",
     "DemoSetup",
     "EscrowExists",
     "ImportRefused",
     "ImportResult",
     "KeyCreated",
+    "Manifest",
     "MissingKey",
     "ProvinceStatus",
     "PullFolder",
     "PullPlan",
     "PullResult",
+    "Restored",
     "RotationResult",
     "Status",
     "UnitsImported",
@@ -95,6 +102,7 @@ __all__ = [
     "import_targets",
     "import_villages",
     "key_audit_chain",
+    "make_backup",
     "official_province",
     "plan_pull",
     "prepare_demo",
@@ -104,6 +112,10 @@ __all__ = [
     "recipients_for_commune",
     "record_field_keys",
     "record_pull",
+    "restore_backup",
     "rotate_field_keys",
+    "seal_audit_chain",
+    "status_record",
     "unlock_commune_key",
+    "verify_backup",
 ]

@@ -12,11 +12,12 @@ from storage.repositories.audit import (
     KeyedChain,
     append_event,
     key_event_chain,
+    seal_new_chain,
     verify_event_chain,
 )
 from storage.states import ActorKind
 
-__all__ = ["check_audit_chain", "key_audit_chain"]
+__all__ = ["check_audit_chain", "key_audit_chain", "seal_audit_chain"]
 
 log = logging.getLogger("hoso.audit")
 
@@ -24,6 +25,12 @@ log = logging.getLogger("hoso.audit")
 async def check_audit_chain(deps: Deps) -> ChainState:
     async with deps.database.sessions() as session:
         return await verify_event_chain(session)
+
+
+async def seal_audit_chain(deps: Deps) -> None:
+    """At every start: a new chain's empty head sealed under the key (`seal_new_chain`)."""
+    async with deps.database.sessions.begin() as session:
+        await seal_new_chain(session)
 
 
 async def key_audit_chain(deps: Deps) -> KeyedChain | None:

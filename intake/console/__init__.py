@@ -1,11 +1,12 @@
-"""The web console's use cases: sign-in links and sessions (`_access`), the queue's filter as
-it lives in the URL (`_filters`, pure), the commune keys unlocked in memory for a session
+"""The web console's use cases: sign-in links and sessions (`_access`), the queue's filter as it
+lives in the URL (`_filters`, pure), the commune keys unlocked in memory for a session
 (`_keys`), the desk that reads the queue, shows a submission with its documents and applies the
-review actions through the same policy and lifecycle as the Telegram desk (`_desk`), the exports
-that follow the queue's filter (`_exports`), the progress dashboard (`_progress`), the village QR
-posters (`_posters`), the staff page's list, invitation links and revocation (`_staff`), the audit
-log (`_audit`, `_audit_filter`), and what they share: the reader's scope and language and the
-record of a refused request (`_scope`). The web pages themselves are console/'s."""
+review actions through the same policy and lifecycle as the Telegram desk (`_desk`), the
+exports that follow the queue's filter (`_exports`), the progress dashboard (`_progress`), the
+village QR posters (`_posters`), the staff page's list, invitation links and revocation
+(`_staff`), the audit log (`_audit`, `_audit_filter`), the residents' data-subject requests
+(`_requests`), and what they share: the reader's scope and language and the record of a refused
+request (`_scope`). The web pages themselves are console/'s."""
 
 from intake.console._access import (
     ABSOLUTE_TIMEOUT,
@@ -50,6 +51,7 @@ from intake.console._keys import FAILURE_WINDOW, MAX_FAILURES, KeyVault, Unlock,
 from intake.console._links import LINK_TTL, issue_link
 from intake.console._posters import Poster, PosterSet, PostersUnavailable
 from intake.console._progress import Dashboard, MissingList
+from intake.console._requests import RequestAnswered, RequestsPage, RequestsRefused
 from intake.console._scope import NotFound
 from intake.console._staff import Invitation, Member, Revoked, StaffList, StaffRefused
 
@@ -95,6 +97,9 @@ __all__ = [
     "QueueFilter",
     "QueueRow",
     "QueueView",
+    "RequestAnswered",
+    "RequestsPage",
+    "RequestsRefused",
     "ReviewDone",
     "Revoked",
     "SessionEnded",

@@ -1,8 +1,8 @@
 """The console's use cases: the queue as filtered in the URL, a submission's page, a document
 opened with the session's unlocked key, the review actions, and the exports of the filtered
 queue. `ConsoleDesk` is the one entry point console/ calls: the dashboard, the posters, the staff
-page and the audit log have modules of their own (`_progress`, `_posters`, `_staff`, `_audit`),
-which it builds and delegates to.
+page, the audit log and the data-subject requests have modules of their own (`_progress`,
+`_posters`, `_staff`, `_audit`, `_requests`), which it builds and delegates to.
 
 Everything the console shows or changes goes through the same policy (`decide`) and the same
 review lifecycle (intake/submissions) as the Telegram staff desk, in one transaction each, so a
@@ -46,6 +46,7 @@ from intake.console._filters import PAGE_SIZE, QueueFilter, end_of, start_of
 from intake.console._keys import KeyVault, UnlockResult
 from intake.console._posters import ConsolePosters, PosterSet
 from intake.console._progress import ConsoleProgress, Dashboard, MissingList
+from intake.console._requests import ConsoleRequests, RequestAnswered, RequestsPage
 from intake.console._scope import NotFound, OutOfScope, record_refusal
 from intake.console._staff import ConsoleStaff, Invitation, Revoked, StaffList
 from intake.exports import ArchiveWriter, read_records, write_xlsx
@@ -242,6 +243,9 @@ class ConsoleDesk:
         )
         self.staff = ConsoleStaff(deps, bot_username=bot_username, scope=self._commune_in_scope)
         self.audit_log = ConsoleAudit(deps, scope=self._commune_in_scope)
+        self.requests_desk = ConsoleRequests(
+            deps, scope=self._commune_in_scope, on_changed=self.on_changed
+        )
 
     # --- sessions ------------------------------------------------------------------------------
 
@@ -464,6 +468,16 @@ class ConsoleDesk:
         self, user: ConsoleUser, sent: AuditCsvWriter, *, complete: bool
     ) -> None:
         await self.audit_log.exported(user, sent, complete=complete)
+
+    # --- data-subject requests (intake/console/_requests.py) -----------------------------------
+
+    async def data_requests(self, user: ConsoleUser, commune_id: int | None) -> RequestsPage:
+        return await self.requests_desk.page(user, commune_id)
+
+    async def answer_request(
+        self, user: ConsoleUser, code: str, *, action: str, note: str
+    ) -> RequestAnswered:
+        return await self.requests_desk.answer(user, code, action=action, note=note)
 
     # --- village QR posters (intake/console/_posters.py) ---------------------------------------
 

@@ -1,13 +1,16 @@
 """The resident's conversation as data: a pure `step(draft, event, context)` that returns the
 next draft, the replies and the effects (applied by the resident desk in its transaction), the
-document slots a certificate's status asks for, and one codec for the resident's buttons'
-callback data. Imports no SQLAlchemy, Telegram or ORM model: tested as tables."""
+document slots a certificate's status asks for, one codec for the resident's buttons'
+callback data, and `/delete`'s two confirmations. Imports no SQLAlchemy, Telegram or ORM
+model: tested as tables."""
 
 from intake.flow._callbacks import (
     Agree,
     ChooseLanguage,
+    ConfirmDelete,
     ConfirmWithdraw,
     Edit,
+    KeepData,
     KeepSubmission,
     OtherCommune,
     PickCommune,
@@ -35,6 +38,18 @@ from intake.flow._effects import (
     SubmitDraft,
     Transition,
 )
+from intake.flow._erasure import (
+    DELETE_WINDOW,
+    DeleteMove,
+    DeletePending,
+    Erased,
+    Holding,
+    delete_move,
+    erased_replies,
+    first_confirmation,
+    nothing_to_delete,
+    second_confirmation,
+)
 from intake.flow._model import (
     CONSENT_VERSION,
     Context,
@@ -52,18 +67,25 @@ from intake.flow._steps import assisted_draft, step
 
 __all__ = [
     "CONSENT_VERSION",
+    "DELETE_WINDOW",
     "LANGUAGE_KEYBOARD",
     "AcceptUpload",
     "Agree",
     "ChooseLanguage",
+    "ConfirmDelete",
     "ConfirmWithdraw",
     "Context",
+    "DeleteMove",
+    "DeletePending",
     "Directory",
     "DiscardDraft",
     "DiscardUpload",
     "Draft",
     "Edit",
     "Effect",
+    "Erased",
+    "Holding",
+    "KeepData",
     "KeepSubmission",
     "OtherCommune",
     "PickCommune",
@@ -91,8 +113,13 @@ __all__ = [
     "Withdraw",
     "assisted_draft",
     "data_of",
+    "delete_move",
+    "erased_replies",
+    "first_confirmation",
+    "nothing_to_delete",
     "parse",
     "prompt",
+    "second_confirmation",
     "slot_kind",
     "slots_for",
     "step",

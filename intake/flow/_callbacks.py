@@ -15,8 +15,10 @@ from dataclasses import dataclass
 __all__ = [
     "Agree",
     "ChooseLanguage",
+    "ConfirmDelete",
     "ConfirmWithdraw",
     "Edit",
+    "KeepData",
     "KeepSubmission",
     "OtherCommune",
     "PickCommune",
@@ -39,6 +41,7 @@ __all__ = [
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _WORD = re.compile(r"[a-z_]{1,24}")
 _RECEIPT = re.compile(r"[A-Z0-9]{1,4}-[A-Z0-9]{1,10}")
+_NONCE = re.compile(r"[a-z0-9]{8}")
 _LANGUAGES = ("vi", "en")
 _SECTIONS = ("person", "cert", "location", "photos")
 
@@ -141,6 +144,20 @@ class KeepSubmission:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfirmDelete:
+    """/delete's first (`stage` 1) or second, final (2) confirmation; `nonce` names the
+    confirmation shown, so that only its own button counts (intake/flow/_erasure.py)."""
+
+    stage: int
+    nonce: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeepData:
+    """/delete: keep everything after all."""
+
+
+@dataclass(frozen=True, slots=True)
 class UploadFor:
     """The page an officer asked for ("needs info"), to be sent next."""
 
@@ -166,6 +183,8 @@ ResidentPress = (
     | Withdraw
     | ConfirmWithdraw
     | KeepSubmission
+    | ConfirmDelete
+    | KeepData
     | UploadFor
 )
 
@@ -184,6 +203,7 @@ _FIXED: dict[str, ResidentPress] = {
     "restart:continue": Restart(over=False),
     "restart:over": Restart(over=True),
     "wdno": KeepSubmission(),
+    "delno": KeepData(),
 }
 _FIXED_DATA = {press: data for data, press in _FIXED.items()}
 
@@ -213,6 +233,10 @@ def parse(data: str) -> ResidentPress | None:
             return Withdraw(rest)
         case "wdok" if _RECEIPT.fullmatch(rest):
             return ConfirmWithdraw(rest)
+        case "del":
+            stage, _, nonce = rest.partition(":")
+            if stage in ("1", "2") and _NONCE.fullmatch(nonce):
+                return ConfirmDelete(int(stage), nonce)
         case "up":
             receipt, _, slot = rest.partition(":")
             if _RECEIPT.fullmatch(receipt) and _WORD.fullmatch(slot):
@@ -246,4 +270,8 @@ def data_of(press: ResidentPress) -> str:
             return f"wdok:{receipt}"
         case UploadFor(receipt=receipt, slot=slot):
             return f"up:{receipt}:{slot}"
+        case ConfirmDelete(stage=stage, nonce=nonce) if stage in (1, 2) and _NONCE.fullmatch(
+            nonce
+        ):
+            return f"del:{stage}:{nonce}"
     raise ValueError(f"no callback data for {press!r}")

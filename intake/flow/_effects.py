@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from intake.chat import Reply, Upload
 from intake.flow._model import Draft
@@ -23,15 +24,23 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RecordConsent:
+    """The resident agreed to the notice the flow showed them: its catalog key and parameters
+    (the desk keeps its text, in the language shown, with its hash)."""
+
     version: str
+    notice: str = "consent.notice"
+    notice_params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class RecordConsentInPerson:
-    """Assisted submission: the household consented in person, as the staff member records."""
+    """Assisted submission: the household consented in person, as the staff member records,
+    to the notice the flow showed the staff member to read to them."""
 
     version: str
     staff_id: int
+    notice: str = "assist.consent"
+    notice_params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

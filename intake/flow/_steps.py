@@ -185,10 +185,14 @@ def _global(draft: Draft | None, event: Event, ctx: Context) -> Transition | Non
 
 
 def _consent(draft: Draft, event: Event, ctx: Context) -> Transition:
+    # the consent is to the notice this step shows (its text is kept with the consent)
+    notice = prompt(draft, ctx)[0]
     match pressed(event):
         case Agree(yes=True) if draft.assisted_by is not None:
-            effect = RecordConsentInPerson(CONSENT_VERSION, draft.assisted_by)
-            return advance(draft, ctx, Reply("assist.consent_recorded"), effects=(effect,))
+            in_person = RecordConsentInPerson(
+                CONSENT_VERSION, draft.assisted_by, notice.key, notice.params
+            )
+            return advance(draft, ctx, Reply("assist.consent_recorded"), effects=(in_person,))
         case Agree(yes=True):
             before = []
             if draft.village is not None and draft.commune is not None:
@@ -198,7 +202,7 @@ def _consent(draft: Draft, event: Event, ctx: Context) -> Transition:
                 draft,
                 replace(ctx, consented=True),
                 *before,
-                effects=(RecordConsent(CONSENT_VERSION),),
+                effects=(RecordConsent(CONSENT_VERSION, notice.key, notice.params),),
             )
         case Agree(yes=False):
             declined = Reply("consent.declined", keyboard=REMOVE_KEYBOARD)

@@ -12,11 +12,13 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "help.admin": {
         Language.VI: "Lệnh dành cho quản trị tỉnh:\n• /queue — chọn xã để xem hồ sơ\n• "
-        "/progress, /report — tiến độ các xã\n• /web — trang quản lý trên máy tính\n• /settings — "
+        "/requests — yêu cầu dữ liệu của người dân các xã\n• /progress, /report — tiến độ các "
+        "xã\n• /web — trang quản lý trên máy tính\n• /settings — "
         "ngôn ngữ\nMời cán bộ bằng lệnh dòng "
         "lệnh: hoso staff invite.",
         Language.EN: "Commands for province administrators:\n• /queue — choose a commune to see "
-        "its queue\n• /progress, /report — the communes' progress\n• /web — the web console on "
+        "its queue\n• /requests — the residents' data requests of every commune\n• /progress, "
+        "/report — the communes' progress\n• /web — the web console on "
         "a computer\n• /settings — language\nInvite staff from the command line: hoso staff "
         "invite.",
     },

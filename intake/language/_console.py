@@ -263,14 +263,47 @@ TEXTS: dict[str, dict[Language, str]] = {
         VI: "xin rút hồ sơ đã tiếp nhận (không cho rút)",
         EN: "asked to withdraw an accepted one (refused)",
     },
+    "console.event_retention_purged": {
+        VI: "hết thời hạn lưu: hủy giấy tờ của hồ sơ đã xử lý xong, xóa thông tin cá nhân",
+        EN: "retention period over: documents of decided submissions destroyed, personal "
+        "fields erased",
+    },
     "console.event_consent_given": {VI: "đồng ý cho xử lý dữ liệu", EN: "gave consent"},
     "console.event_consent_in_person": {
         VI: "đồng ý trực tiếp với trưởng thôn",
         EN: "gave consent in person to the chief",
     },
+    "console.event_consent_withdrawn": {
+        VI: "rút lại sự đồng ý (/delete)",
+        EN: "withdrew their consent (/delete)",
+    },
+    "console.event_erased": {
+        VI: "xóa thông tin và giấy tờ của hồ sơ (/delete)",
+        EN: "erased the submission's details and documents (/delete)",
+    },
+    "console.event_data_deleted": {
+        VI: "xóa dữ liệu của mình (/delete)",
+        EN: "erased their data (/delete)",
+    },
     "console.event_mydata_shown": {
         VI: "xem hoso đang giữ gì về mình (/mydata)",
         EN: "saw what hoso holds about them (/mydata)",
+    },
+    "console.event_data_request_received": {
+        VI: "gửi yêu cầu dữ liệu (bản sao, sửa thông tin)",
+        EN: "sent a data request (a copy, a correction)",
+    },
+    "console.event_data_request_acknowledged": {
+        VI: "xác nhận yêu cầu dữ liệu",
+        EN: "acknowledged a data request",
+    },
+    "console.event_data_request_completed": {
+        VI: "làm xong yêu cầu dữ liệu",
+        EN: "completed a data request",
+    },
+    "console.event_data_request_reminded": {
+        VI: "nhắc hạn yêu cầu dữ liệu",
+        EN: "reminded of a data request's deadline",
     },
     "console.event_export": {VI: "xuất dữ liệu hồ sơ", EN: "exported submissions"},
     "console.event_audit_exported": {VI: "tải nhật ký (CSV)", EN: "downloaded the audit log"},
@@ -718,4 +751,68 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "console.from": {VI: "Từ ngày", EN: "From"},
     "console.to": {VI: "Đến ngày", EN: "To"},
+    # --- data-subject requests (intake/console/_requests.py) -----------------------------------
+    "console.nav_requests": {VI: "Yêu cầu dữ liệu", EN: "Data requests"},
+    "console.requests_title": {VI: "Yêu cầu dữ liệu", EN: "Data requests"},
+    "console.requests_explain": {
+        VI: "Người dân xin bản sao giấy tờ, thông tin hoặc yêu cầu sửa thông tin (Luật Bảo vệ "
+        "dữ liệu cá nhân 2025). Xã phải xác nhận trong 2 ngày làm việc và làm xong trong 15 "
+        "ngày; người dân được báo qua Telegram ở từng bước.",
+        EN: "Residents ask for a copy of their documents and data or for a correction "
+        "(Personal Data Protection Law 2025). The commune acknowledges within 2 working days "
+        "and completes within 15 days; the resident is told in Telegram at each step.",
+    },
+    "console.requests_open": {VI: "Đang chờ xử lý ({count})", EN: "Open ({count})"},
+    "console.requests_none": {
+        VI: "Không có yêu cầu nào đang chờ.",
+        EN: "No request is waiting.",
+    },
+    "console.requests_recent": {
+        VI: "Đã xong trong 30 ngày qua",
+        EN: "Completed in the last 30 days",
+    },
+    "console.requests_recent_none": {
+        VI: "Chưa có yêu cầu nào xong trong 30 ngày qua.",
+        EN: "No request was completed in the last 30 days.",
+    },
+    "console.requests_code": {VI: "Yêu cầu", EN: "Request"},
+    "console.requests_received": {VI: "Nhận lúc", EN: "Received"},
+    "console.requests_acknowledge_by": {VI: "Hạn xác nhận", EN: "Acknowledge by"},
+    "console.requests_complete_by": {VI: "Hạn làm xong", EN: "Complete by"},
+    "console.requests_what": {VI: "Nội dung", EN: "What was asked"},
+    "console.requests_receipts": {VI: "Hồ sơ:", EN: "Submissions:"},
+    "console.requests_answer": {VI: "Xử lý", EN: "Answer"},
+    "console.requests_answered": {VI: "Trả lời của xã", EN: "The commune's answer"},
+    "console.requests_acknowledge": {VI: "Xác nhận đã nhận", EN: "Acknowledge"},
+    "console.requests_complete": {VI: "Đã xong…", EN: "Done…"},
+    "console.requests_note": {
+        VI: "Lời nhắn cho người dân (đã làm gì, nhận bản sao ở đâu)",
+        EN: "Note for the resident (what was done, where to collect a copy)",
+    },
+    "console.requests_complete_send": {
+        VI: "Báo người dân đã xong",
+        EN: "Tell the resident it is done",
+    },
+    "console.requests_clock_running": {VI: "chậm nhất ngày {day}", EN: "by the end of {day}"},
+    "console.requests_clock_due_today": {VI: "HÔM NAY ({day})", EN: "TODAY ({day})"},
+    "console.requests_clock_overdue": {VI: "QUÁ HẠN (hạn {day})", EN: "OVERDUE (due {day})"},
+    "console.requests_clock_met": {VI: "xong {done} (hạn {day})", EN: "done {done} (due {day})"},
+    "console.requests_clock_met_late": {
+        VI: "xong muộn {done} (hạn {day})",
+        EN: "done late {done} (due {day})",
+    },
+    "console.requests_not_allowed": {
+        VI: "Trưởng thôn không xem yêu cầu dữ liệu của người dân: việc này do cán bộ địa chính "
+        "xã làm.",
+        EN: "Village chiefs do not see residents' data requests: the commune's land officers "
+        "handle them.",
+    },
+    "console.requests_acknowledged": {
+        VI: "Đã xác nhận yêu cầu {code}; người dân đã được báo.",
+        EN: "Request {code} acknowledged; the resident was told.",
+    },
+    "console.requests_completed": {
+        VI: "Đã xong yêu cầu {code}; người dân đã được báo kèm lời nhắn.",
+        EN: "Request {code} completed; the resident was told, with your note.",
+    },
 }

@@ -55,10 +55,31 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.EN: "🔎 hoso holds no submission of yours.",
     },
     "mydata.consent": {
-        Language.VI: "✅ Bạn đã đồng ý cho xử lý dữ liệu cá nhân (thông báo phiên bản {version}) "
-        "ngày {date}. Muốn rút lại: /withdraw.",
+        Language.VI: "✅ Bạn đã đồng ý cho xử lý dữ liệu cá nhân (thông báo phiên bản {version}, "
+        "mã thông báo {notice}…) ngày {date}, {channel}. Muốn rút lại và xóa dữ liệu: /delete.",
         Language.EN: "✅ You consented to the processing of your personal data (notice version "
-        "{version}) on {date}. To withdraw: /withdraw.",
+        "{version}, notice fingerprint {notice}…) on {date}, {channel}. To withdraw it and "
+        "erase your data: /delete.",
+    },
+    "mydata.consent_old": {
+        Language.VI: "✅ Bạn đã đồng ý cho xử lý dữ liệu cá nhân (thông báo phiên bản {version}) "
+        "ngày {date}. Muốn rút lại và xóa dữ liệu: /delete.",
+        Language.EN: "✅ You consented to the processing of your personal data (notice version "
+        "{version}) on {date}. To withdraw it and erase your data: /delete.",
+    },
+    "consent.channel_self": {
+        Language.VI: "do bạn tự bấm đồng ý trong cuộc trò chuyện này",
+        Language.EN: "by pressing the button yourself in this chat",
+    },
+    "consent.channel_in_person": {
+        Language.VI: "trực tiếp với cán bộ, người đã ghi nhận",
+        Language.EN: "in person, recorded by a staff member",
+    },
+    "mydata.erased": {
+        Language.VI: "📄 Hồ sơ {receipt} — {place} — {date}: {state}. Thông tin và giấy tờ của "
+        "hồ sơ đã được xóa ngày {erased}.",
+        Language.EN: "📄 Submission {receipt} — {place} — {date}: {state}. Its details and "
+        "documents were erased on {erased}.",
     },
     "mydata.no_consent": {
         Language.VI: "Bạn chưa đồng ý cho xử lý dữ liệu cá nhân.",
@@ -66,13 +87,103 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "mydata.copy": {
         Language.VI: "Ảnh giấy tờ không gửi lại qua Telegram. Muốn xin bản sao hoặc sửa thông "
-        "tin, hãy liên hệ bộ phận địa chính {commune}.",
+        "tin, bấm nút bên dưới (hoặc gõ /request): yêu cầu sẽ gửi tới bộ phận địa chính "
+        "{commune}.",
         Language.EN: "Document photos are not sent back through Telegram. For a copy or a "
-        "correction, contact the land office of {commune}.",
+        "correction, press a button below (or type /request): the request goes to the land "
+        "office of {commune}.",
     },
-    "command.withdraw": {
-        Language.VI: "Rút hồ sơ và rút lại sự đồng ý",
-        Language.EN: "Withdraw a submission and your consent",
+    "command.withdraw": {Language.VI: "Rút một hồ sơ", Language.EN: "Withdraw a submission"},
+    "command.delete": {
+        Language.VI: "Rút lại sự đồng ý và xóa dữ liệu của bạn",
+        Language.EN: "Withdraw your consent and erase your data",
+    },
+    "delete.nothing": {
+        Language.VI: "🙂 hoso không giữ dữ liệu nào của bạn cần xóa: không có hồ sơ, không có "
+        "hồ sơ đang làm dở, và bạn chưa đồng ý cho xử lý dữ liệu. Bạn không cần làm gì thêm.",
+        Language.EN: "🙂 hoso holds nothing of yours to erase: no submission, nothing in "
+        "progress, and no consent given. There is nothing more you need to do.",
+    },
+    "delete.only_kept": {
+        Language.VI: "🙂 Không còn gì để xóa. Hồ sơ {receipts} đã được tiếp nhận vào hệ thống "
+        "đất đai nên được giữ lại; muốn hỏi về hồ sơ này, hãy liên hệ bộ phận địa chính xã.",
+        Language.EN: "🙂 There is nothing left to erase. Submission {receipts} was accepted "
+        "into the land system and is kept; to ask about it, contact the commune's land office.",
+    },
+    "delete.offer": {
+        Language.VI: "🗑 Bạn muốn rút lại sự đồng ý và xóa dữ liệu của mình khỏi hoso?\n"
+        "Các hồ sơ chưa được tiếp nhận sẽ bị rút, ảnh giấy tờ và thông tin đã khai sẽ bị xóa.",
+        Language.EN: "🗑 Do you want to withdraw your consent and erase your data from hoso?\n"
+        "Submissions not yet accepted will be withdrawn, and their photos and details erased.",
+    },
+    "delete.continue": {Language.VI: "Tiếp tục", Language.EN: "Continue"},
+    "delete.keep": {Language.VI: "Không, giữ lại", Language.EN: "No, keep my data"},
+    "delete.confirm": {
+        Language.VI: "⚠️ Xác nhận lần cuối. Nếu bấm Xóa vĩnh viễn:\n{lost}\n"
+        "Việc này không thể hoàn tác.",
+        Language.EN: "⚠️ Last confirmation. If you press Erase for good:\n{lost}\n"
+        "This cannot be undone.",
+    },
+    "delete.lost_withdrawn": {
+        Language.VI: "• {count} hồ sơ chưa được tiếp nhận sẽ bị rút: ảnh giấy tờ, họ tên, số căn "
+        "cước, số điện thoại, số seri sổ, tờ/thửa bị xóa",
+        Language.EN: "• {count} submission(s) not yet accepted are withdrawn: their photos, "
+        "name, ID card number, phone, certificate serial and sheet/parcel are erased",
+    },
+    "delete.lost_closed": {
+        Language.VI: "• {count} hồ sơ đã rút hoặc không được tiếp nhận: thông tin và giấy tờ "
+        "còn lại bị xóa",
+        Language.EN: "• {count} withdrawn or not accepted submission(s): their remaining "
+        "details and documents are erased",
+    },
+    "delete.lost_draft": {
+        Language.VI: "• hồ sơ đang làm dở bị hủy",
+        Language.EN: "• the submission in progress is dropped",
+    },
+    "delete.lost_consent": {
+        Language.VI: "• sự đồng ý của bạn bị rút lại: muốn nộp lại, bạn phải đồng ý lại từ đầu",
+        Language.EN: "• your consent is withdrawn: to send documents again you must agree again",
+    },
+    "delete.kept_line": {
+        Language.VI: "• hồ sơ {receipts} đã được tiếp nhận vào hệ thống đất đai nên vẫn được "
+        "giữ lại",
+        Language.EN: "• submission {receipts} was accepted into the land system and is kept",
+    },
+    "delete.erase": {Language.VI: "🗑 Xóa vĩnh viễn", Language.EN: "🗑 Erase for good"},
+    "delete.kept": {
+        Language.VI: "Đã giữ nguyên dữ liệu của bạn, không xóa gì.",
+        Language.EN: "Your data is kept as it was; nothing was erased.",
+    },
+    "delete.cancelled": {
+        Language.VI: "Đã hủy việc xóa dữ liệu; không xóa gì.",
+        Language.EN: "Erasing your data was cancelled; nothing was erased.",
+    },
+    "delete.done": {
+        Language.VI: "✅ Đã xóa dữ liệu của bạn:\n{done}",
+        Language.EN: "✅ Your data is erased:\n{done}",
+    },
+    "delete.done_withdrawn": {
+        Language.VI: "• đã rút hồ sơ {receipts}",
+        Language.EN: "• submissions withdrawn: {receipts}",
+    },
+    "delete.done_erased": {
+        Language.VI: "• đã xóa thông tin của {count} hồ sơ và {documents} ảnh giấy tờ",
+        Language.EN: "• the details of {count} submission(s) and {documents} document "
+        "photo(s) erased",
+    },
+    "delete.done_draft": {
+        Language.VI: "• đã hủy hồ sơ đang làm dở",
+        Language.EN: "• the submission in progress dropped",
+    },
+    "delete.done_consent": {
+        Language.VI: "• đã rút lại sự đồng ý của bạn. Khi muốn nộp lại, hãy bấm /start.",
+        Language.EN: "• your consent withdrawn. To send documents again, press /start.",
+    },
+    "delete.done_kept": {
+        Language.VI: "Hồ sơ {receipts} đã được tiếp nhận vào hệ thống đất đai nên được giữ lại. "
+        "Muốn hỏi hoặc đề nghị về hồ sơ này, hãy liên hệ bộ phận địa chính {commune}.",
+        Language.EN: "Submission {receipts} was accepted into the land system and is kept. To "
+        "ask about it or make a request, contact the land office of {commune}.",
     },
     "command.cancel": {Language.VI: "Hủy bước đang làm", Language.EN: "Cancel what you are doing"},
     "start.welcome": {
@@ -98,17 +209,21 @@ TEXTS: dict[str, dict[Language, str]] = {
         "• /start — bắt đầu nộp hồ sơ cho một thửa đất\n"
         "• /status — xem tình trạng hồ sơ đã nộp\n"
         "• /mydata — xem hoso đang giữ thông tin gì của bạn\n"
+        "• /request — xin bản sao hoặc yêu cầu sửa thông tin\n"
         "• /language — đổi ngôn ngữ\n"
         "• /cancel — hủy bước đang làm\n"
         "• /withdraw — rút hồ sơ\n"
+        "• /delete — rút lại sự đồng ý và xóa dữ liệu của bạn\n"
         "Giấy tờ của bạn được niêm phong, chỉ cán bộ địa chính xã mở được.",
         Language.EN: "How to use this:\n"
         "• /start — start a submission for one land parcel\n"
         "• /status — see your submissions\n"
         "• /mydata — see what hoso holds about you\n"
+        "• /request — ask for a copy or a correction\n"
         "• /language — change the language\n"
         "• /cancel — cancel what you are doing\n"
         "• /withdraw — withdraw a submission\n"
+        "• /delete — withdraw your consent and erase your data\n"
         "Your documents are sealed; only the commune land office can open them.",
     },
     "unknown.command": {
@@ -661,5 +776,103 @@ TEXTS: dict[str, dict[Language, str]] = {
     "button.expired": {
         Language.VI: "Nút này đã cũ. Vui lòng dùng tin nhắn mới nhất.",
         Language.EN: "That button is out of date. Please use the latest message.",
+    },
+    # --- data-subject requests (intake/requests) ---------------------------------------------
+    "command.request": {
+        Language.VI: "Xin bản sao hoặc sửa thông tin",
+        Language.EN: "Ask for a copy or a correction",
+    },
+    "request.offer": {
+        Language.VI: "📮 Bạn có thể yêu cầu bộ phận địa chính ({communes}):\n"
+        "• gửi bản sao giấy tờ và thông tin hoso đang giữ về bạn, hoặc\n"
+        "• sửa thông tin bị sai.\n"
+        "Xã sẽ xác nhận trong 2 ngày làm việc và làm xong trong 15 ngày. Bấm một nút bên dưới.",
+        Language.EN: "📮 You can ask the land office ({communes}):\n"
+        "• for a copy of your documents and of what hoso holds about you, or\n"
+        "• to correct what is wrong.\n"
+        "The commune confirms within 2 working days and completes within 15 days. Press a "
+        "button below.",
+    },
+    "request.copy_button": {
+        Language.VI: "📄 Xin bản sao giấy tờ, thông tin",
+        Language.EN: "📄 Ask for a copy",
+    },
+    "request.correct_button": {
+        Language.VI: "✏️ Yêu cầu sửa thông tin",
+        Language.EN: "✏️ Ask for a correction",
+    },
+    "request.kind_copy": {
+        Language.VI: "xin bản sao giấy tờ, thông tin",
+        Language.EN: "a copy of documents and data",
+    },
+    "request.kind_correction": {
+        Language.VI: "sửa thông tin",
+        Language.EN: "a correction",
+    },
+    "request.choose_commune": {
+        Language.VI: "Bạn có hồ sơ ở nhiều xã. Gửi yêu cầu {kind} tới xã nào?",
+        Language.EN: "You have submissions in several communes. Which one should get your "
+        "request ({kind})?",
+    },
+    "request.ask_words": {
+        Language.VI: "✏️ Hãy gõ trong một tin nhắn: thông tin nào bị sai và cần sửa thành gì "
+        "(ví dụ: tên chủ sổ viết sai, đúng là Nguyễn Văn An). Bộ phận địa chính {commune} sẽ "
+        "nhận được. Tối đa {max} ký tự.",
+        Language.EN: "✏️ Type in one message what is wrong and what it should be (e.g. the "
+        "owner's name is misspelt, it is Nguyễn Văn An). The land office of {commune} will get "
+        "it. At most {max} characters.",
+    },
+    "request.drop_button": {Language.VI: "Thôi, không sửa", Language.EN: "Never mind"},
+    "request.dropped": {
+        Language.VI: "Đã bỏ yêu cầu sửa thông tin. Khi cần, gõ /request.",
+        Language.EN: "The correction was dropped. Type /request whenever you need it.",
+    },
+    "request.nothing": {
+        Language.VI: "hoso chưa giữ hồ sơ nào của bạn, nên chưa có gì để sao hoặc sửa. Nếu bạn "
+        "nghĩ là có, hãy liên hệ bộ phận địa chính xã nơi có đất.",
+        Language.EN: "hoso holds no submission of yours, so there is nothing to copy or "
+        "correct. If you think there is, contact the land office of the commune where the land "
+        "is.",
+    },
+    "request.already": {
+        Language.VI: "Bạn đã có yêu cầu {code} đang được xử lý, hạn xong là {complete_by}. Xã "
+        "sẽ báo bạn qua đây.",
+        Language.EN: "Your request {code} is already being handled, due by {complete_by}. The "
+        "commune will tell you here.",
+    },
+    "request.too_many": {
+        Language.VI: "Bạn đang có {count} yêu cầu chưa xong. Hãy chờ xã trả lời rồi gửi thêm.",
+        Language.EN: "You have {count} requests still open. Please wait for the commune's "
+        "answer before sending more.",
+    },
+    "request.finish_draft": {
+        Language.VI: "Bạn đang làm dở một hồ sơ. Hãy gửi xong (hoặc /cancel), rồi gõ /request "
+        "để yêu cầu sửa thông tin.",
+        Language.EN: "You are in the middle of a submission. Send it (or /cancel), then type "
+        "/request to ask for a correction.",
+    },
+    "request.words_too_long": {
+        Language.VI: "Tin nhắn dài quá (tối đa {max} ký tự). Hãy viết ngắn lại.",
+        Language.EN: "That is too long (at most {max} characters). Please shorten it.",
+    },
+    "request.receipt": {
+        Language.VI: "📮 Đã nhận yêu cầu {code} ({kind}) gửi {commune} lúc {received}.\n"
+        "• Xã xác nhận chậm nhất ngày {acknowledge_by}\n"
+        "• Xã làm xong chậm nhất ngày {complete_by}\n"
+        "hoso sẽ báo bạn ở đây từng bước.",
+        Language.EN: "📮 Request {code} ({kind}) to {commune} received at {received}.\n"
+        "• The commune confirms by {acknowledge_by}\n"
+        "• The commune completes it by {complete_by}\n"
+        "hoso will tell you here at each step.",
+    },
+    "request.acknowledged": {
+        Language.VI: "📬 Bộ phận địa chính đã nhận yêu cầu {code} ({kind}) và đang xử lý. Hạn "
+        "xong: {complete_by}.",
+        Language.EN: "📬 The land office has your request {code} ({kind}) in hand. Due by "
+        "{complete_by}.",
+    },
+    "request.completed": {
+        Language.VI: "✅ Yêu cầu {code} ({kind}) đã xong. Lời nhắn của cán bộ địa chính:\n{note}",
+        Language.EN: "✅ Request {code} ({kind}) is done. The land officer's note:\n{note}",
     },
 }

@@ -61,7 +61,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "help.officer": {
         Language.VI: "Lệnh dành cho cán bộ địa chính:\n• /queue — danh sách hồ sơ, lọc theo thôn "
-        "và tình trạng\n• /progress — tiến độ từng thôn\n• /report — báo cáo hằng ngày kèm biểu "
+        "và tình trạng\n• /requests — yêu cầu của người dân (xin bản sao, sửa thông tin) và "
+        "hạn xử lý\n• /progress — tiến độ từng thôn\n• /report — báo cáo hằng ngày kèm biểu "
         "đồ\n• /invite — mời trưởng thôn hoặc cán bộ\n• /assist — nộp hộ cho một hộ gia đình\n• "
         "/web — trang quản lý trên máy tính: xem ảnh giấy tờ bên cạnh thông tin, xử lý hồ sơ\n• "
         "/settings — ngôn ngữ\n• /cancel — hủy việc đang làm\n\nLấy giấy tờ về máy: mở /web, mở "
@@ -69,7 +70,8 @@ TEXTS: dict[str, dict[Language, str]] = {
         "quản trị tỉnh chạy lệnh hoso pull --commune MÃ_XÃ --out THƯ_MỤC (lệnh hỏi mật khẩu "
         "khóa của xã), được mỗi hồ sơ một thư mục và tệp submissions.csv mở bằng Excel.",
         Language.EN: "Commands for land officers:\n• /queue — the submission queue, by village "
-        "and state\n• /progress — each village's progress\n• /report — the daily report with a "
+        "and state\n• /requests — residents' requests (a copy, a correction) and their "
+        "deadlines\n• /progress — each village's progress\n• /report — the daily report with a "
         "chart\n• /invite — invite a village chief or an officer\n• /assist — submit for a "
         "household\n• /web — the web console on a computer: the documents beside the details, "
         "and the review\n• /settings — language\n• /cancel — cancel what you are doing\n\nTo "
@@ -825,5 +827,133 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nộp hộ hồ sơ khác.",
         Language.EN: "You are in the middle of a submission for a household. Send it or press "
         "/cancel before starting another.",
+    },
+    # --- data-subject requests (intake/requests, intake/staff/_requests.py) ------------------
+    "command.requests": {
+        Language.VI: "Yêu cầu dữ liệu của người dân",
+        Language.EN: "Residents' data requests",
+    },
+    "requests.none": {
+        Language.VI: "📮 Không có yêu cầu dữ liệu nào đang chờ.",
+        Language.EN: "📮 No data request is waiting.",
+    },
+    "requests.list": {
+        Language.VI: "📮 Yêu cầu dữ liệu đang chờ ({count}), cũ nhất trước:\n\n{items}",
+        Language.EN: "📮 Data requests waiting ({count}), oldest first:\n\n{items}",
+    },
+    "requests.item": {
+        Language.VI: "{sign} {code} · {kind} · {commune} · nhận {received}\n{clocks}\n",
+        Language.EN: "{sign} {code} · {kind} · {commune} · received {received}\n{clocks}\n",
+    },
+    "requests.clock_acknowledge": {Language.VI: "Xác nhận", Language.EN: "Acknowledge"},
+    "requests.clock_complete": {Language.VI: "Làm xong", Language.EN: "Complete"},
+    "requests.clock_running": {
+        Language.VI: "   {sign} {label} chậm nhất ngày {day}",
+        Language.EN: "   {sign} {label} by the end of {day}",
+    },
+    "requests.clock_due_today": {
+        Language.VI: "   {sign} {label}: hạn là HÔM NAY ({day})",
+        Language.EN: "   {sign} {label}: due TODAY ({day})",
+    },
+    "requests.clock_overdue": {
+        Language.VI: "   {sign} {label}: QUÁ HẠN (hạn {day})",
+        Language.EN: "   {sign} {label}: OVERDUE (due {day})",
+    },
+    "requests.clock_met": {
+        Language.VI: "   {sign} {label}: xong ngày {done} (hạn {day})",
+        Language.EN: "   {sign} {label}: done on {done} (due {day})",
+    },
+    "requests.clock_met_late": {
+        Language.VI: "   {sign} {label}: xong muộn ngày {done} (hạn {day})",
+        Language.EN: "   {sign} {label}: done late on {done} (due {day})",
+    },
+    "requests.card": {
+        Language.VI: "{sign} Yêu cầu {code} — {kind}\nXã: {commune}\nNhận lúc: {received}\n"
+        "Tình trạng: {state}\n{clocks}\nHồ sơ của người yêu cầu: {receipts}\n"
+        "Nội dung người dân gửi: {details}\nTrả lời của xã: {note}",
+        Language.EN: "{sign} Request {code} — {kind}\nCommune: {commune}\nReceived: {received}\n"
+        "State: {state}\n{clocks}\nThe resident's submissions: {receipts}\n"
+        "What the resident wrote: {details}\nThe commune's answer: {note}",
+    },
+    "requests.state_received": {Language.VI: "mới nhận", Language.EN: "received"},
+    "requests.state_acknowledged": {
+        Language.VI: "đã xác nhận, đang xử lý",
+        Language.EN: "acknowledged, in hand",
+    },
+    "requests.state_completed": {Language.VI: "đã xong", Language.EN: "completed"},
+    "requests.open_button": {Language.VI: "📮 Mở yêu cầu {code}", Language.EN: "📮 Open {code}"},
+    "requests.acknowledge_button": {
+        Language.VI: "📬 Xác nhận đã nhận",
+        Language.EN: "📬 Acknowledge",
+    },
+    "requests.done_button": {
+        Language.VI: "✅ Đã xong (gửi lời nhắn)",
+        Language.EN: "✅ Done (send a note)",
+    },
+    "requests.list_button": {Language.VI: "⬅️ Danh sách yêu cầu", Language.EN: "⬅️ All requests"},
+    "requests.acknowledged_done": {
+        Language.VI: "Đã báo người dân: xã đã nhận yêu cầu {code}.",
+        Language.EN: "The resident was told the commune has request {code} in hand.",
+    },
+    "requests.ask_note": {
+        Language.VI: "Hãy gõ lời nhắn cho người dân về yêu cầu {code}: đã làm gì, nhận bản sao "
+        "ở đâu, khi nào (ví dụ: đã sửa tên chủ sổ; bản sao để ở bộ phận một cửa, mang căn cước "
+        "khi đến nhận). /cancel để thôi.",
+        Language.EN: "Type a note for the resident about request {code}: what was done, where "
+        "and when to collect a copy (e.g. the owner's name is corrected; the copy is at the "
+        "one-stop desk, bring your ID card). /cancel to stop.",
+    },
+    "requests.completed_done": {
+        Language.VI: "Đã xong yêu cầu {code}; người dân đã được báo kèm lời nhắn.",
+        Language.EN: "Request {code} is completed; the resident was told, with your note.",
+    },
+    "requests.note_needed": {
+        Language.VI: "Hãy gõ một lời nhắn cho người dân.",
+        Language.EN: "Please type a note for the resident.",
+    },
+    "requests.note_too_long": {
+        Language.VI: "Lời nhắn dài quá (tối đa {max} ký tự). Hãy gõ ngắn lại.",
+        Language.EN: "The note is too long (at most {max} characters). Please shorten it.",
+    },
+    "requests.already_acknowledged": {
+        Language.VI: "Yêu cầu này đã được xác nhận rồi.",
+        Language.EN: "This request was already acknowledged.",
+    },
+    "requests.already_completed": {
+        Language.VI: "Yêu cầu này đã xong rồi.",
+        Language.EN: "This request is already completed.",
+    },
+    "requests.not_found": {
+        Language.VI: "Không tìm thấy yêu cầu này.",
+        Language.EN: "That request was not found.",
+    },
+    "requests.new": {
+        Language.VI: "📮 Yêu cầu dữ liệu mới {code}: {kind} ({commune}), nhận lúc {received}.\n"
+        "• Xác nhận chậm nhất ngày {acknowledge_by}\n• Làm xong chậm nhất ngày {complete_by}",
+        Language.EN: "📮 New data request {code}: {kind} ({commune}), received at {received}.\n"
+        "• Acknowledge by the end of {acknowledge_by}\n• Complete by the end of {complete_by}",
+    },
+    "requests.reminder_acknowledge_soon": {
+        Language.VI: "⏰ Hôm nay ({acknowledge_by}) là hạn xác nhận yêu cầu {code} ({kind}, "
+        "{commune}). Bấm nút để mở yêu cầu, rồi xác nhận ở đó.",
+        Language.EN: "⏰ Today ({acknowledge_by}) is the deadline to acknowledge request {code} "
+        "({kind}, {commune}). The button opens the request, where you can acknowledge it.",
+    },
+    "requests.reminder_acknowledge_overdue": {
+        Language.VI: "🔴 Yêu cầu {code} ({kind}, {commune}) đã QUÁ HẠN xác nhận (hạn "
+        "{acknowledge_by}). Hạn làm xong: {complete_by}.",
+        Language.EN: "🔴 Request {code} ({kind}, {commune}) is OVERDUE for acknowledgement (due "
+        "{acknowledge_by}). Complete by {complete_by}.",
+    },
+    "requests.reminder_complete_soon": {
+        Language.VI: "⏰ Yêu cầu {code} ({kind}, {commune}) phải làm xong chậm nhất ngày "
+        "{complete_by}.",
+        Language.EN: "⏰ Request {code} ({kind}, {commune}) must be completed by the end of "
+        "{complete_by}.",
+    },
+    "requests.reminder_complete_overdue": {
+        Language.VI: "🔴 Yêu cầu {code} ({kind}, {commune}) đã QUÁ HẠN làm xong (hạn "
+        "{complete_by}).",
+        Language.EN: "🔴 Request {code} ({kind}, {commune}) is OVERDUE (due {complete_by}).",
     },
 }

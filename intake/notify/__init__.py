@@ -1,9 +1,11 @@
 """Telling people: the outbox (messages written in the transaction that causes them, sent later
 within Telegram's limits by handlers/outbox.py), who is told of what (a village's chiefs, or
 the commune's officers; the resident, or the chief who submitted for them), the buttons those
-messages carry, and the daily jobs (the chiefs' digests, the officers' report)."""
+messages carry, the daily jobs (the chiefs' digests, the officers' report), and forgetting an
+erased submission's details in the messages written about it."""
 
 from intake.notify._daily import DailyJobs
+from intake.notify._forget import forget_in_outbox
 from intake.notify._outbox import (
     DueMessage,
     OutboxMessage,
@@ -31,6 +33,7 @@ __all__ = [
     "SubmissionDigest",
     "digest_of",
     "enqueue",
+    "forget_in_outbox",
     "notify_new_submission",
     "notify_officers",
     "notify_resident",

@@ -9,9 +9,12 @@ The step's replies are owed until the adapter confirms them sent (intake/process
 adapter sends the replies after the commit; the document pipeline and the outbox sender are
 woken then.
 
-Before the flow: an upload for an officer's request ("needs info", `_followup.py`) and the
-submission commands (`/status`, `/withdraw`, `_commands.py`). The desk is also the document
-pipeline's `VerdictSink`: a verdict steps the draft like any other event, or answers a request.
+Before the flow: `/delete` and its confirmations (`_erasure.py`; any other input cancels a
+confirmation on screen, and is then handled as usual), an upload for an officer's request
+("needs info", `_followup.py`), the submission commands (`/status`, `/withdraw`,
+`/mydata`, `_commands.py`) and the data-subject requests (`/request`, intake/requests). The
+desk is also the document pipeline's `VerdictSink`: a verdict steps the draft like any other
+event, or answers a request.
 """
 
 from __future__ import annotations
@@ -54,8 +57,11 @@ from intake.flow import (
 from intake.language import Language, language_of
 from intake.notify import OutboxMessage, enqueue, release_waiting
 from intake.processes import LeaseHolder
+from intake.requests import resident_request
 from intake.resident._commands import submission_command
+from intake.resident._consent import give_consent, record_in_person
 from intake.resident._directory import DirectoryCache
+from intake.resident._erasure import deletion_turn
 from intake.resident._followup import (
     FollowupResult,
     followup_verdict,
@@ -68,11 +74,9 @@ from intake.submissions import create_submission
 from storage.db import run_again_on_conflict
 from storage.deps import Deps
 from storage.models import utcnow
-from storage.repositories import documents, residents
-from storage.repositories.audit import append_event
+from storage.repositories import consents, documents, residents
 from storage.repositories.residents import CitizenRow, DraftRecord
 from storage.repositories.updates import claim_update
-from storage.states import ActorKind
 
 __all__ = ["Outcome", "ResidentDesk"]
 
@@ -172,6 +176,30 @@ class ResidentDesk:
         self, session: AsyncSession, event: Event, directory: Directory
     ) -> Outcome:
         citizen, row, draft, ctx = await self._read(session, event, directory)
+        deletion = await deletion_turn(session, self._deps, citizen, event)
+        if deletion is not None and not deletion.passthrough:
+            outcome = Outcome(
+                ctx.language, deletion.replies, blobs_to_delete=deletion.blobs_to_delete
+            )
+            if deletion.ask_again and draft is not None:
+                outcome.replies.extend(prompt(draft, ctx))
+            return outcome
+        outcome = await self._answer(session, event, citizen, row, draft=draft, ctx=ctx)
+        if deletion is not None:  # it cancelled the deletion on screen, then was handled
+            outcome.replies[:0] = deletion.replies
+        return outcome
+
+    async def _answer(
+        self,
+        session: AsyncSession,
+        event: Event,
+        citizen: CitizenRow,
+        row: DraftRecord | None,
+        *,
+        draft: Draft | None,
+        ctx: Context,
+    ) -> Outcome:
+        """The answer to an event that is not about a deletion (or that cancelled one)."""
         special = await self._followup(session, citizen, event, ctx.language, drafting=draft)
         if special is None:
             answer = await submission_command(session, self._deps, citizen.id, event)
@@ -179,6 +207,12 @@ class ResidentDesk:
                 special = Outcome(
                     ctx.language, answer.replies, blobs_to_delete=answer.blobs_to_delete
                 )
+        if special is None:  # a data-subject request (/request, its buttons, its words)
+            asked = await resident_request(
+                session, self._deps, citizen.id, event, drafting=draft is not None
+            )
+            if asked is not None:
+                special = Outcome(ctx.language, asked.replies, new_outbox=asked.new_outbox)
         if special is not None:
             if draft is not None:  # then the question the resident was answering, again
                 special.replies.extend(prompt(draft, ctx))
@@ -325,23 +359,30 @@ class ResidentDesk:
     ) -> None:
         session, citizen, event, outcome = scope.session, scope.citizen, scope.event, scope.outcome
         match effect:
-            case RecordConsent(version=version):
-                await residents.record_consent(session, citizen.id, version, utcnow())
-                await append_event(
+            case RecordConsent(version=version, notice=notice, notice_params=params):
+                await give_consent(
                     session,
-                    actor_kind=ActorKind.RESIDENT,
-                    actor_id=str(citizen.id),
-                    action="consent_given",
-                    data={"version": version},
+                    citizen.id,
+                    version=version,
+                    language=scope.ctx.language,
+                    notice=notice,
+                    notice_params=params,
+                    at=utcnow(),
                 )
-            case RecordConsentInPerson(version=version, staff_id=staff_id):
-                await append_event(
+            case RecordConsentInPerson(
+                version=version, staff_id=staff_id, notice=notice, notice_params=params
+            ) if row is not None:
+                await record_in_person(
                     session,
-                    actor_kind=ActorKind.STAFF,
-                    actor_id=str(staff_id),
-                    action="consent_in_person",
+                    staff_id=staff_id,
+                    draft_id=row.id,
                     commune_id=draft.commune.id if draft and draft.commune else None,
-                    data={"version": version, "chat_id": event.actor.chat_id},
+                    chat_id=event.actor.chat_id,
+                    version=version,
+                    language=scope.ctx.language,
+                    notice=notice,
+                    notice_params=params,
+                    at=utcnow(),
                 )
             case SetLanguage(language=language):
                 (await residents.citizen(session, citizen.id)).language = language.value
@@ -364,7 +405,7 @@ class ResidentDesk:
                 found = await documents.documents_of_draft(session, row.id, unsubmitted=True)
                 outcome.blobs_to_delete += await documents.delete_documents(session, found)
             case SubmitDraft(draft=finished) if row is not None:
-                await create_submission(
+                made = await create_submission(
                     session,
                     self._deps,
                     citizen=await residents.citizen(session, citizen.id),
@@ -372,6 +413,8 @@ class ResidentDesk:
                     draft_id=row.id,
                     draft=finished,
                 )
+                if finished.assisted_by is not None:  # the household's consent, in person
+                    await consents.link_to_submission(session, row.id, made.id)
                 outcome.new_outbox = True
 
     async def remember_message(self, chat_id: int, name: str, message_id: int) -> None:

@@ -4,10 +4,12 @@ held, Personal Data Protection Law 91/2025).
 In plain language: each submission with its receipt, state, place and date, the fields the
 resident gave (the name on the certificate, the CCCD and phone numbers, the certificate's serial,
 the map sheet and parcel), which documents are kept (sealed: only the commune's land office can
-open them) and which were deleted; then the consent given, with the notice's version and date.
-The documents themselves are never sent back in the chat: the answer says that a copy is asked
-for at the commune's office. Each answer is an audit event (`mydata_shown`), with the receipts
-it named.
+open them) and which were deleted (a submission erased by `/delete` keeps only its receipt,
+state, place and dates, and says so); then the consent given, with the notice's version and
+date, how it was given and the start of the notice's hash (intake/resident/_consent.py).
+The documents themselves are never sent back in the chat: the answer's buttons ask the
+commune's office for a copy or a correction (a data-subject request, intake/requests). Each
+answer is an audit event (`mydata_shown`), with the receipts it named.
 
 At most `MAX_SHOWN` submissions are detailed, newest first (a chat message holds 4,096
 characters); the rest are counted.
@@ -19,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.chat import Reply
 from intake.language import VIETNAM
+from intake.requests import request_buttons
+from intake.resident._consent import consent_reply
 from storage.deps import Deps
 from storage.models import Citizen
 from storage.repositories.audit import append_event
@@ -41,25 +45,25 @@ async def my_data(session: AsyncSession, deps: Deps, citizen: Citizen) -> list[R
         action="mydata_shown",
         data={"receipts": [submission.receipt_code for submission, *_ in held]},
     )
-    consent = (
-        Reply(
-            "mydata.consent",
-            {
-                "version": citizen.consent_version,
-                "date": (
-                    f"{citizen.consent_at.astimezone(VIETNAM):%d/%m/%Y}"
-                    if citizen.consent_at
-                    else "?"
-                ),
-            },
-        )
-        if citizen.consent_version
-        else Reply("mydata.no_consent")
-    )
+    consent = await consent_reply(session, citizen)
     if not held:
         return [Reply("mydata.nothing"), consent]
     replies = [Reply("mydata.intro", {"count": len(held)})]
     for submission, commune, village, documents in held[:MAX_SHOWN]:
+        if submission.erased_at is not None:
+            replies.append(
+                Reply(
+                    "mydata.erased",
+                    {
+                        "receipt": submission.receipt_code,
+                        "state_key": f"state.{submission.state.value}",
+                        "place": village or commune,
+                        "date": f"{submission.submitted_at.astimezone(VIETNAM):%d/%m/%Y}",
+                        "erased": f"{submission.erased_at.astimezone(VIETNAM):%d/%m/%Y}",
+                    },
+                )
+            )
+            continue
         opened = fields_of(deps.fields, submission)
         kept: list[Line] = [(f"slot.{slot}", {}) for slot, s in documents if s is STORED]
         gone: list[Line] = [(f"slot.{slot}", {}) for slot, s in documents if s is DELETED]
@@ -84,5 +88,6 @@ async def my_data(session: AsyncSession, deps: Deps, citizen: Citizen) -> list[R
     if len(held) > MAX_SHOWN:
         replies.append(Reply("mydata.more", {"count": len(held) - MAX_SHOWN}))
     replies.append(consent)
-    replies.append(Reply("mydata.copy", {"commune": held[0][1]}))
+    # a copy or a correction is a data-subject request to the commune (intake/requests)
+    replies.append(Reply("mydata.copy", {"commune": held[0][1]}, keyboard=request_buttons()))
     return replies

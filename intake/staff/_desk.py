@@ -1,8 +1,9 @@
 """The staff desk: village chiefs, commune officers and province admins in their private chat.
 
 It takes invite links (`/start i<token>`), the staff commands (/queue, /progress, /report,
-/settings, /invite, /assist, /web: a sign-in link to the web console) and every button whose
-data starts with `s:` (the staff codec).
+/settings, /invite, /assist, /web: a sign-in link to the web console, /requests: the residents'
+data-subject requests, `_requests.py`) and every button whose data starts with `s:` (the staff
+codec; `s:dr:` the requests' codec).
 Each event is one transaction, like the resident desk's: the update id is recorded, the staff
 row is read again (a cached roster only routes texts), and then it reads as load → decide →
 save → show: what the press names is loaded, the policy decides (every screen, read-only ones
@@ -43,6 +44,7 @@ from intake.reports import (
     report_replies,
     village_figures,
 )
+from intake.requests import parse_staff as parse_request_press
 from intake.resident import Outcome, ResidentDesk
 from intake.staff import _screens as screens
 from intake.staff._callbacks import (
@@ -73,6 +75,7 @@ from intake.staff._callbacks import (
     parse,
 )
 from intake.staff._policy import Action, Subject, decide
+from intake.staff._requests import NOTE_KIND, StaffRequests
 from intake.staff._roster import (
     INVITE_PREFIX,
     InviteError,
@@ -113,11 +116,14 @@ from storage.states import ActorKind, StaffRole, SubmissionState
 
 __all__ = ["STAFF_COMMANDS", "StaffDesk", "role_commands"]
 
-STAFF_COMMANDS = frozenset({"queue", "progress", "report", "settings", "invite", "assist", "web"})
+STAFF_COMMANDS = frozenset(
+    {"queue", "progress", "report", "settings", "invite", "assist", "web", "requests"}
+)
 ROLE_COMMANDS = {
     StaffRole.CHIEF: ("queue", "progress", "assist", "web", "settings", "help", "cancel"),
     StaffRole.OFFICER: (
         "queue",
+        "requests",
         "progress",
         "report",
         "invite",
@@ -127,7 +133,16 @@ ROLE_COMMANDS = {
         "help",
         "cancel",
     ),
-    StaffRole.ADMIN: ("queue", "progress", "report", "web", "settings", "help", "cancel"),
+    StaffRole.ADMIN: (
+        "queue",
+        "requests",
+        "progress",
+        "report",
+        "web",
+        "settings",
+        "help",
+        "cancel",
+    ),
 }
 
 
@@ -179,6 +194,7 @@ class StaffDesk:
         self._bot_username = bot_username
         self._residents = residents
         self._roster = roster
+        self._requests = StaffRequests(deps, self._allowed)
 
     async def wants(self, event: Event) -> bool:
         """Is this event the staff desk's? (cheap: no transaction)"""
@@ -271,6 +287,10 @@ class StaffDesk:
                 await self._assist_command(turn)
             case Command(name="web"):
                 await self._web(turn)
+            case Command(name="requests"):
+                await self._requests.command(turn)
+            case Pressed(data=data) if (asked := parse_request_press(data)) is not None:
+                await self._requests.press(turn, asked)
             case Pressed(data=data):
                 press = parse(data)
                 if press is None:
@@ -654,6 +674,9 @@ class StaffDesk:
         awaiting, turn.staff.awaiting = turn.staff.awaiting or {}, None
         receipt = str(awaiting.get("receipt", ""))
         kind = awaiting.get("kind")
+        if kind == NOTE_KIND:
+            await self._requests.note(turn, awaiting, note)
+            return
         if kind not in ("needs_info", "reject"):
             turn.say("button.expired")
             return

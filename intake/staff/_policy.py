@@ -6,7 +6,7 @@ rules, by role:
 - **admin** (a province): everything within their province.
 - **officer** (a commune): everything within their commune — the queue, reviewing, assigning a
   village, progress and reports, assisted submissions, inviting chiefs and fellow officers,
-  the commune's audit log (the console's).
+  the commune's audit log (the console's), the residents' data-subject requests.
 - **chief** (a village): their village's queue, submissions (without ID numbers or the
   documents, which show them) and progress,
   assisted submissions for their village, their own notification settings. Chiefs do not review,
@@ -45,6 +45,9 @@ class Action(StrEnum):
     INVITE_ADMIN = "invite_admin"
     SETTINGS = "settings"
     VIEW_AUDIT = "view_audit"  # a commune's audit log (console): officers and admins
+    # residents' data-subject requests (a copy, a correction): see and answer them; officers
+    # and admins only (a request may hold ID data, which chiefs never see)
+    DATA_REQUESTS = "data_requests"
 
 
 @dataclass(frozen=True, slots=True)

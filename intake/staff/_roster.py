@@ -232,7 +232,7 @@ class StaffRoster:
         self._loaded = -1e9
 
 
-MENU_VERSION = 2  # bump when the staff commands change: every menu is set again
+MENU_VERSION = 3  # bump when the staff commands change: every menu is set again
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ module says so with its figure.
 - `places` — provinces, communes, villages, parcels and targets; the residents' directory
 - `keys` — commune keys, the escrow recipient, field-key records
 - `residents` — citizens and their drafts (version-checked), owed replies, idle drafts
+- `consents` — the privacy notices as shown and the consents given and withdrawn
 - `documents` — pending documents, their leases and verdicts, blobs
 - `submissions` — routing look-ups, submissions, their documents, queues and cards
 - `outbox` — messages to send, their leases and settles
@@ -17,4 +18,6 @@ module says so with its figure.
 - `processes` — process heartbeats and the reaping of dead processes
 - `pull` — what an export reads
 - `status` — the counts `hoso status` shows
+- `backup` — the sealed files a backup copies; PostgreSQL's catalog around pg_dump and pg_restore
+- `retention` — what retention destroys (decided submissions' documents) and erases (fields)
 """

@@ -15,8 +15,10 @@ head replayed from an older copy of the database: that needs the head's value ke
 
 Chains written before the key existed were plain SHA-256 links. `key_event_chain` re-keys such
 a chain once, in one transaction, recording what it found in an `audit_chain_keyed` event;
-`hoso init` runs it when it creates the audit key (never when the key already exists, so a chain
-unkeyed again by someone with the database alone is reported, not silently re-keyed).
+`hoso init` runs it until a marker beside the keys says it was done (bot/wiring.py), never after,
+so a chain unkeyed again by someone with the database alone is reported, not re-keyed. A new
+database's chain is keyed by its migration and its empty head sealed at the first start with the
+key (`seal_new_chain`), so emptying a chain and resetting its head is found as well.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ __all__ = [
     "event_time",
     "events_in_chain",
     "key_event_chain",
+    "seal_new_chain",
     "search_events",
     "staff_actors",
     "staff_names",
@@ -264,13 +267,27 @@ async def verify_event_chain(session: AsyncSession) -> ChainState:
         return state(ChainFault.TRUNCATED, last_id)
     if head.last_event_id != last_id or head.hash != prev:
         return state(ChainFault.HEAD, last_id)
-    if key is None:
-        return state(ChainFault.UNKEYED) if count else state()
-    if count == 0 and head.seal is None:  # keyed by its migration, nothing written since
-        return state()
+    if key is None:  # a new database is keyed by its migration: this one was unkeyed since
+        return state(ChainFault.UNKEYED)
     if head.seal != _seal(key, last_id, prev):
         return state(ChainFault.HEAD, last_id)
     return state()
+
+
+async def seal_new_chain(session: AsyncSession) -> None:
+    """Seal the head of a chain keyed by its migration with no event yet (the migration has no
+    key), so that an emptied chain is not taken for a new one."""
+    key = _key_of(session.sync_session)
+    await session.execute(
+        update(_HEADS)
+        .where(
+            _HEADS.c.id == 1,
+            _HEADS.c.keyed_at.is_not(None),
+            _HEADS.c.seal.is_(None),
+            _HEADS.c.last_event_id == 0,
+        )
+        .values(seal=_seal(key, 0, _GENESIS))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +302,8 @@ class KeyedChain:
 
 async def key_event_chain(session: AsyncSession) -> KeyedChain | None:
     """Re-link every event of an unkeyed chain under the audit key and seal its head, in the
-    caller's transaction (the head locked); None when the chain is keyed already."""
+    caller's transaction (the head locked); None when the chain is keyed already. Only for a
+    chain that was never keyed (bot/wiring.py keeps that promise)."""
     key = _key_of(session.sync_session)
     locked = await session.execute(
         select(_HEADS.c.keyed_at).where(_HEADS.c.id == 1).with_for_update()

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, or_, select, update
+from sqlalchemy import Row, Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Blob, Document, utcnow
+from storage.models import Blob, Document, FingerprintBand, utcnow
 from storage.states import DocumentStatus
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "delete_documents",
     "documents_of_draft",
     "documents_of_submission",
+    "erase_documents",
     "live_blob_names",
     "pending_attempts",
     "retry_later",
@@ -187,8 +188,12 @@ async def slots_of_submission(
 
 
 async def delete_documents(session: AsyncSession, documents: Sequence[Document]) -> list[str]:
-    """Mark documents (and their blobs) deleted; returns the blob names whose files are to be
-    removed once the transaction has committed."""
+    """Destroy documents however they go (a retake, a withdrawal, an expired draft, retention,
+    `/delete`): rows and their blobs marked deleted, and the means to have the picture again
+    forgotten — the Telegram file id (with which the bot could fetch it from Telegram) and the
+    fingerprint (and its bands); the row keeps its slot, type, sizes, quality figures and
+    dates. Returns the blob names whose files are to be removed once the transaction has
+    committed."""
     names = []
     now = utcnow()
     for document in documents:
@@ -201,7 +206,44 @@ async def delete_documents(session: AsyncSession, documents: Sequence[Document])
                 names.append(blob.name)
         document.status = DocumentStatus.DELETED
         document.deleted_at = now
+        document.telegram_file_id = ""
+        if "fingerprint" in (document.metrics or {}):
+            document.metrics = {k: v for k, v in document.metrics.items() if k != "fingerprint"}
+    if documents:
+        await session.execute(
+            delete(FingerprintBand).where(
+                FingerprintBand.document_id.in_([document.id for document in documents])
+            )
+        )
     return names
+
+
+async def erase_documents(
+    session: AsyncSession,
+    *,
+    submission_ids: Sequence[uuid.UUID] = (),
+    draft_ids: Sequence[uuid.UUID] = (),
+) -> tuple[int, list[str]]:
+    """Delete the rows of these submissions' and drafts' documents, whatever their status
+    (their fingerprints go with them); their blobs are marked deleted. Returns how many rows
+    were deleted and the blob names whose files are to be removed once committed."""
+    if not submission_ids and not draft_ids:
+        return 0, []
+    found = list(
+        await session.scalars(
+            select(Document).where(
+                or_(
+                    Document.submission_id.in_(submission_ids),
+                    Document.draft_id.in_(draft_ids),
+                )
+            )
+        )
+    )
+    names = await delete_documents(session, found)
+    for document in found:
+        await session.delete(document)
+    await session.flush()
+    return len(found), names
 
 
 async def pending_attempts(session: AsyncSession) -> list[tuple[uuid.UUID, int]]:

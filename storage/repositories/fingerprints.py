@@ -83,9 +83,9 @@ async def near(
 
 async def same_files(
     session: AsyncSession, commune_id: int, file_unique_ids: Sequence[str], *, besides: uuid.UUID
-) -> list[tuple[uuid.UUID, str, bytes]]:
-    """(submission id, receipt, CCCD blind index) of the commune's other submissions holding
-    one of the same Telegram files."""
+) -> list[tuple[uuid.UUID, str, bytes | None]]:
+    """(submission id, receipt, CCCD blind index: None once erased) of the commune's other
+    submissions holding one of the same Telegram files."""
     if not file_unique_ids:
         return []
     rows = await session.execute(

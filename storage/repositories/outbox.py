@@ -16,6 +16,7 @@ isolation (the ORM's update had evaluated its criteria against the session's obj
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -24,7 +25,7 @@ from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crypto import CryptoError, FieldCipher
-from storage.models import Outbox
+from storage.models import Outbox, Staff
 from storage.states import OutboxStatus
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "mark_failed",
     "mark_sent",
     "open_batch",
+    "payloads_since",
     "rewrite_payload",
     "send_later",
     "written_since",
@@ -193,6 +195,35 @@ async def rewrite_payload(
 ) -> None:
     sealed = cipher.encrypt(payload, table=_TABLE, column=_COLUMN, row=row_id)
     await (await session.connection()).execute(_PAYLOAD, {"row_id": row_id, "payload": sealed})
+
+
+async def payloads_since(
+    session: AsyncSession,
+    cipher: FieldCipher,
+    *,
+    chat_ids: Sequence[int],
+    commune_ids: Sequence[int],
+    since: datetime,
+) -> list[tuple[int, str]]:
+    """(id, opened payload) of every row written since `since` to one of these chats or to a
+    staff member of one of these communes (sent or not); a row that does not open is left
+    out."""
+    staff_chats = select(Staff.telegram_user_id).where(Staff.commune_id.in_(commune_ids))
+    rows = await session.execute(
+        select(_OUTBOX.c.id, _OUTBOX.c.payload_enc).where(
+            _OUTBOX.c.created_at >= since,
+            _OUTBOX.c.chat_id.in_(chat_ids) | _OUTBOX.c.chat_id.in_(staff_chats),
+        )
+    )
+    opened = []
+    for row_id, payload in rows:
+        try:
+            opened.append(
+                (row_id, cipher.decrypt(payload, table=_TABLE, column=_COLUMN, row=row_id))
+            )
+        except CryptoError:
+            continue
+    return opened
 
 
 async def written_since(

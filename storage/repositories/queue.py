@@ -117,11 +117,14 @@ async def names_in_scope(
     session: AsyncSession, query: QueueQuery
 ) -> list[tuple[uuid.UUID, bytes]]:
     """(id, encrypted holder name) of every submission in the query's place and states: the
-    name search opens them (a name is encrypted, so the database cannot compare it)."""
+    name search opens them (a name is encrypted, so the database cannot compare it); an
+    erased one has none."""
     rows = await session.execute(
-        select(Submission.id, Submission.holder_name_enc).where(*query.listed())
+        select(Submission.id, Submission.holder_name_enc).where(
+            *query.listed(), Submission.holder_name_enc.is_not(None)
+        )
     )
-    return [(row[0], row[1]) for row in rows]
+    return [(row[0], row[1]) for row in rows if row[1] is not None]
 
 
 async def search_queue(

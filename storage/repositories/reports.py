@@ -146,7 +146,8 @@ async def submitted_keys(
         )
     )
     for index, sheet, parcel in rows:
-        indexes.add(index)
+        if index is not None:  # None: erased (only withdrawn or rejected ones are)
+            indexes.add(index)
         if sheet and parcel:
             parcels.add((sheet, parcel))
     return indexes, parcels

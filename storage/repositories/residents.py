@@ -38,8 +38,10 @@ __all__ = [
     "citizen_by_user",
     "confirm_owed",
     "delete_draft",
+    "delete_drafts",
     "draft_of_chat",
     "drafts_idle_between",
+    "drafts_of_citizen",
     "has_aside",
     "has_draft",
     "insert_draft",
@@ -47,6 +49,7 @@ __all__ = [
     "owed_draft",
     "record_consent",
     "set_aside",
+    "set_delete_pending",
     "update_draft",
 ]
 
@@ -62,6 +65,7 @@ _CITIZEN_AND_DRAFT = (
         _CITIZENS.c.language,
         _CITIZENS.c.consent_version,
         _CITIZENS.c.followup_submission_id,
+        _CITIZENS.c.delete_pending,
         *_DRAFT_COLUMNS,
     )
     .select_from(_CITIZENS)
@@ -121,6 +125,7 @@ class CitizenRow:
     language: str
     consent_version: str | None
     followup_submission_id: uuid.UUID | None
+    delete_pending: str | None = None  # a /delete waiting for its confirmation
 
 
 @dataclass
@@ -159,11 +164,11 @@ async def citizen_and_draft(
     ).first()
     if found is None:
         return None, None
-    draft_id, version, payload = found[4:]
+    draft_id, version, payload = found[5:]
     draft = None if draft_id is None else DraftRecord(draft_id, version, "")
     if draft is not None:
         draft.text = _open(cipher, draft_id, payload)
-    return CitizenRow(*found[:4]), draft
+    return CitizenRow(*found[:5]), draft
 
 
 async def add_citizen(session: AsyncSession, citizen: CitizenRow, telegram_user_id: int) -> None:
@@ -174,10 +179,19 @@ async def add_citizen(session: AsyncSession, citizen: CitizenRow, telegram_user_
 
 
 async def record_consent(
-    session: AsyncSession, citizen_id: uuid.UUID, version: str, at: datetime
+    session: AsyncSession, citizen_id: uuid.UUID, version: str | None, at: datetime | None
 ) -> None:
+    """The citizen's consent in force (None, None: withdrawn); its evidence is `consents`'."""
     await (await session.connection()).execute(
         _CONSENT, {"citizen_id": citizen_id, "version": version, "at": at}
+    )
+
+
+async def set_delete_pending(
+    session: AsyncSession, citizen_id: uuid.UUID, pending: str | None
+) -> None:
+    await session.execute(
+        update(_CITIZENS).where(_CITIZENS.c.id == citizen_id).values(delete_pending=pending)
     )
 
 
@@ -315,6 +329,23 @@ async def delete_draft(session: AsyncSession, record: DraftRecord) -> None:
     )
     if result.rowcount != 1:
         raise StaleDataError("the draft changed meanwhile")
+
+
+async def drafts_of_citizen(
+    session: AsyncSession, cipher: FieldCipher, citizen_id: uuid.UUID
+) -> list[DraftRecord]:
+    """Every draft of the citizen, in any chat, the one set aside too."""
+    rows = await session.execute(select(*_DRAFT_COLUMNS).where(_DRAFTS.c.citizen_id == citizen_id))
+    return [
+        DraftRecord(draft_id, version, _open(cipher, draft_id, payload))
+        for draft_id, version, payload in rows
+    ]
+
+
+async def delete_drafts(session: AsyncSession, draft_ids: Sequence[uuid.UUID]) -> None:
+    """Delete these drafts whatever their version (their documents are deleted first)."""
+    if draft_ids:
+        await session.execute(_DRAFTS.delete().where(_DRAFTS.c.id.in_(draft_ids)))
 
 
 async def owed_draft(session: AsyncSession, cipher: FieldCipher, chat_id: int) -> OwedDraft | None:

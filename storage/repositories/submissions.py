@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crypto import FieldCipher
@@ -33,10 +33,13 @@ __all__ = [
     "attach_draft_documents",
     "commune_for_receipt",
     "draft_documents",
+    "erase_fields",
     "field",
     "fields_of",
     "held_for_citizen",
     "open_receipts",
+    "own_submissions",
+    "owned_by",
     "parcel_village",
     "queue_page",
     "receipt_taken",
@@ -245,6 +248,13 @@ async def submissions_of_citizen(
     return [(code, state, at, commune, village) for code, state, at, commune, village in rows]
 
 
+def owned_by(citizen_id: uuid.UUID) -> ColumnElement[bool]:
+    """The citizen's own submissions: not those a staff member made in person for a household
+    (/assist) from the same account, which are the household's (/mydata, /delete and the
+    data-subject requests all mean these)."""
+    return and_(Submission.citizen_id == citizen_id, Submission.assisted_by_staff_id.is_(None))
+
+
 async def held_for_citizen(
     session: AsyncSession, citizen_id: uuid.UUID
 ) -> list[tuple[Submission, str, str | None, list[tuple[str, DocumentStatus]]]]:
@@ -256,7 +266,7 @@ async def held_for_citizen(
             select(Submission, Commune.name, Village.name)
             .join(Commune, Commune.id == Submission.commune_id)
             .outerjoin(Village, Village.id == Submission.village_id)
-            .where(Submission.citizen_id == citizen_id)
+            .where(owned_by(citizen_id))
             .order_by(Submission.submitted_at.desc())
         )
     ]
@@ -264,12 +274,60 @@ async def held_for_citizen(
     for submission_id, slot, status in await session.execute(
         select(Document.submission_id, Document.slot, Document.status)
         .join(Submission, Submission.id == Document.submission_id)
-        .where(Submission.citizen_id == citizen_id)
+        .where(owned_by(citizen_id))
         .order_by(Document.created_at, Document.id)
     ):
         if submission_id is not None:
             documents.setdefault(submission_id, []).append((slot, status))
     return [(s, commune, village, documents.get(s.id, [])) for s, commune, village in rows]
+
+
+async def own_submissions(session: AsyncSession, citizen_id: uuid.UUID) -> list[Submission]:
+    """The citizen's own submissions (`owned_by`) whose fields are not erased, newest first,
+    locked (PostgreSQL; SQLite has one writer) so that an officer's review committing at the
+    same moment is either seen or waits: a `/delete` never erases what was just accepted."""
+    return list(
+        await session.scalars(
+            select(Submission)
+            .where(owned_by(citizen_id), Submission.erased_at.is_(None))
+            .order_by(Submission.submitted_at.desc())
+            .with_for_update(of=Submission)
+        )
+    )
+
+
+_ERASE = (
+    update(_SUBMISSIONS)
+    .where(_SUBMISSIONS.c.erased_at.is_(None))
+    .values(dict.fromkeys((*FIELDS.values(), "cccd_index")))
+)
+_ERASE_PARCEL = _ERASE.values(map_sheet=None, parcel_no=None)
+
+
+async def erase_fields(
+    session: AsyncSession,
+    submission_ids: Sequence[uuid.UUID],
+    now: datetime,
+    *,
+    keep_parcel: bool,
+) -> list[uuid.UUID]:
+    """Erase what these submissions hold about a person: the encrypted fields (holder's name,
+    CCCD number, phone, certificate serial) and the CCCD's blind index, and, unless
+    `keep_parcel`, the map sheet and parcel; their state, place, dates and receipt stay and
+    `erased_at` says when. Retention keeps the parcel (it names land, by which the campaign's
+    progress still counts an accepted household); a resident's `/delete` does not. Returns the
+    ids erased here, not those erased before."""
+    statement = _ERASE if keep_parcel else _ERASE_PARCEL
+    erased: list[uuid.UUID] = []
+    for start in range(0, len(submission_ids), 500):  # ids per IN (…)
+        chunk = submission_ids[start : start + 500]
+        rows = await session.execute(
+            statement.where(_SUBMISSIONS.c.id.in_(chunk))
+            .values(erased_at=now)
+            .returning(_SUBMISSIONS.c.id)
+        )
+        erased += [row[0] for row in rows]
+    return erased
 
 
 async def open_receipts(

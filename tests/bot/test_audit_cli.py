@@ -55,10 +55,12 @@ def test_removing_the_newest_event_is_found(env: dict[str, str]) -> None:
     assert "BROKEN after event #1: the head names event #2, which is gone" in broken.output
 
 
-def test_an_old_chain_is_keyed_by_the_init_that_creates_the_key(env: dict[str, str]) -> None:
-    """A database from before the keyed chain: its events linked without a key and no audit
-    key file. `hoso init` creates the key and keys the chain; with the key there, an unkeyed
-    chain is reported and never re-keyed (it would launder a rewritten chain)."""
+def test_an_old_chain_is_keyed_once_by_init(env: dict[str, str]) -> None:
+    """A data directory from before the keyed chain: events linked without a key, no audit key
+    and no marker that the chain was keyed. `hoso init` creates the key, keys the chain and
+    leaves the marker; once it is there, an unkeyed chain is reported and never keyed again
+    (it would launder a rewritten chain)."""
+    keys = Path(env["HOSO_DATA_DIR"]) / "keys"
     run(env, "init")
     sql(env, "UPDATE audit_head SET keyed_at = NULL, seal = NULL")
     run(env, "units", "import", "--province", "66")
@@ -66,19 +68,37 @@ def test_an_old_chain_is_keyed_by_the_init_that_creates_the_key(env: dict[str, s
     unkeyed = run(env, "audit", "verify")
     assert unkeyed.exit_code == 1
     assert "NOT KEYED: 2 events linked without the audit key" in unkeyed.output
-    again = run(env, "init")  # the key exists: this init keys nothing
+    again = run(env, "init")  # the marker is there: this init keys nothing
     assert "keys created: none" in again.output
     assert "audit chain keyed" not in again.output
     assert "AUDIT        chain NOT KEYED" in run(env, "status").output
 
-    (Path(env["HOSO_DATA_DIR"]) / "keys" / "audit-chain.key").unlink()
+    (keys / "audit-chain.key").unlink()
+    (keys / "audit-chain.keyed").unlink()
     init = run(env, "init")
     assert init.exit_code == 0, init.output
     assert "keys created: audit-chain.key" in init.output
     assert "audit chain keyed: 2 existing events re-linked under the new key" in init.output
+    assert (keys / "audit-chain.keyed").exists()
     verified = run(env, "audit", "verify")
     assert verified.exit_code == 0, verified.output
     assert "intact: 3 events, head #3" in verified.output  # and the keying's own event
+
+
+def test_an_init_that_stopped_before_its_marker_keys_the_chain_next_time(
+    env: dict[str, str],
+) -> None:
+    """The key was created (or given in HOSO_AUDIT_KEY) but the keying never committed, say
+    the process was killed: no marker, so the next init keys the chain."""
+    keys = Path(env["HOSO_DATA_DIR"]) / "keys"
+    run(env, "init")
+    sql(env, "UPDATE audit_head SET keyed_at = NULL, seal = NULL")
+    run(env, "units", "import", "--province", "66")
+    (keys / "audit-chain.keyed").unlink()
+    init = run(env, "init")
+    assert "keys created: none" in init.output
+    assert "audit chain keyed: 1 existing events re-linked" in init.output
+    assert run(env, "audit", "verify").exit_code == 0
 
 
 def test_a_missing_audit_key_stops_with_one_sentence(env: dict[str, str]) -> None:

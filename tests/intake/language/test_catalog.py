@@ -46,3 +46,28 @@ def test_a_village_name_is_never_given_the_word_thon_twice() -> None:
         if re.search(r"(?i)\b(thôn|village)\s+\{(village|place)\}", text)
     ]
     assert doubled == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "request.receipt",  # the resident's
+        "requests.new",  # the officers'
+        "requests.clock_running",
+        "requests.reminder_complete_soon",
+        "console.requests_clock_running",
+    ],
+)
+def test_a_due_day_reads_the_same_to_residents_and_staff(key: str) -> None:
+    """The officers read a due day in the resident's words: "chậm nhất ngày" (on that day at
+    the latest), not another phrase for the same day."""
+    vietnamese = CATALOG[key][Language.VI]
+    assert "chậm nhất ngày {" in vietnamese
+    assert "trước hết ngày" not in vietnamese
+
+
+def test_the_acknowledge_reminder_says_its_button_opens_the_request() -> None:
+    """Its button is `requests.open_button`: the officer acknowledges on the request's card."""
+    texts = CATALOG["requests.reminder_acknowledge_soon"]
+    assert "Bấm nút để mở yêu cầu, rồi xác nhận ở đó." in texts[Language.VI]
+    assert "The button opens the request, where you can acknowledge it." in texts[Language.EN]

@@ -57,6 +57,7 @@ admin           invite_officer    Y     Y     Y     Y     S     Y
 admin           invite_admin      Y     Y     Y     Y     S     Y
 admin           settings          Y     Y     Y     Y     S     Y
 admin           view_audit        Y     Y     Y     Y     S     Y
+admin           data_requests     Y     Y     Y     Y     S     Y
 
 officer         view_queue        Y     Y     Y     S     S     S
 officer         view_submission   Y     Y     Y     S     S     S
@@ -73,6 +74,7 @@ officer         invite_officer    Y     Y     Y     S     S     S
 officer         invite_admin      R     R     R     R     S     R
 officer         settings          Y     Y     Y     S     S     S
 officer         view_audit        Y     Y     Y     S     S     S
+officer         data_requests     Y     Y     Y     S     S     S
 
 chief           view_queue        Y     S     S     S     S     S
 chief           view_submission   Y     S     S     S     S     S
@@ -89,6 +91,7 @@ chief           invite_officer    R     R     R     R     S     R
 chief           invite_admin      R     R     R     R     S     R
 chief           settings          Y     Y     Y     Y     S     Y
 chief           view_audit        R     R     R     R     S     R
+chief           data_requests     R     R     R     R     S     R
 
 not_staff       view_queue        N     N     N     N     N     N
 not_staff       view_submission   N     N     N     N     N     N
@@ -105,6 +108,7 @@ not_staff       invite_officer    N     N     N     N     N     N
 not_staff       invite_admin      N     N     N     N     N     N
 not_staff       settings          N     N     N     N     N     N
 not_staff       view_audit        N     N     N     N     N     N
+not_staff       data_requests     N     N     N     N     N     N
 
 foreign_admin   view_queue        S     S     S     S     Y     S
 foreign_admin   view_submission   S     S     S     S     Y     S
@@ -121,6 +125,7 @@ foreign_admin   invite_officer    S     S     S     S     Y     S
 foreign_admin   invite_admin      S     S     S     S     Y     S
 foreign_admin   settings          S     S     S     S     Y     S
 foreign_admin   view_audit        S     S     S     S     Y     S
+foreign_admin   data_requests     S     S     S     S     Y     S
 """
 
 
@@ -174,6 +179,9 @@ def test_policy_table(actor: str, action: Action, scope: str, expected: Decision
         # an admin's scope is their province
         ("admin", Action.REVIEW, Subject(2, 20, 200), Decision.OUT_OF_SCOPE),
         ("admin", Action.VIEW_QUEUE, Subject(1), Decision.ALLOWED),
+        # a data-subject request may hold ID data: never a chief's, even of their village
+        ("chief", Action.DATA_REQUESTS, Subject(1, 10, 100), Decision.NOT_YOUR_ROLE),
+        ("officer", Action.DATA_REQUESTS, Subject(1, 11), Decision.OUT_OF_SCOPE),
     ],
 )
 def test_decision_reasons(

@@ -194,6 +194,22 @@ async def test_a_chain_rebuilt_without_the_key_is_found_at_its_first_event(
     assert (state.fault, state.broken_at) == (ChainFault.EDITED, ids[0])
 
 
+async def test_an_emptied_chain_with_its_head_reset_is_found(database: Database) -> None:
+    """Every event deleted and the head put back as a new database's: its seal is gone (a new
+    chain's empty head is sealed at the first start), or it says unkeyed."""
+    await write_events(database)
+    zeros = b"\x00" * 32
+    await tamper(
+        database,
+        delete(Event),
+        update(AuditHead).values(hash=zeros, last_event_id=0, seal=None),
+    )
+    state = await verified(database)
+    assert (state.fault, state.broken_at, state.events) == (ChainFault.HEAD, 0, 0)
+    await tamper(database, update(AuditHead).values(keyed_at=None))
+    assert (await verified(database)).fault is ChainFault.UNKEYED
+
+
 async def test_a_chain_made_unkeyed_again_is_reported_not_trusted(database: Database) -> None:
     """Clearing `keyed_at` and rebuilding with plain SHA-256 gives a consistent unkeyed chain:
     it is reported as such, and `key_event_chain` is never run by then (the key exists)."""
