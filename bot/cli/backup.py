@@ -47,8 +47,14 @@ def _figures(manifest: Manifest) -> list[str]:
         )
     chain = status.get("audit_chain")
     if isinstance(chain, dict) and "events" in chain:
-        state = "intact" if chain.get("fault") is None else f"BROKEN ({chain['fault']})"
-        lines.append(f"  audit chain: {state}, {chain['events']} events")
+        if chain.get("fault") is None:
+            lines.append(f"  audit chain: intact, {chain['events']} events")
+        else:
+            at = chain.get("broken_at")
+            lines.append(
+                f"  audit chain: BROKEN ({chain['fault']}"
+                f"{'' if at is None else f' at event #{at}'}): `hoso audit verify` says more"
+            )
     return lines
 
 
