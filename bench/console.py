@@ -95,7 +95,7 @@ from crypto import BlindIndex, FieldCipher, Keyring, seal_document  # noqa: E402
 from intake.console import ConsoleDesk, issue_link  # noqa: E402
 from intake.submissions import CLOSED  # noqa: E402
 from intake.submissions._routing import new_receipt_code  # noqa: E402
-from storage.blobs import BlobStore  # noqa: E402
+from storage.blobs import LocalBlobStore  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.deps import Deps  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -514,7 +514,7 @@ async def prepare(
         database=database,
         fields=FieldCipher(Keyring.generate()),
         blind=BlindIndex(BlindIndex.generate_key()),
-        blobs=BlobStore(data_dir / "blobs"),
+        blobs=LocalBlobStore(data_dir / "blobs"),
     )
     mark = time.perf_counter()
     place = await hoa_phu_with_keys(deps)  # its key is locked with COMMUNE_PASSPHRASE

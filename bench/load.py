@@ -13,6 +13,16 @@ not honour, and lost or duplicated documents (must be 0). bench/README.md explai
     .venv/bin/python bench/load.py --residents 200            # flood limits off
     .venv/bin/python bench/load.py --residents 50 --flood     # Telegram's limits on
     .venv/bin/python bench/load.py --quick                    # < 1 min; JSON on the last line
+    .venv/bin/python bench/load.py --processes 2 --database-url postgresql+asyncpg://postgres@127.0.0.1/test
+
+With `--processes N` the bot is N `hoso run` processes in webhook mode behind Debian's HAProxy
+(deploy/haproxy.cfg, made fit for 127.0.0.1 as the scale-out tests make it), on one PostgreSQL:
+the bench makes a new role and schema in `--database-url`'s database and drops them after. The
+photo workers (`--photo-processes`, default 2) are the total, split evenly over the processes,
+so that 1, 2 and 3 processes are compared with the same workers. CPU figures are summed over
+the processes, peak RSS is the largest process's. `--blob-url s3://bucket/prefix` puts the
+sealed documents in object storage (HOSO_S3_* settings are passed through from the bench's
+environment), under a prefix of each run's own below it: one prefix per database.
 """
 
 from __future__ import annotations
@@ -28,7 +38,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +55,15 @@ from intake.admin import prepare_demo  # noqa: E402
 from simulator import ApiExchange, SimulatorConfig, SimulatorServer, UserSession  # noqa: E402
 from storage.models import Blob, Document, Outbox, Submission  # noqa: E402
 from storage.states import DocumentStatus  # noqa: E402
-from tests.fixtures.hoso_process import descendants  # noqa: E402
+from tests.fixtures.balancer import (  # noqa: E402
+    HAPROXY,
+    SAMPLE_CONFIG,
+    Haproxy,
+    haproxy_config,
+    role_schema,
+)
+from tests.fixtures.hoso_process import HosoProcess, descendants  # noqa: E402
+from tests.fixtures.net import free_port  # noqa: E402
 from tests.fixtures.photos import document_photo  # noqa: E402
 
 STEP_TIMEOUT = 120.0
@@ -58,9 +78,30 @@ class Stats:
     slowest: list[tuple[float, str]] = field(default_factory=list)
 
 
-def photos_1280() -> list[bytes]:
-    """Four document photos as a phone sends them as files: two ID card sides, two pages."""
-    return [document_photo(n, card=n < 2) for n in range(4)]
+PHOTO_CACHE = Path(tempfile.gettempdir()) / "hoso-bench-photos"
+
+
+def _photo(seed: int) -> bytes:
+    """One resident's photo `seed % 4`: two ID card sides, two pages."""
+    return document_photo(seed, card=seed % 4 < 2)
+
+
+def photos_1280(residents: int) -> list[list[bytes]]:
+    """Four document photos per resident, as a phone sends them as files: two ID card sides,
+    two pages, different for every resident (as their documents are: the same photos sent by
+    everyone would make every submission a possible duplicate of every other, a case of its
+    own). Made once in a process pool and kept in a temporary folder for the next runs."""
+    PHOTO_CACHE.mkdir(exist_ok=True)
+    seeds = range(4 * residents)
+    missing = [seed for seed in seeds if not (PHOTO_CACHE / f"{seed}.jpg").exists()]
+    if missing:
+        with ProcessPoolExecutor() as pool:
+            for seed, data in zip(missing, pool.map(_photo, missing, chunksize=16), strict=True):
+                (PHOTO_CACHE / f"{seed}.jpg").write_bytes(data)
+    return [
+        [(PHOTO_CACHE / f"{4 * n + k}.jpg").read_bytes() for k in range(4)]
+        for n in range(residents)
+    ]
 
 
 class Resident:
@@ -149,6 +190,23 @@ class Burst:
         return max(self.ends, default=self.begun) - self.begun
 
 
+async def warm_photo_sizes(simulator: SimulatorServer, files: list[list[bytes]]) -> None:
+    """Have the simulator make every photo's Telegram sizes (and the front's thumbnail) before
+    the run: it makes them once per distinct upload, with Pillow, in this process, on the
+    bot's machine, where Telegram makes them on its own servers. They are sent to a second
+    bot that no process serves, so its updates just wait."""
+    token = f"{1234567891}:{'y' * 35}"
+    simulator.register_bot(token, first_name="warm-up")
+    sender = simulator.add_user("Ảnh trước", language_code="vi", bot_token=token)
+
+    async def one(mine: list[bytes]) -> None:
+        await sender.send_document(mine[0], "cccd.jpg", mime_type="image/jpeg")
+        await sender.send_album(mine[1:])
+
+    for start in range(0, len(files), 8):
+        await asyncio.gather(*(one(mine) for mine in files[start : start + 8]))
+
+
 def unhonoured(calls: list[tuple[float, object, int, float]]) -> int:
     """Calls to a chat made before the retry_after of an earlier 429 for that chat ran out."""
     banned_until: dict[object, float] = {}
@@ -175,12 +233,13 @@ def cpu_seconds(pid: int, *, task: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_snapshot(bot: int) -> tuple[float, float, float, float]:
-    """CPU seconds so far: the bot process, its event-loop thread, its photo workers, and this
-    process (the simulator and the residents)."""
-    loop_thread = cpu_seconds(bot, task=bot)
-    workers = sum(cpu_seconds(p) for p in descendants(bot))
-    return cpu_seconds(bot), loop_thread, workers, cpu_seconds(os.getpid())
+def cpu_snapshot(bots: list[int]) -> tuple[float, float, float, float]:
+    """CPU seconds so far, summed over the bot processes: the processes, their event-loop
+    threads, their photo workers; and this process (the simulator and the residents)."""
+    process = sum(cpu_seconds(bot) for bot in bots)
+    loop_threads = sum(cpu_seconds(bot, task=bot) for bot in bots)
+    workers = sum(cpu_seconds(p) for bot in bots for p in descendants(bot))
+    return process, loop_threads, workers, cpu_seconds(os.getpid())
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -190,23 +249,110 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+@asynccontextmanager
+async def started_bots(
+    env: dict[str, str], data_dir: Path, api_url: str, token: str, processes: int
+) -> AsyncIterator[list[int]]:
+    """The bot under load, running; yields its processes' pids. No `processes`: one `hoso run`
+    with long polling (the embedded default); N: N in webhook mode behind HAProxy."""
+    if not processes:
+        hoso = Path(sys.executable).with_name("hoso")
+        bot = await asyncio.create_subprocess_exec(
+            hoso,
+            "run",
+            env=env,
+            cwd=data_dir,
+            stderr=open(data_dir / "bot.log", "wb"),  # noqa: SIM115, ASYNC230
+        )
+        try:
+            yield [bot.pid]
+        finally:
+            bot.terminate()
+            await bot.wait()
+        return
+    if HAPROXY is None:
+        raise SystemExit("--processes needs haproxy (Debian's package: make test-tools)")
+    port = free_port()
+    balancer = Haproxy(data_dir / "haproxy.cfg", data_dir / "haproxy.log", port)
+    own = {"HOSO_DATA_DIR", "HOSO_LISTEN_PORT", "HOSO_TELEGRAM_TOKEN", "HOSO_TELEGRAM_API_URL"}
+    shared = {k: v for k, v in env.items() if k.startswith("HOSO_") and k not in own}
+    shared["HOSO_WEBHOOK_URL"] = f"http://127.0.0.1:{port}"
+    bots = [
+        HosoProcess(data_dir, token, api_url, extra_env=shared, name=f"bot{n}")
+        for n in range(1, processes + 1)
+    ]
+    try:
+        await asyncio.gather(*(bot.start() for bot in bots))
+        balancer.config.write_text(
+            haproxy_config(
+                SAMPLE_CONFIG.read_text(),
+                listen_port=port,
+                servers=[bot.port for bot in bots],
+            )
+        )
+        await balancer.start(processes)
+        yield [bot.process.pid for bot in bots if bot.process is not None]
+    finally:
+        await asyncio.gather(*(bot.stop() for bot in bots if bot.process), return_exceptions=True)
+        await balancer.stop()
+
+
 async def run(
-    residents: int, flood: bool, database_url: str | None, photo_processes: int
+    residents: int,
+    flood: bool,
+    database_url: str | None,
+    photo_processes: int,
+    *,
+    processes: int = 0,
+    blob_url: str | None = None,
+) -> dict[str, object]:
+    async with AsyncExitStack() as stack:
+        if processes:  # a new role and schema of their own, dropped after
+            assert database_url is not None
+            database_url = await stack.enter_async_context(role_schema(database_url))
+        return await _run(
+            residents,
+            flood,
+            database_url,
+            photo_processes,
+            processes=processes,
+            blob_url=blob_url,
+        )
+
+
+async def _run(
+    residents: int,
+    flood: bool,
+    database_url: str | None,
+    photo_processes: int,
+    *,
+    processes: int,
+    blob_url: str | None,
 ) -> dict[str, object]:
     data_dir = Path(tempfile.mkdtemp(prefix="hoso-load-"))
-    hoso = Path(sys.executable).with_name("hoso")
+    if blob_url:  # each run's database its own prefix (storage/blobs: one prefix, one database)
+        blob_url = f"{blob_url.rstrip('/')}/{data_dir.name}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOSO_")}
     env.update(
         {"HOSO_DATA_DIR": str(data_dir), "HOSO_PROVINCE": "66", "HOSO_LOG_LEVEL": "WARNING"}
     )
     if database_url:
         env["HOSO_DATABASE_URL"] = database_url
-    if photo_processes:
-        env["HOSO_PHOTO_PROCESSES"] = str(photo_processes)
-    settings = load_settings(data_dir=data_dir, province="66", database_url=database_url)
+    workers_each = photo_processes // processes if processes else photo_processes
+    if workers_each:
+        env["HOSO_PHOTO_PROCESSES"] = str(workers_each)
+    if blob_url:  # the bucket's endpoint and credentials come from the bench's environment
+        env["HOSO_BLOB_URL"] = blob_url
+        env.update({k: v for k, v in os.environ.items() if k.startswith("HOSO_S3_")})
+    settings = load_settings(
+        data_dir=data_dir,
+        province="66",
+        database_url=database_url,
+        **({"blob_url": blob_url} if blob_url else {}),
+    )
     async with open_deps(settings, create_keys=True) as deps:
         await prepare_demo(deps)  # Đắk Lắk, Hòa Phú and its villages, the keys
-    files = photos_1280()
+    files = photos_1280(residents + 1)  # the warm-up resident is number 0
     calls: list[tuple[float, object, int, float]] = []  # time, chat, status, retry_after
     methods: list[tuple[float, str]] = []  # time (perf_counter, as the burst's), Bot API method
 
@@ -221,6 +367,7 @@ async def run(
     async with SimulatorServer(config, recorder=record) as simulator:
         token = f"{1234567890}:{'x' * 35}"
         simulator.register_bot(token, first_name="hoso")
+        await warm_photo_sizes(simulator, files)
         env.update(
             {
                 "HOSO_TELEGRAM_TOKEN": token,
@@ -230,19 +377,18 @@ async def run(
                 "HOSO_RATE_LIMIT": "true" if flood else "false",
             }
         )
-        bot = await asyncio.create_subprocess_exec(
-            hoso,
-            "run",
-            env=env,
-            cwd=data_dir,
-            stderr=open(data_dir / "bot.log", "wb"),  # noqa: SIM115, ASYNC230
-        )
-        try:
+        async with started_bots(env, data_dir, simulator.url, token, processes) as pids:
             stats = Stats()
-            warm = Resident(simulator.add_user("Khởi động", language_code="vi"), 0, Stats())
+            warm = Resident(
+                simulator.add_user("Khởi động", language_code="vi", bot_token=token), 0, Stats()
+            )
             await warm.until_answer(warm.session.send_command("help"), "/start")  # the bot is up
             people = [
-                Resident(simulator.add_user(f"Cư dân {n}", language_code="vi"), n, stats)
+                Resident(
+                    simulator.add_user(f"Cư dân {n}", language_code="vi", bot_token=token),
+                    n,
+                    stats,
+                )
                 for n in range(residents)
             ]
             started = time.perf_counter()
@@ -257,7 +403,8 @@ async def run(
                 return [p for p, r in zip(who, results, strict=True) if r is None]
 
             ready = await phase(
-                people, lambda p: p.questions(f"24175-{(p.number % 12) + 1:02d}", files[0])
+                people,
+                lambda p: p.questions(f"24175-{(p.number % 12) + 1:02d}", files[p.number][0]),
             )
             profile = os.environ.get("HOSO_BENCH_PROFILE")  # a file name; needs py-spy
             # the burst (default) or what follows it: py-spy writes a profile when interrupted
@@ -267,8 +414,10 @@ async def run(
             async def spy() -> None:
                 if not profile:
                     return
-                targets = [(bot.pid, profile), (os.getpid(), f"{profile}.simulator")]
-                targets += [(pid, f"{profile}.worker{pid}") for pid in descendants(bot.pid)]
+                targets = [(os.getpid(), f"{profile}.simulator")]
+                for number, bot in enumerate(pids):
+                    targets.append((bot, f"{profile}.bot{number}" if number else profile))
+                    targets += [(pid, f"{profile}.worker{pid}") for pid in descendants(bot)]
                 for pid, name in targets:
                     spies.append(
                         await asyncio.create_subprocess_exec(
@@ -285,13 +434,13 @@ async def run(
 
             if profiled == "burst":
                 await spy()
-            cpu_before = cpu_snapshot(bot.pid)
+            cpu_before = cpu_snapshot(pids)
             burst = Burst(len(ready))
 
             async def burst_then_finish(resident: Resident) -> None:
                 """After the burst, each goes on at their own pace: nobody waits for the rest."""
                 try:
-                    end = await resident.burst(files[1:])
+                    end = await resident.burst(files[resident.number][1:])
                 except BaseException:
                     burst.settle(None)
                     raise
@@ -300,7 +449,7 @@ async def run(
 
             finishing = asyncio.ensure_future(phase(ready, burst_then_finish))
             await burst.over.wait()
-            cpu_after = cpu_snapshot(bot.pid)
+            cpu_after = cpu_snapshot(pids)
             if profiled == "burst":
                 await unspy()
             else:
@@ -308,12 +457,9 @@ async def run(
             await finishing
             await unspy()
             elapsed = time.perf_counter() - started
-            rss = peak_rss_mb(bot.pid)
+            rss_each = [peak_rss_mb(bot) for bot in pids]
             # peaks summed: shared pages count once per process, so this overstates
-            workers_rss = sum(peak_rss_mb(pid) for pid in descendants(bot.pid))
-        finally:
-            bot.terminate()
-            await bot.wait()
+            workers_rss = sum(peak_rss_mb(pid) for bot in pids for pid in descendants(bot))
     async with open_deps(settings) as deps, deps.database.sessions() as session:
         submissions = await session.scalar(select(func.count()).select_from(Submission))
         stored = await session.scalar(
@@ -359,7 +505,9 @@ async def run(
         "residents": residents,
         "flood_limits": flood,
         "database": "postgresql" if database_url else "sqlite",
+        "processes": processes or "1, polling",
         "photo_processes": photo_processes or "default",
+        "blob_store": blob_url or "local folder",
         "finished": submissions,
         "failures": [repr(f)[:200] for f in failures[:3]],
         "seconds": round(elapsed, 2),
@@ -393,12 +541,17 @@ async def run(
         "burst_bot_api_calls_per_photo": {
             method: round(count / photos, 2) for method, count in in_burst.most_common()
         },
+        # the whole run (warm-up aside), for the capacity model in bench/README.md
+        "bot_api_calls_per_submission": {
+            method: round(count / max(1, submissions or 0), 2)
+            for method, count in Counter(method for _, method in methods).most_common()
+        },
         "outbox_ms_p50_p99_by_kind": {
             kind: (round(statistics.median(ms), 1), round(percentile(ms, 0.99), 1))
             for kind, ms in sorted(queued.items())
         },
-        "bot_peak_rss_mb": round(rss, 1),
-        "bot_with_workers_peak_rss_mb": round(rss + workers_rss, 1),
+        "bot_peak_rss_mb": round(max(rss_each), 1),
+        "bot_with_workers_peak_rss_mb": round(sum(rss_each) + workers_rss, 1),
         "http_429": sum(1 for _, _, status, _ in calls if status == 429),
         "http_429_not_honoured": unhonoured(calls),
         "slowest_steps": [(round(ms), step) for ms, step in sorted(stats.slowest)[-5:]],
@@ -416,8 +569,18 @@ def main() -> None:
         "--database-url", help="an EMPTY PostgreSQL database instead of the embedded SQLite"
     )
     parser.add_argument(
-        "--photo-processes", type=int, default=0, help="the bot's photo workers (0: its default)"
+        "--photo-processes",
+        type=int,
+        default=0,
+        help="the bot's photo workers (0: its default; with --processes, the total: 2)",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="N hoso run processes in webhook mode behind HAProxy (needs --database-url)",
+    )
+    parser.add_argument("--blob-url", help="s3://bucket/prefix: documents in object storage")
     parser.add_argument(
         "--repeat",
         type=int,
@@ -425,12 +588,27 @@ def main() -> None:
         help="runs one after another (SQLite); the last line then holds the medians",
     )
     args = parser.parse_args()
-    if args.repeat > 1 and args.database_url:
-        parser.error("--repeat needs a fresh database per run: SQLite only")
+    if args.repeat > 1 and args.database_url and not args.processes:
+        parser.error("--repeat needs a fresh database per run: SQLite, or --processes")
+    if args.processes:
+        if not args.database_url:
+            parser.error("--processes needs --database-url (PostgreSQL)")
+        args.photo_processes = args.photo_processes or 2
+        if args.photo_processes % args.processes:
+            parser.error("--photo-processes must be a multiple of --processes")
     residents = 20 if args.quick else args.residents
     results = []
     for _ in range(args.repeat):
-        result = asyncio.run(run(residents, args.flood, args.database_url, args.photo_processes))
+        result = asyncio.run(
+            run(
+                residents,
+                args.flood,
+                args.database_url,
+                args.photo_processes,
+                processes=args.processes,
+                blob_url=args.blob_url,
+            )
+        )
         results.append(result)
         print(json.dumps(result, ensure_ascii=False))
     if len(results) > 1:  # the machine is shared and noisy: medians, and the range

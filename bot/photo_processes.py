@@ -10,8 +10,8 @@ by the pipeline, which chose its name), and the next submission starts a fresh p
 takes).
 
 Workers start from a fork server that has imported only the photo checks, the crypto and the
-blob store (intake/sealing.py), never the bot's database connections, threads or keys, and
-without the HOSO_* environment (the token, the keys): see `start`.
+blob store (intake/documents/_sealing.py), never the bot's database connections, threads or
+keys, and without the HOSO_* environment (the token, the keys): see `start`.
 
 Workers die with the bot, however it dies: each watches the bot's process (a pidfd, which
 becomes readable when the process ends) and exits at once. A SIGKILLed bot left them waiting for
@@ -33,14 +33,12 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
 
-from intake.processes import pid_alive
-
 __all__ = ["PhotoProcesses", "default_process_count"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_PRELOAD = ["intake.sealing"]
+_PRELOAD = ["intake.documents._sealing"]
 
 
 def _watch(parent: int) -> None:
@@ -50,6 +48,10 @@ def _watch(parent: int) -> None:
     except ProcessLookupError:
         os._exit(1)
     except OSError:  # no pidfd (an old kernel): look every half second
+        # imported here: each worker imports this module to run `_start_worker`, and
+        # intake.processes brings in storage and SQLAlchemy, 0.8 s per worker (10 ms without)
+        from intake.processes import pid_alive  # noqa: PLC0415
+
         while os.getppid() != 1 and pid_alive(parent):
             time.sleep(0.5)
         os._exit(1)

@@ -9,8 +9,20 @@ the data requests' reminders, owed replies, heartbeat, the start-up sweep) · PT
 server (`/healthz`, the webhook, the console under `/console/`) · the updates (`setWebhook`, or our
 long polling, which keeps what it takes: handlers/polling.py) · the command menus. On stop (SIGTERM
 or Ctrl-C): updates stop first (polling ends; the webhook answers 503 so Telegram keeps them) and
-the ones taken are handled, then the web server, PTB, the workers, the edits still on their way and
-the owed replies confirmed, the process marked stopped, the photo workers, PTB shut down."""
+the ones taken are handled, then the web server, PTB, the workers (one deadline for them all),
+the edits still on their way and the owed replies confirmed, the photo workers, the heartbeat
+(it beats through the whole stop, so that no process takes this one for dead while it still
+sends), the process marked stopped with the leases it still holds handed back (claimed by
+another process within seconds), PTB shut down. `/healthz` answers 503 from the stop's first
+step, so a balancer drains the process.
+
+Several processes on one PostgreSQL (README, "Several processes"): the process's row refuses a
+second poller, or a poller beside webhook processes (intake/processes); `/healthz` is not ok
+while the database is unreachable, PTB is not running, or another process has migrated the
+schema beyond this code. The heartbeat asks the process to stop (`must_stop`, the sentence in
+the log) when another process migrated the schema further, so that old code claims no more work,
+or when, taken for dead, it may not register again beside a poller; `hoso run` then exits with
+that sentence."""
 
 from __future__ import annotations
 
@@ -21,7 +33,7 @@ import gc
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,6 +43,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.metrics import BotMetrics
 from bot.processor import ChatOrderedProcessor
 from bot.services import ServiceOptions, Services, build_services
 from bot.web import WEBHOOK_PATH, build_web_app, webhook_secret
@@ -40,16 +53,22 @@ from handlers.http import AiohttpRequest
 from handlers.menus import set_resident_commands
 from handlers.polling import KeptPolling
 from handlers.ratelimit import ChatRateLimiter
+from intake.admin import measure_backlog
 from intake.documents.orphans import sweep_unowned_blobs
 from intake.processes import ProcessRegistry, Reaped, UpdateInbox
 from intake.staff import staff_gaps
 from storage.deps import Deps
+from storage.states import ProcessMode
 
 __all__ = ["BotOptions", "Runtime", "Worker"]
 
 log = logging.getLogger("hoso.bot")
 _GC_THRESHOLDS = (20_000, 20, 100)  # the collector's, for the running bot (run_until_signal)
-_WORKERS_FINISH = 30.0  # seconds a worker may take to finish at a stop
+# seconds the web server's requests in flight may take at a stop (aiohttp's default is 60)
+_WEB_FINISH = 30.0
+# seconds the workers together, then the documents the last updates took, may take at a stop
+# (deploy/README.md's TimeoutStopSec counts these two and the poll timeout)
+_WORKERS_FINISH = 30.0
 
 Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -68,7 +87,8 @@ class BotOptions:
     poll_timeout: float = 10.0
     province: str | None = None  # scopes the commune search
     delete_resident_photos: bool = True
-    document_lease_seconds: float = 30.0
+    document_lease_seconds: float = 30.0  # a document being checked, before another may
+    outbox_lease_seconds: float = 300.0  # an outbox row being sent, before another may
     rate_limit: bool = True  # PTB's limiter at Telegram's ~30 messages/s (off: benchmarks)
     report_hour: int = 17  # Vietnam time: the officers' daily report
     digest_hour: int = 18  # Vietnam time: the chiefs' daily digest
@@ -78,6 +98,9 @@ class BotOptions:
     retention_days: int = 90
     # a process silent this long is taken for dead: its leases are taken over
     process_timeout: float = 15.0
+    # `/metrics` answers only to `Authorization: Bearer <this>`; None: only to private
+    # networks, not through a proxy (bot/metrics.py)
+    metrics_token: str | None = field(default=None, repr=False)
     # Tests run the simulator's clock faster; the outbox paces by the same factor.
     time_scale: float = 1.0
 
@@ -86,6 +109,7 @@ class BotOptions:
             province=self.province,
             delete_resident_photos=self.delete_resident_photos,
             document_lease=timedelta(seconds=self.document_lease_seconds),
+            outbox_lease=timedelta(seconds=self.outbox_lease_seconds),
             rate_limit=self.rate_limit,
             report_hour=self.report_hour,
             digest_hour=self.digest_hour,
@@ -96,24 +120,37 @@ class BotOptions:
         )
 
 
-def _application(options: BotOptions) -> Application[Any, Any, Any, Any, Any, Any]:
+def _application(
+    options: BotOptions, metrics: BotMetrics
+) -> Application[Any, Any, Any, Any, Any, Any]:
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(options.token)
-        .concurrent_updates(ChatOrderedProcessor())
-        .request(AiohttpRequest(pool_size=64))
-        .get_updates_request(AiohttpRequest(pool_size=2))
+        .concurrent_updates(ChatOrderedProcessor(observe=metrics.update_handled))
+        .request(AiohttpRequest(pool_size=64, on_too_many_requests=metrics.too_many_requests))
+        .get_updates_request(
+            AiohttpRequest(pool_size=2, on_too_many_requests=metrics.too_many_requests)
+        )
         # no PTB updater: the webhook endpoint (bot/web.py) or our polling (handlers/polling.py)
         # hands each update to the processor and knows when it has been handled
         .updater(None)
     )
     if options.rate_limit:
-        builder = builder.rate_limiter(ChatRateLimiter(max_retries=3))
+        # Telegram's 30/s and 20/min per group, per simulated second when tests run the
+        # simulator's clock faster (as the outbox paces): at 30/s of real time, a burst test
+        # waited on this limiter rather than on the pacing it tests
+        scale = options.time_scale
+        builder = builder.rate_limiter(
+            ChatRateLimiter(
+                max_retries=3, overall_time_period=1 / scale, group_time_period=60 / scale
+            )
+        )
     if options.api_url:
         base = options.api_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
     application.add_error_handler(on_error)
+    application.add_error_handler(metrics.update_failed)
     return application
 
 
@@ -133,11 +170,21 @@ class Runtime:
         self._extra_workers = workers or []
         self._web_routes = web_routes
         self._stopping = asyncio.Event()
+        # set by a signal, or by the heartbeat (`must_stop`): `run_until_signal` stops
+        self._stop_requested = asyncio.Event()
+        self.stop_reason: str | None = None  # why the process asked itself to stop
+        # the heartbeat's own end, set just before the row is marked stopped
+        self._heartbeat_stop = asyncio.Event()
+        self._heartbeat: asyncio.Task[None] | None = None
+        # the chats a reaped process owed, being asked again (beside the heartbeat)
+        self._asking_again: set[asyncio.Task[None]] = set()
         self._stack: AsyncExitStack | None = None
-        self.application = _application(options)
+        # this process's figures, in a registry of its own (bot/metrics.py)
+        self.metrics = BotMetrics(token=options.metrics_token)
+        self.application = _application(options, self.metrics)
         self.registry = ProcessRegistry(
             deps,
-            mode="webhook" if options.webhook_url else "polling",
+            mode=ProcessMode.WEBHOOK if options.webhook_url else ProcessMode.POLLING,
             timeout=options.process_timeout,
         )
         self.port: int | None = None
@@ -158,7 +205,29 @@ class Runtime:
     async def health(self) -> dict[str, Any]:
         database_ok = await self._deps.database.ping()
         running = self.application.running
-        return {"ok": database_ok and running, "database": database_ok, "bot": running}
+        # another process migrated the schema further (seen by the heartbeat): not ok, so a
+        # balancer sends this process nothing more until it is upgraded
+        schema = self.registry.schema_problem
+        # stopping (or asked to): not ok, so that the balancer drains this process
+        stopping = self._stopping.is_set() or self._stop_requested.is_set()
+        health: dict[str, Any] = {
+            "ok": database_ok and running and schema is None and not stopping,
+            "database": database_ok,
+            "bot": running,
+        }
+        if schema is not None:
+            health["schema"] = schema
+        if stopping:
+            health["stopping"] = True
+        return health
+
+    def must_stop(self, reason: str) -> None:
+        """The process cannot carry on (`reason`, one sentence): it stops as on SIGTERM."""
+        if self._stop_requested.is_set():
+            return
+        self.stop_reason = reason
+        log.error("this process stops", extra={"reason": reason})
+        self._stop_requested.set()
 
     async def start(self) -> None:
         application, options = self.application, self._options
@@ -166,9 +235,13 @@ class Runtime:
             await application.initialize()
             stack.push_async_callback(application.shutdown)
             await self.registry.register()  # before any lease names it
-            stack.push_async_callback(self._quietly, self.registry.stopped)
+            stack.push_async_callback(self._quietly, self._stop_beating_then_mark_stopped)
             services = self._services = build_services(
-                self._deps, application.bot, self.registry, options.services()
+                self._deps,
+                application.bot,
+                self.registry,
+                options.services(),
+                on_document_checked=self.metrics.document_checked,
             )
             services.handlers.register(application)
             await asyncio.to_thread(services.photo_processes.start)
@@ -176,7 +249,8 @@ class Runtime:
             stack.push_async_callback(
                 self._quietly, functools.partial(services.owed.confirm, everything=True)
             )
-            stack.push_async_callback(services.replies.flush)
+            # at the stop, the edits and deletions still waiting go out at once
+            stack.push_async_callback(functools.partial(services.replies.flush, hurry=True))
             # half-written sealed files of a crash; an hour old, so that another bot process
             # sharing the store (scale-out) is not writing them now
             swept = await asyncio.to_thread(self._deps.blobs.sweep_temporary, 3600.0)
@@ -192,7 +266,7 @@ class Runtime:
             self._stack = stack.pop_all()
         log.info(
             "bot started",
-            extra={"mode": "webhook" if self.webhook_mode else "polling", "port": self.port},
+            extra={"mode": self.registry.mode, "port": self.port},
         )
 
     def _start_workers(self, stack: AsyncExitStack, services: Services) -> None:
@@ -207,15 +281,35 @@ class Runtime:
             services.request_reminders.run,
             services.owed.run,
             services.console.vault.run,
-            lambda stop: self.registry.run(stop, self._take_over),
             self._sweep_once,
         ]
         tasks = [asyncio.create_task(worker(self._stopping)) for worker in workers]
+        # beats until the stop's last step (`_stop_beating_then_mark_stopped`), not until the
+        # stop's first: the others must not take this process for dead while it finishes
+        self._heartbeat = asyncio.create_task(
+            self.registry.run(
+                self._heartbeat_stop,
+                stopping=self._stopping,
+                on_reaped=self._take_over,
+                on_must_stop=self.must_stop,
+            )
+        )
 
         async def finish() -> None:
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                    await asyncio.wait_for(task, timeout=_WORKERS_FINISH)
+            # one deadline for all the workers, waited together
+            deadline = asyncio.get_running_loop().time() + _WORKERS_FINISH
+            everything = [*tasks, *self._asking_again]
+            _, late = await asyncio.wait(everything, timeout=_WORKERS_FINISH)
+            for task in late:
+                task.cancel()
+            for result in await asyncio.gather(*everything, return_exceptions=True):
+                if isinstance(result, Exception):
+                    log.error("a worker failed", exc_info=result)
+            # documents the desk took after the pipeline's worker ended (the last updates):
+            # finished too, within the same deadline, before the process hands back its leases
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout_at(deadline):
+                    await services.pipeline.finish_taken()
 
         stack.push_async_callback(finish)
 
@@ -231,6 +325,11 @@ class Runtime:
             application=application if secret else None,
             secret=secret,
             accepting=lambda: not self._stopping.is_set(),
+            metrics=self.metrics.handler(
+                self.registry,
+                lambda: self.services.pipeline.load,
+                functools.partial(measure_backlog, self._deps),
+            ),
         )
         public_url = options.public_url or options.webhook_url
         web_app.add_subapp(
@@ -239,7 +338,7 @@ class Runtime:
         if self._web_routes is not None:
             self._web_routes(web_app)
         # no access log: a sign-in link's token is in its address
-        runner = web.AppRunner(web_app, access_log=None)
+        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=_WEB_FINISH)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)  # waits for webhook requests being handled
         await web.TCPSite(runner, options.listen_host, options.listen_port).start()
@@ -276,17 +375,39 @@ class Runtime:
 
     async def _take_over(self, reaped: Reaped) -> None:
         """A dead process was reaped: its released leases are claimed now, and each chat it
-        owed a reply gets its current question again."""
+        owed a reply gets its current question again, beside the heartbeat: asking dozens of
+        chats takes longer than the process timeout under load, and a heartbeat waiting for
+        it had this process taken for dead in turn."""
         services = self.services
         services.pipeline.kick()
         services.outbox.kick()
-        for chat_id in reaped.owed_chats:
+        if reaped.owed_chats:
+            task = asyncio.create_task(self._ask_again(reaped.owed_chats))
+            self._asking_again.add(task)
+            task.add_done_callback(self._asking_again.discard)
+
+    async def _ask_again(self, chats: Sequence[int]) -> None:
+        services = self.services
+        for chat_id in chats:
             try:
                 outcome = await services.desk.ask_again(chat_id)
                 if outcome is not None:
                     await services.handlers.deliver(chat_id, outcome)
             except Exception:  # the debt stays this process's: asked again after a restart
                 log.exception("owed question not sent", extra={"chat_id": chat_id})
+
+    async def _stop_beating_then_mark_stopped(self) -> None:
+        """The stop's last step: the heartbeat ends, then the row is marked stopped."""
+        self._heartbeat_stop.set()
+        if self._heartbeat is not None:
+            with contextlib.suppress(Exception):
+                await self._heartbeat
+        # begun after the workers' deadline: the chats stay owed by this process, and the
+        # process that reaps it asks them again
+        for task in list(self._asking_again):
+            task.cancel()
+        await asyncio.gather(*self._asking_again, return_exceptions=True)
+        await self.registry.stopped()
 
     async def _sweep_once(self, _stop: asyncio.Event) -> None:
         """At start-up: sealed files a crash left without a committed row are removed."""
@@ -328,13 +449,13 @@ class Runtime:
         log.info("bot stopped")
 
     async def run_until_signal(self) -> None:
-        """Start, wait for SIGTERM/SIGINT, stop cleanly."""
+        """Start, wait for SIGTERM/SIGINT (or the heartbeat's `must_stop`), stop cleanly."""
         # The photo processes' results come back through the process pool's threads, and each
         # hand-off to the event loop can wait a whole switch interval (5 ms by default) for the
         # GIL while the loop is busy. 0.5 ms keeps hand-offs short.
         sys.setswitchinterval(0.0005)
         loop = asyncio.get_running_loop()
-        stop = asyncio.Event()
+        stop = self._stop_requested
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         await self.start()
@@ -356,3 +477,5 @@ class Runtime:
             await self.stop()
             gc.unfreeze()  # so that extension modules (zxing-cpp) are torn down cleanly at exit
             gc.set_threshold(*thresholds)
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)

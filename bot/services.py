@@ -7,6 +7,7 @@ the resident desk and back to the chat) are set here and nowhere else.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from handlers.menus import StaffMenuSync
 from handlers.outbox import OutboxSender
 from handlers.replies import ReplySender
 from handlers.resident import ResidentHandlers
+from intake.chat import DocumentChecked
 from intake.console import ConsoleDesk
 from intake.documents.pipeline import DocumentPipeline
 from intake.notify import DailyJobs, OutboxService
@@ -38,6 +40,7 @@ class ServiceOptions:
     province: str | None
     delete_resident_photos: bool
     document_lease: timedelta
+    outbox_lease: timedelta
     rate_limit: bool
     report_hour: int
     digest_hour: int
@@ -88,11 +91,19 @@ def _outbox_sender(bot: Bot, service: OutboxService, options: ServiceOptions) ->
 
 
 def build_services(
-    deps: Deps, bot: Bot, registry: ProcessRegistry, options: ServiceOptions
+    deps: Deps,
+    bot: Bot,
+    registry: ProcessRegistry,
+    options: ServiceOptions,
+    *,
+    on_document_checked: Callable[[DocumentChecked], None] | None = None,
 ) -> Services:
-    """Make every service once and connect them (module docstring)."""
+    """Make every service once and connect them (module docstring); `on_document_checked`
+    hears each committed verdict (bot/metrics.py)."""
     directory = DirectoryCache(deps, options.province)
-    outbox = _outbox_sender(bot, OutboxService(deps, registry), options)
+    outbox = _outbox_sender(
+        bot, OutboxService(deps, registry, lease=options.outbox_lease), options
+    )
     menus = StaffMenuSync(bot, StaffMenus(deps))
     roster = StaffRoster(deps)
     photo_processes = PhotoProcesses(options.photo_processes or default_process_count())
@@ -139,6 +150,7 @@ def build_services(
         executor=photo_processes,
         lease=options.document_lease,
         holder=registry,
+        on_checked=on_document_checked,
     )
     daily = DailyJobs(
         deps,

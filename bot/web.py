@@ -1,4 +1,5 @@
-"""The web server: the Telegram webhook endpoint and `/healthz` (the console joins later).
+"""The web server: the Telegram webhook endpoint, `/healthz` and `/metrics` (bot/metrics.py:
+who may read it); the console joins later.
 
 Webhook requests must carry Telegram's `X-Telegram-Bot-Api-Secret-Token`; a missing or wrong one
 gets 403, a body that is not a JSON object with an integer `update_id`, or that PTB cannot read
@@ -23,10 +24,11 @@ from telegram.ext import Application
 
 from handlers.updates import read_update
 
-__all__ = ["WEBHOOK_PATH", "build_web_app", "webhook_secret"]
+__all__ = ["METRICS_PATH", "WEBHOOK_PATH", "build_web_app", "webhook_secret"]
 
 log = logging.getLogger("hoso.web")
 WEBHOOK_PATH = "/telegram/webhook"
+METRICS_PATH = "/metrics"
 MAX_UPDATE_BYTES = 1 << 20  # Telegram's updates are a few kilobytes; refuse anything near this
 _SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 — a header name
 
@@ -91,6 +93,7 @@ def build_web_app(
     application: Application[Any, Any, Any, Any, Any, Any] | None = None,
     secret: str | None = None,
     accepting: Callable[[], bool] = lambda: True,
+    metrics: Callable[[web.Request], Awaitable[web.Response]] | None = None,
 ) -> web.Application:
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
 
@@ -99,6 +102,8 @@ def build_web_app(
         return web.json_response(report, status=200 if report.get("ok") else 503)
 
     app.router.add_get("/healthz", healthz)
+    if metrics is not None:
+        app.router.add_get(METRICS_PATH, metrics)
     if application is not None and secret is not None:
         app.router.add_post(WEBHOOK_PATH, _webhook_handler(application, secret, accepting))
     return app

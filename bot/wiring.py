@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.config import Settings
 from crypto import FieldCipher, KeyFiles
 from intake.admin import key_audit_chain, record_field_keys, seal_audit_chain
-from storage.blobs import BlobStore
+from intake.documents.orphans import claim_blob_store
 from storage.db import Database
 from storage.deps import Deps
 from storage.repositories.audit import KeyedChain
@@ -29,10 +30,13 @@ def keyfiles_for(settings: Settings) -> KeyFiles:
 
 @asynccontextmanager
 async def open_deps(settings: Settings, *, create_keys: bool = False) -> AsyncIterator[Deps]:
-    """Open the database (upgrading its schema), the key files and the blob store;
-    `create_keys`: first make the missing server keys and key an old audit chain, as
-    `hoso init` does (`key_the_audit_chain`)."""
+    """Open the blob store (proven usable: BlobStoreUnavailable says why not), the database
+    (upgrading its schema) and the key files, and tie the store to the database (another
+    database's store: BlobStoreOwned); `create_keys`: first make the missing server keys and
+    key an old audit chain, as `hoso init` does (`key_the_audit_chain`)."""
     settings.ensure_data_dir()
+    blobs = settings.blob_spec.open()
+    await asyncio.to_thread(blobs.probe)
     keyfiles = keyfiles_for(settings)
     if create_keys:
         keyfiles.create_missing()
@@ -41,7 +45,8 @@ async def open_deps(settings: Settings, *, create_keys: bool = False) -> AsyncIt
     database = Database.connect(settings.effective_database_url, audit_key=keyfiles.audit_key())
     try:
         await database.upgrade()
-        deps = Deps(database, cipher, blind, BlobStore(settings.blobs_dir))
+        deps = Deps(database, cipher, blind, blobs)
+        await claim_blob_store(deps)
         await record_field_keys(deps)
         await seal_audit_chain(deps)
         if create_keys:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -40,8 +41,10 @@ class AiohttpRequest(BaseRequest):
         write_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        on_too_many_requests: Callable[[], None] | None = None,
     ) -> None:
         self._pool_size = pool_size
+        self._on_too_many_requests = on_too_many_requests  # every 429 (the bot's metrics)
         self._timeouts = {
             "connect": connect_timeout,
             "read": read_timeout,
@@ -100,6 +103,8 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=_body(request_data, files), timeout=timeout
             ) as response:
+                if response.status == HTTPStatus.TOO_MANY_REQUESTS and self._on_too_many_requests:
+                    self._on_too_many_requests()
                 return response.status, await response.read()
         except TimeoutError as error:  # asyncio's and aiohttp's timeouts alike
             raise TimedOut from error

@@ -111,6 +111,8 @@ class ReplySender:
         self._pending_edits: dict[tuple[int, int], tuple[str, InlineKeyboardMarkup | None]] = {}
         self._pending_deletes: dict[int, list[int]] = {}
         self._later: set[asyncio.Task[None]] = set()  # scheduled edits and deletions
+        # set by `flush(hurry=True)` at a stop: what waits goes out at once, not after its delay
+        self._hurry = asyncio.Event()
 
     async def send(self, chat_id: int, language: Language, replies: list[Reply]) -> None:
         carried = ""  # text-only replies travel with the next message: fewer bubbles, and
@@ -158,10 +160,14 @@ class ReplySender:
 
     async def _edit_later(self, key: tuple[int, int]) -> None:
         try:
-            await asyncio.sleep(self._edit_delay)
+            await self._wait(self._edit_delay)
             waited = self._edit_delay
-            while self._still_checking(key[0]) and waited < self._edit_wait:
-                await asyncio.sleep(_EDIT_POLL)
+            while (
+                not self._hurry.is_set()
+                and self._still_checking(key[0])
+                and waited < self._edit_wait
+            ):
+                await self._wait(_EDIT_POLL)
                 waited += _EDIT_POLL
         finally:  # whatever happens, the message's next change schedules an edit again
             text, markup = self._pending_edits.pop(key)
@@ -182,8 +188,16 @@ class ReplySender:
             log.exception("checking state unknown", extra={"chat_id": chat_id})
             return False
 
-    async def flush(self) -> None:
-        """Wait for scheduled edits and deletions (on shutdown)."""
+    async def _wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or less once a stop hurries what waits."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), timeout=seconds)
+
+    async def flush(self, *, hurry: bool = False) -> None:
+        """Wait until the scheduled edits and deletions went; `hurry` (at a stop, for good):
+        send them now rather than after their delays."""
+        if hurry:
+            self._hurry.set()
         if self._later:
             await asyncio.gather(*list(self._later), return_exceptions=True)
 
@@ -202,7 +216,7 @@ class ReplySender:
             del self._pending_deletes[chat_id]
 
     async def _delete_later(self, chat_id: int, message_ids: list[int]) -> None:
-        await asyncio.sleep(self._delete_delay)
+        await self._wait(self._delete_delay)
         self._close_batch(chat_id, message_ids)  # what comes now goes in the next batch
         for start in range(0, len(message_ids), _DELETE_AT_ONCE):
             batch = message_ids[start : start + _DELETE_AT_ONCE]

@@ -45,6 +45,14 @@ class PendingUpdate:
     def to_api(self) -> dict[str, Any]:
         return {"update_id": self.update_id, self.kind: self.payload}
 
+    @property
+    def chat_id(self) -> int | None:
+        """The chat the update belongs to (a callback query's: its message's), if any."""
+        chat = self.payload.get("chat")
+        if chat is None and isinstance(self.payload.get("message"), dict):
+            chat = self.payload["message"].get("chat")
+        return chat.get("id") if isinstance(chat, dict) else None
+
 
 class UpdateQueue:
     """Updates wait here until a getUpdates offset or a 2xx webhook answer confirms them."""
@@ -79,6 +87,16 @@ class UpdateQueue:
         elif offset < 0:
             while len(self._pending) > -offset:
                 self._pending.popleft()
+
+    def remove(self, update_id: int) -> None:
+        """Forget one update (a webhook answered it; others before it may still be pending)."""
+        for index, update in enumerate(self._pending):
+            if update.update_id == update_id:
+                del self._pending[index]
+                return
+
+    def all(self) -> list[PendingUpdate]:
+        return list(self._pending)
 
     def first(self, limit: int) -> list[PendingUpdate]:
         return [update for _, update in zip(range(limit), self._pending, strict=False)]

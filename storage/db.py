@@ -4,12 +4,16 @@ SQLite runs in WAL mode with `synchronous=NORMAL` and foreign keys on; every tra
 with `BEGIN IMMEDIATE`, so two writers queue instead of failing with "database is locked" when a
 read turns into a write (a busy statement is retried for up to 15 s without blocking the event
 loop: storage/_inline_sqlite.py). The schema is managed by Alembic only;
-`Database.upgrade()` runs at every start.
+`Database.upgrade()` runs at every start: on PostgreSQL under an advisory lock, so that processes
+starting together migrate once, and never on a database a newer hoso has migrated further
+(`SchemaAhead`). A running process compares the schema with its own at every heartbeat
+(`schema_problem`, intake/processes).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import sqlite3
 from collections.abc import Awaitable, Callable
@@ -41,11 +45,13 @@ from storage._inline_sqlite import (
     connect_inline,
     inline_dbapi,
 )
+from storage.repositories.locks import lock_migrations
 
 __all__ = [
     "AUDIT_KEY",
     "Database",
     "DatabaseUrlError",
+    "SchemaAhead",
     "insert_for",
     "is_conflict",
     "run_again_on_conflict",
@@ -61,6 +67,17 @@ _SQLITE_BUSY_SECONDS = 15.0
 
 class DatabaseUrlError(ValueError):
     """The database URL names no supported backend."""
+
+
+class SchemaAhead(Exception):
+    """The database's schema is newer than this code's migrations: this code must not run."""
+
+    def __init__(self, current: str, head: str | None) -> None:
+        super().__init__(
+            f"the database's schema (revision {current}) is newer than this hoso (which knows "
+            f"up to {head}): upgrade hoso on this machine"
+        )
+        self.current = current
 
 
 def insert_for(dialect_name: str) -> Callable[[Any], Any]:
@@ -116,6 +133,21 @@ def _alembic_config(connection: Connection | None = None) -> Config:
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.attributes["connection"] = connection
     return config
+
+
+@functools.cache
+def _migrations() -> ScriptDirectory:
+    """This code's migrations (read once: a running process compares at every heartbeat)."""
+    return ScriptDirectory.from_config(_alembic_config())
+
+
+@functools.cache
+def _known_revisions() -> frozenset[str]:
+    return frozenset(script.revision for script in _migrations().walk_revisions())
+
+
+def _current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -227,18 +259,35 @@ class Database:
         return self.engine.dialect.name
 
     async def upgrade(self) -> None:
-        """Bring the schema to the newest migration."""
+        """Bring the schema to the newest migration; refuse (`SchemaAhead`) a database that a
+        newer hoso has migrated further. On PostgreSQL one process migrates at a time, under
+        an advisory lock: a second one starting together waits, then finds the schema at its
+        head (on SQLite the transaction's `BEGIN IMMEDIATE` does the same)."""
         async with self.engine.begin() as connection:
+            await lock_migrations(connection)
+            current = await connection.run_sync(_current_revision)
+            if current is not None and current not in _known_revisions():
+                raise SchemaAhead(current, _migrations().get_current_head())
             await connection.run_sync(lambda sync: command.upgrade(_alembic_config(sync), "head"))
 
     async def schema_revision(self) -> tuple[str | None, str | None]:
         """(current revision in the database, newest revision in the code)."""
-        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
         async with self.engine.connect() as connection:
-            current = await connection.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
-            )
-        return current, head
+            current = await connection.run_sync(_current_revision)
+        return current, _migrations().get_current_head()
+
+    async def schema_problem(self) -> str | None:
+        """None while the database's schema is this code's newest; else why this process must
+        not carry on as it is, in one sentence (another process migrated it meanwhile)."""
+        current, head = await self.schema_revision()
+        if current == head:
+            return None
+        if current is not None and current not in _known_revisions():
+            return str(SchemaAhead(current, head))
+        return (
+            f"the database's schema (revision {current}) is not this hoso's ({head}): "
+            "restart hoso to upgrade it"
+        )
 
     async def ping(self) -> bool:
         """Whether the database answers (for the health check)."""

@@ -44,6 +44,7 @@ from storage.states import (
     DataRequestState,
     DocumentStatus,
     OutboxStatus,
+    ProcessMode,
     Route,
     StaffRole,
     SubmissionState,
@@ -60,6 +61,7 @@ __all__ = [
     "ConsentNotice",
     "ConsentRecord",
     "DataRequest",
+    "DatabaseIdentity",
     "Document",
     "Draft",
     "Event",
@@ -376,7 +378,10 @@ class Document(Base):
     blob_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("blob.id"))
     issues: Mapped[dict[str, Any]] = mapped_column(default=dict)
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # claims so far: the fencing number of the attempts and their files' names
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # of those, the ones that found the blob store unavailable: not counted toward giving up
+    store_waits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     not_before: Mapped[datetime | None]  # a worker's lease, or the time of the next retry
     leased_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)  # a ProcessRecord
     last_error: Mapped[str | None] = mapped_column(String(200))
@@ -431,6 +436,17 @@ class AuditHead(Base):
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     keyed_at: Mapped[datetime | None] = mapped_column(default=None)
     seal: Mapped[bytes | None] = mapped_column(LargeBinary(32), default=None)
+
+
+class DatabaseIdentity(Base):
+    """The single row naming this database (made by migration 0011): the blob store's
+    owner marker holds its id, so that no two databases share a store (and sweep each other's
+    files)."""
+
+    __tablename__ = "database_identity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    database_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ConsentNotice(Base):
@@ -521,7 +537,7 @@ class ProcessRecord(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
-    mode: Mapped[str] = mapped_column(String(16))  # polling or webhook
+    mode: Mapped[ProcessMode] = mapped_column(_state(ProcessMode))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
     stopped_at: Mapped[datetime | None]

@@ -16,6 +16,7 @@ __all__ = [
     "DataRequestState",
     "DocumentStatus",
     "OutboxStatus",
+    "ProcessMode",
     "Route",
     "StaffRole",
     "SubmissionState",
@@ -69,6 +70,13 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"  # gave up after the configured time
+
+
+class ProcessMode(StrEnum):
+    """How a bot process takes Telegram's updates (intake/processes)."""
+
+    POLLING = "polling"  # long polling: the only process on its database
+    WEBHOOK = "webhook"  # a webhook behind a load balancer: any number side by side
 
 
 class ActorKind(StrEnum):

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from crypto import BlindIndex, FieldCipher, Keyring
-from storage.blobs import BlobStore
+from storage.blobs import LocalBlobStore
 from storage.db import Database
 from storage.deps import Deps
 from tests.fixtures.databases import fresh_database
+
+pytest_plugins = ["tests.fixtures.s3"]  # one S3 server per session, for the tests that ask
 
 PG_URL = os.environ.get("HOSO_TEST_DATABASE_URL")
 BACKENDS = [
@@ -47,5 +49,5 @@ def deps(database: Database, keyring: Keyring, tmp_path: Path) -> Deps:
         database=database,
         fields=FieldCipher(keyring),
         blind=BlindIndex(BlindIndex.generate_key()),
-        blobs=BlobStore(tmp_path / "blobs"),
+        blobs=LocalBlobStore(tmp_path / "blobs"),
     )

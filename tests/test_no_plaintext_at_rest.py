@@ -1,4 +1,5 @@
-"""A stolen database file or blob directory reveals no name, ID number, phone or photo."""
+"""A stolen database file, blob directory or bucket reveals no name, ID number, phone or
+photo."""
 
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ from sqlalchemy import text
 
 from crypto import CommuneRecipients, create_identity, seal_document
 from intake.admin import import_province
+from intake.documents import SealedDocument, check_seal_and_store
+from storage.blobs import S3BlobSpec
 from storage.deps import Deps
 from storage.models import Citizen, Submission, Target
 from storage.states import CertificateStatus, Route, SubmissionState
+from tests.fixtures.photos import document_photo
 from tests.fixtures.rawscan import assert_nowhere, raw_blobs, raw_database
+from tests.fixtures.s3 import S3Server, raw_objects
 
 NAME = "Phạm Thị Hồng Nhung"
 CCCD = "066190012345"
@@ -89,3 +94,35 @@ async def test_raw_database_and_blobs_hold_no_plaintext(deps: Deps, tmp_path: Pa
     assert_nowhere(secrets, raw, blobs)
     for magic in (b"\xff\xd8\xff", b"\x89PNG", b"JFIF", b"IHDR"):
         assert magic not in blobs
+
+
+def planted_photo() -> bytes:
+    """A real ID photo that carries the planted values in a JPEG comment."""
+    image = Image.open(io.BytesIO(document_photo(3, card=True)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90, comment=f"{NAME} {CCCD} {PHONE} {SERIAL}".encode())
+    return out.getvalue()
+
+
+def test_the_bucket_holds_no_plaintext(s3_server: S3Server, s3_spec: S3BlobSpec) -> None:
+    """Objects in the bucket (`HOSO_BLOB_URL`), read with another client as a thief of the
+    bucket would: sealed as the worker processes seal them, nothing readable in any."""
+    recipients = CommuneRecipients(
+        "24175", (create_identity().recipient,), create_identity().recipient
+    )
+    photo = planted_photo()
+    assert NAME.encode() in photo  # the check can see what was sent
+    store = s3_spec.open()
+    sealed = check_seal_and_store(photo, "cccd_front", recipients, s3_spec, store.new_name())
+    assert isinstance(sealed, SealedDocument)
+    store.write(seal_document(photo, recipients))  # and as written by anything else
+
+    objects = {
+        key: data for key, data in raw_objects(s3_server).items() if key.startswith(s3_spec.prefix)
+    }
+    assert len(objects) == 2
+    secrets = (NAME, CCCD, PHONE, SERIAL, "Phạm", "Nhung", "912345678", "190012345")
+    assert_nowhere(secrets, *objects.values(), "\n".join(objects).encode())
+    for data in objects.values():
+        for magic in (b"\xff\xd8\xff", b"JFIF", b"Exif"):
+            assert magic not in data

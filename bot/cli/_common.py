@@ -24,8 +24,10 @@ from intake.admin import (
     UnknownVillage,
 )
 from intake.exports import IdentityMismatch
+from intake.processes import StartRefused
 from intake.staff import StaffSetupError
-from storage.db import DatabaseUrlError
+from storage.blobs import BlobStoreOwned, BlobStoreUnavailable
+from storage.db import DatabaseUrlError, SchemaAhead
 
 __all__ = ["fail", "run_use_case", "settings_from_env"]
 
@@ -44,6 +46,10 @@ _CLEAR_ERRORS = (
     EscrowExists,
     DatabaseUrlError,
     StaffSetupError,
+    BlobStoreUnavailable,
+    BlobStoreOwned,
+    StartRefused,
+    SchemaAhead,
 )
 
 

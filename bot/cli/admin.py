@@ -14,6 +14,8 @@ from bot.cli.audit import describe_chain
 from bot.wiring import key_the_audit_chain, keyfiles_for, open_deps
 from intake.admin import (
     ImportResult,
+    ProcessState,
+    ProcessStatus,
     Status,
     collect_status,
     import_parcels,
@@ -60,7 +62,40 @@ def _json_value(value: object) -> str:
     return value.hex() if isinstance(value, bytes) else str(value)
 
 
-def print_status(status: Status) -> None:
+def status_json(status: Status) -> str:
+    """`hoso status --json`'s object."""
+    return json.dumps(dataclasses.asdict(status), ensure_ascii=False, default=_json_value)
+
+
+def _process_line(process: ProcessStatus, timeout: float) -> str:
+    line = (
+        f"  {process.id[:8]}  {process.host} pid {process.pid}  {process.mode:<7}  started "
+        f"{process.started_at:%Y-%m-%d %H:%M:%S} UTC  heartbeat "
+        f"{process.heartbeat_lag_seconds:g} s ago  leases: {process.documents_leased} "
+        f"documents, {process.outbox_leased} outbox"
+    )
+    if process.state is ProcessState.STOPPED:
+        return line + "  (stopped)"
+    if process.state is ProcessState.DEAD:
+        return line + (
+            f"  LOOKS DEAD (no heartbeat within {timeout:g} s, or its pid is gone): the next"
+            " live process takes its leases over"
+        )
+    return line
+
+
+def print_processes(status: Status, timeout: float) -> None:
+    """The bot processes not yet reaped, one line each."""
+    if not status.processes:
+        click.echo("processes    none running")
+        return
+    dead = sum(p.state is ProcessState.DEAD for p in status.processes)
+    click.echo(f"processes    {len(status.processes)}" + (f" ({dead} look dead)" if dead else ""))
+    for process in status.processes:
+        click.echo(_process_line(process, timeout))
+
+
+def print_status(status: Status, blob_store: str | None = None) -> None:
     click.echo(
         f"database     {status.backend}, schema {status.schema_current}"
         f"{'' if status.schema_current == status.schema_head else ' (upgrade pending)'}"
@@ -85,7 +120,8 @@ def print_status(status: Status) -> None:
     ):
         if groups:
             click.echo(f"{title:<13}" + ", ".join(f"{k} {v}" for k, v in sorted(groups.items())))
-    click.echo(f"blobs        {status.blob_bytes} bytes sealed")
+    where = "" if blob_store is None else f", in {blob_store}"
+    click.echo(f"blobs        {status.blob_bytes} bytes sealed{where}")
     if status.audit_chain is not None:
         title = "audit" if status.audit_chain.intact else "AUDIT"
         click.echo(f"{title:<13}chain {describe_chain(status.audit_chain)}")
@@ -95,7 +131,10 @@ def print_status(status: Status) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @run_use_case
 async def status(as_json: bool) -> None:
-    """Show what is configured and how many of each record exist.
+    """Show what is configured, how many of each record exist and the bot processes.
+
+    Each bot process not yet reaped: its id, host, pid, mode, start, seconds since its last
+    heartbeat, the documents and outbox rows it leases, and whether it looks dead.
 
     \b
     Example:
@@ -103,11 +142,12 @@ async def status(as_json: bool) -> None:
     """
     settings = settings_from_env()
     async with open_deps(settings) as deps:
-        result = await collect_status(deps)
+        result = await collect_status(deps, process_timeout=settings.process_timeout)
     if as_json:
-        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, default=_json_value))
+        click.echo(status_json(result))
     else:
-        print_status(result)
+        print_status(result, deps.blobs.location)
+        print_processes(result, settings.process_timeout)
 
 
 @click.group()

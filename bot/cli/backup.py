@@ -76,7 +76,7 @@ async def backup(out: Path) -> None:
     settings = settings_from_env()
     async with open_deps(settings) as deps:
         try:
-            made = await make_backup(deps, out)
+            made = await make_backup(deps, out, process_timeout=settings.process_timeout)
         except BackupError as exc:
             fail(str(exc))
             raise
@@ -111,12 +111,21 @@ async def restore(source: Path) -> None:
     The backup is refused unless it verifies: its manifest, and every file's SHA-256.
     On PostgreSQL it goes into the (empty) schema of the database HOSO_DATABASE_URL names.
     The keys are not in a backup: put them back afterwards, then run `hoso status`.
+    The sealed files go into the data directory's blobs/ folder only: restoring into an
+    object store (HOSO_BLOB_URL) is not supported, so it must be unset.
 
     \b
     Example:
       HOSO_DATA_DIR=/srv/hoso hoso restore /mnt/backup/hoso-2026-12-04
     """
     settings = settings_from_env()
+    if settings.blob_url is not None:
+        fail(
+            f"hoso restore writes the sealed files into {settings.blobs_dir.resolve()} only, "
+            f"not into the object store HOSO_BLOB_URL={settings.blob_url}: unset HOSO_BLOB_URL "
+            "to restore"
+        )
+        return
     try:
         restored = await restore_backup(
             source, data_dir=settings.data_dir, database_url=settings.effective_database_url

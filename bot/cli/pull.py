@@ -159,6 +159,7 @@ async def pull(
     )
     if result.problems:
         click.echo(
-            f"{result.problems} document(s) missing or damaged: see 'problem' in submission.json"
+            f"{result.problems} document(s) missing, damaged or unavailable (the blob store "
+            "could not be reached: pull again later): see 'problem' in submission.json"
         )
     click.echo(f"{CSV_FILE}: {result.csv_rows} submission(s)")

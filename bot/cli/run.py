@@ -20,7 +20,11 @@ async def run() -> None:
     \b
     Example:
       HOSO_TELEGRAM_TOKEN=... HOSO_PROVINCE=66 hoso run
-    Stops cleanly on SIGTERM or Ctrl-C (updates being handled finish first).
+    Stops cleanly on SIGTERM or Ctrl-C (updates being handled finish first, then the
+    documents and messages it holds are handed back to the other processes). Several
+    processes share one PostgreSQL in webhook mode only: a second poller is refused. Stops
+    by itself, with one sentence and exit status 1, when another process migrated the
+    database's schema further (upgrade this machine's hoso).
     """
     settings = settings_from_env()
     if settings.telegram_token is None:
@@ -46,7 +50,14 @@ async def run() -> None:
                 outbox_give_up_hours=settings.outbox_give_up_hours,
                 photo_processes=settings.photo_processes,
                 process_timeout=settings.process_timeout,
+                metrics_token=(
+                    settings.metrics_token.get_secret_value() if settings.metrics_token else None
+                ),
+                document_lease_seconds=settings.document_lease_seconds,
+                outbox_lease_seconds=settings.outbox_lease_seconds,
                 retention_days=settings.retention_days,
             ),
         )
         await runtime.run_until_signal()
+        if runtime.stop_reason is not None:  # the heartbeat stopped it: said in the log too
+            fail(runtime.stop_reason)

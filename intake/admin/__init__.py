@@ -53,7 +53,15 @@ from intake.admin._pull_writer import (
     pull_into_folder,
 )
 from intake.admin._restore import Restored, restore_backup, verify_backup
-from intake.admin._status import ProvinceStatus, Status, collect_status
+from intake.admin._status import (
+    Backlog,
+    ProcessState,
+    ProcessStatus,
+    ProvinceStatus,
+    Status,
+    collect_status,
+    measure_backlog,
+)
 from intake.admin._units import (
     UnitsImported,
     UnknownProvince,
@@ -71,6 +79,7 @@ __all__ = [
     "DEMO_TARGETS",
     "DEMO_VILLAGES",
     "SUBMISSION_FILE",
+    "Backlog",
     "BackupError",
     "BackupMade",
     "CsvProblem",
@@ -81,6 +90,8 @@ __all__ = [
     "KeyCreated",
     "Manifest",
     "MissingKey",
+    "ProcessState",
+    "ProcessStatus",
     "ProvinceStatus",
     "PullFolder",
     "PullPlan",
@@ -103,6 +114,7 @@ __all__ = [
     "import_villages",
     "key_audit_chain",
     "make_backup",
+    "measure_backlog",
     "official_province",
     "plan_pull",
     "prepare_demo",

@@ -48,7 +48,7 @@ from intake.admin._backup_manifest import (
     Manifest,
     SourceMissing,
     SourceUnreadable,
-    copy_hashed,
+    copy_blob,
     read_manifest,
     sha256_of,
     status_record,
@@ -56,7 +56,7 @@ from intake.admin._backup_manifest import (
 )
 from intake.admin._status import collect_status
 from storage.backup import DatabaseCopyError, in_thread_to_the_end, snapshot
-from storage.blobs import BlobStore
+from storage.blobs import BlobStore, LocalBlobStore
 from storage.deps import Deps
 from storage.repositories.backup import LiveBlob, live_blobs
 from storage.repositories.documents import live_blob_names
@@ -92,15 +92,16 @@ def megabytes(count: int) -> str:
     return f"{count / 1e6:.1f} MB"
 
 
-async def make_backup(deps: Deps, out: Path) -> BackupMade:
-    """Write a verified backup to the new folder `out` (module docstring)."""
+async def make_backup(deps: Deps, out: Path, *, process_timeout: float) -> BackupMade:
+    """Write a verified backup to the new folder `out` (module docstring); its status names a
+    process silent for `process_timeout` seconds (HOSO_PROCESS_TIMEOUT) dead."""
     started = time.monotonic()
     out, staging = await asyncio.to_thread(_start, out)
     needed: list[int] = [0]
     try:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
-                sizes = await _write(deps, staging, needed)
+                sizes = await _write(deps, staging, needed, process_timeout)
                 break
             except _DeletedMeanwhile:
                 if attempt == _ATTEMPTS:
@@ -171,12 +172,16 @@ def _cannot_write(out: Path, error: OSError, needed: int | None) -> BackupError:
     return BackupError(f"cannot write the backup to {out} ({error.strerror}); nothing was kept")
 
 
-async def _write(deps: Deps, staging: Path, needed: list[int]) -> tuple[int, int, int]:
+async def _write(
+    deps: Deps, staging: Path, needed: list[int], process_timeout: float
+) -> tuple[int, int, int]:
     """One attempt: the snapshot, its sealed files, the manifest. Returns the sizes."""
     (staging / DATABASE_DIR).mkdir(mode=0o700)
     (staging / BLOBS_DIR).mkdir(mode=0o700)
     async with snapshot(deps.database, staging / DATABASE_DIR) as copy:
-        status = await collect_status(dataclasses.replace(deps, database=copy.database))
+        status = await collect_status(
+            dataclasses.replace(deps, database=copy.database), process_timeout=process_timeout
+        )
         async with copy.database.sessions() as session:
             blobs = await live_blobs(session)
     blob_bytes = sum(blob.size for blob in blobs)
@@ -185,7 +190,7 @@ async def _write(deps: Deps, staging: Path, needed: list[int]) -> tuple[int, int
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     stop = threading.Event()
     copied, missing, damaged = await in_thread_to_the_end(
-        _copy_blobs, deps.blobs, blobs, BlobStore(staging / BLOBS_DIR), stop, stop=stop
+        _copy_blobs, deps.blobs, blobs, LocalBlobStore(staging / BLOBS_DIR), stop, stop=stop
     )
     if missing:
         async with deps.database.sessions() as session:
@@ -224,9 +229,10 @@ async def _write(deps: Deps, staging: Path, needed: list[int]) -> tuple[int, int
 
 
 def _copy_blobs(
-    source: BlobStore, blobs: list[LiveBlob], target: BlobStore, stop: threading.Event
+    source: BlobStore, blobs: list[LiveBlob], target: LocalBlobStore, stop: threading.Event
 ) -> tuple[dict[str, FileEntry], list[str], list[str]]:
-    """Copy the snapshot's sealed files; returns those copied, missing and damaged."""
+    """Copy the snapshot's sealed files, read through the store's interface (a local folder or
+    a bucket); returns those copied, missing and damaged."""
     copied: dict[str, FileEntry] = {}
     missing: list[str] = []
     damaged: list[str] = []
@@ -236,14 +242,15 @@ def _copy_blobs(
         destination = target.path_of(blob.name)
         destination.parent.mkdir(mode=0o700, exist_ok=True)
         try:
-            entry = copy_hashed(source.path_of(blob.name), destination)
+            entry = copy_blob(source, blob.name, destination)
         except SourceMissing:
             missing.append(blob.name)
             continue
         except SourceUnreadable as exc:
             raise BackupError(
-                f"cannot read the sealed file {exc} from the blob store: run the backup as the "
-                "user that owns the data directory; nothing was kept"
+                f"cannot read the sealed file {exc} from the blob store {source.location}: run "
+                "the backup as the user that owns the data directory, or check the object "
+                "store; nothing was kept"
             ) from None
         if entry.size != blob.size or entry.sha256 != blob.sha256.hex():
             damaged.append(blob.name)

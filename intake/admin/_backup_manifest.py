@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from intake.admin._status import Status
+from storage.blobs import BlobStore
 
 __all__ = [
     "BLOBS_DIR",
@@ -38,6 +39,7 @@ __all__ = [
     "SourceMissing",
     "SourceUnreadable",
     "check_listing",
+    "copy_blob",
     "copy_hashed",
     "plain",
     "read_manifest",
@@ -220,6 +222,23 @@ def copy_hashed(source: Path, target: Path) -> FileEntry:
                 writer.write(chunk)
                 size += len(chunk)
     return FileEntry(size, digest.hexdigest())
+
+
+def copy_blob(source: BlobStore, name: str, target: Path) -> FileEntry:
+    """Copy a sealed file, read through its store's interface (a local folder or a bucket), to
+    a new `target` (owner-only) and return its size and SHA-256. A blob that is not there
+    raises SourceMissing, one that cannot be read SourceUnreadable; the target's errors (no
+    space, no permission) are raised as they are."""
+    try:
+        data = source.read(name)
+    except FileNotFoundError:
+        raise SourceMissing(name) from None
+    except OSError as exc:
+        raise SourceUnreadable(f"{name} ({exc.strerror or exc})") from None
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as writer:
+        writer.write(data)
+    return FileEntry(len(data), hashlib.sha256(data).hexdigest())
 
 
 def sha256_of(path: Path) -> FileEntry:

@@ -13,6 +13,10 @@ file itself; PostgreSQL: `pg_restore`, storage/restore.py) and checked against t
 sealed file it refers to is there with the checksum it recorded, and no other. Only then are
 they moved into place. Any failure undoes what was written and says why in one sentence.
 
+The sealed files go into the local blob store (`<data dir>/blobs/`) only: a restore into an
+object store (`HOSO_BLOB_URL`) is not supported, and the command refuses to run with it set.
+(A backup can be made from either store.)
+
 The restored database keeps what the snapshot had, including the `process` rows of the bots
 that were running: the first bot started on it reaps them and takes over their leases. Its
 field values, blind index and audit chain need the server keys the backup does not hold; the
@@ -43,7 +47,7 @@ from intake.admin._backup_manifest import (
     read_manifest,
 )
 from storage.backup import DatabaseCopyError, in_thread_to_the_end
-from storage.blobs import BlobStore
+from storage.blobs import LocalBlobStore
 from storage.db import Database
 from storage.repositories.backup import live_blobs
 from storage.restore import RestoreTarget, known_revisions, open_restore_target
@@ -187,7 +191,7 @@ def _take_back(data_dir: Path, *, created: bool, moved: bool) -> None:
 
 def _copy_verified(source: Path, manifest: Manifest, staging: Path, stop: threading.Event) -> None:
     """Copy every file into `staging`, each one's SHA-256 compared with the manifest's."""
-    store = BlobStore(staging / BLOBS_DIR)
+    store = LocalBlobStore(staging / BLOBS_DIR)
     for relative, expected in sorted(manifest.files.items()):
         if stop.is_set():
             return

@@ -69,7 +69,7 @@ from intake.submissions import (
     reject,
     start_review,
 )
-from storage.blobs import BlobPathError
+from storage.blobs import BlobPathError, BlobStoreUnavailable
 from storage.deps import Deps
 from storage.models import Blob, Document, Staff, Submission
 from storage.repositories import console as rows
@@ -116,6 +116,7 @@ class DocumentProblem(StrEnum):
     DAMAGED = "damaged"  # its bytes differ from those recorded when it was sealed
     LOCKED = "locked"  # the session has not unlocked the commune key
     WRONG_KEY = "wrong_key"  # none of the unlocked keys opens it
+    UNAVAILABLE = "unavailable"  # the object store cannot be reached now: try again
 
 
 class DocumentUnavailable(Exception):
@@ -791,6 +792,8 @@ def _read(deps: Deps, blob: Blob | None) -> bytes | DocumentProblem:
         return DocumentProblem.MISSING
     except BlobPathError:
         return DocumentProblem.DAMAGED
+    except BlobStoreUnavailable:
+        return DocumentProblem.UNAVAILABLE
     if hashlib.sha256(data).digest() != blob.sha256:
         return DocumentProblem.DAMAGED
     return data

@@ -25,6 +25,13 @@ class PendingDocument:
     chat_id: int
     message_id: int
     attempts: int  # this attempt's number: its verdict commits only while it is the latest
+    store_waits: int = 0  # the attempts before it that found the blob store unavailable
+
+    @property
+    def tries(self) -> int:
+        """The attempts that count toward giving up (this one included): not those that
+        found the blob store unavailable."""
+        return self.attempts - self.store_waits
 
     @property
     def blob_name(self) -> str:

@@ -7,6 +7,8 @@ strips, seals and writes them atomically as a blob in the executor it is given (
 processes in the bot: bot/photo_processes.py), and then — in one transaction — marks the
 document stored (unless someone else already did: it is sealed exactly once) and hands the
 verdict to its `VerdictSink` (the resident desk), which feeds it back into the conversation.
+That transaction takes the chat's advisory lock first (PostgreSQL), as the resident's own steps
+do, so a verdict and an event of the same chat in two processes never interleave.
 
 The sealed file's name comes from the document's id and the attempt's number, both committed
 with the lease before the file is written (`PendingDocument.blob_name`). So a file whose
@@ -29,10 +31,11 @@ import asyncio
 import dataclasses
 import functools
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -45,11 +48,13 @@ from intake.documents._sealing import SealedDocument, check_seal_and_store
 from intake.flow import Directory
 from intake.photos import MAX_UPLOAD_BYTES, DocumentRefused, PhotoCheck, QrStatus
 from intake.processes import LeaseHolder, idle
+from storage.blobs import BlobStoreUnavailable
 from storage.db import run_again_on_conflict
 from storage.deps import Deps
 from storage.models import utcnow
 from storage.repositories import documents as rows
 from storage.repositories.keys import recipients_for_commune
+from storage.repositories.locks import lock_chat
 from storage.states import DocumentStatus
 
 __all__ = [
@@ -65,7 +70,8 @@ __all__ = [
 log = logging.getLogger("hoso.documents")
 O = TypeVar("O")  # noqa: E741 — the sink's outcome, which the pipeline only passes on
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # tries that count (`PendingDocument.tries`: not those the store was down)
+MAX_WAIT = 300  # seconds between tries, reached only while the blob store is unavailable
 UNAVAILABLE = "unavailable"
 
 
@@ -109,7 +115,7 @@ class VerdictSink(Protocol[O]):
         self, session: AsyncSession, settled: Sequence[SettledDocument], directory: Directory
     ) -> list[O]: ...
 
-    def after_commit(self, outcome: O) -> None: ...
+    async def after_commit(self, outcome: O) -> None: ...
 
 
 async def add_pending_document(
@@ -201,9 +207,11 @@ class DocumentPipeline(Generic[O]):
         lease: timedelta = timedelta(seconds=30),
         max_bytes: int = MAX_UPLOAD_BYTES,
         holder: LeaseHolder | None = None,
+        on_checked: Callable[[DocumentChecked], None] | None = None,
     ) -> None:
         self._deps = deps
         self._holder = holder
+        self._on_checked = on_checked  # each committed verdict (the bot's metrics)
         self._files = files
         self._sink = sink
         self._directory = directory
@@ -235,8 +243,12 @@ class DocumentPipeline(Generic[O]):
             except Exception:
                 log.exception("document pass failed")
             await idle(self._wake, stop, poll)
-        # what is taken is finished (a group ending starts the next waiting one), and each
-        # settled document starts the task that tells its resident
+        await self.finish_taken()
+
+    async def finish_taken(self) -> None:
+        """Finish what this process has taken (a group ending starts the next waiting one; each
+        settled document starts the task that tells its resident): at a stop, before its
+        leases are handed back, also what the desk took after `run` ended."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
@@ -262,6 +274,12 @@ class DocumentPipeline(Generic[O]):
         """Whether documents of this chat are waiting or being checked (their verdicts will
         change the resident's checklist)."""
         return chat_id in self._checking
+
+    @property
+    def load(self) -> tuple[int, int]:
+        """Documents this process holds: waiting for a place, and being checked."""
+        waiting = sum(len(group) for group in self._waiting.values())
+        return waiting, sum(self._checking.values()) - waiting
 
     def _start_waiting(self) -> None:
         """Start the chats' waiting documents, each chat's together, while there is room."""
@@ -313,6 +331,7 @@ class DocumentPipeline(Generic[O]):
                     r.chat_id,
                     r.message_id,
                     r.attempts,
+                    r.store_waits,
                 )
                 for r in await rows.claim_due(
                     session,
@@ -324,8 +343,10 @@ class DocumentPipeline(Generic[O]):
                 )
             ]
         for document in claimed:  # the fenced-off attempt's file, if it exists
-            if document.attempts > 1:
-                self._drop_blob(blob_name(document.id, document.attempts - 1))
+            if document.attempts > 1:  # off the loop: the store may be a bucket, or down
+                await asyncio.to_thread(
+                    self._drop_blob, blob_name(document.id, document.attempts - 1)
+                )
         return claimed
 
     async def _process_group(self, group: list[PendingDocument]) -> None:
@@ -338,9 +359,21 @@ class DocumentPipeline(Generic[O]):
     async def _judge_or_fail(self, document: PendingDocument) -> _Judged | None:
         try:
             return await self._judge(document)
+        except BlobStoreUnavailable as exc:
+            # The store's fault, not the document's: it stays pending, without using up its
+            # tries (`PendingDocument.tries`), for as long as the outage lasts.
+            log.warning(
+                "blob store unavailable, document waits",
+                extra={"document": str(document.id), "reason": str(exc)},
+            )
+            try:
+                await self._retry(document, "blob store unavailable", store_unavailable=True)
+            except Exception:
+                log.exception("document wait not recorded", extra={"document": str(document.id)})
+            return None
         except Exception as exc:
             log.exception("document failed", extra={"document": str(document.id)})
-            if document.attempts >= MAX_ATTEMPTS:  # committed with the chat's other verdicts
+            if document.tries >= MAX_ATTEMPTS:  # committed with the chat's other verdicts
                 return self._given_up(document, exc)
             await self._failed(document, exc)
             return None
@@ -349,7 +382,7 @@ class DocumentPipeline(Generic[O]):
         """Any failure counts as an attempt: after the last one the resident is told to send it
         again, instead of a slot that stays "checking" for ever."""
         try:
-            if document.attempts >= MAX_ATTEMPTS:
+            if document.tries >= MAX_ATTEMPTS:
                 await self._commit_one(self._given_up(document, exc))
             else:
                 await self._retry(document, type(exc).__name__)
@@ -373,24 +406,28 @@ class DocumentPipeline(Generic[O]):
         try:
             data = await self._files.fetch(document.file_id, max_bytes=self._max_bytes)
         except FileUnavailable as exc:
-            if exc.permanent or document.attempts >= MAX_ATTEMPTS:
+            if exc.permanent or document.tries >= MAX_ATTEMPTS:
                 return self._refused(document, (exc.reason,), exc.reason)
             await self._retry(document, exc.reason)
             return None
         recipients = await self._recipients_for(document.commune_id)
         # The worker writes the sealed file under the attempt's name, so that a result that
         # never arrives (this task cancelled at shutdown, a crashed sibling breaking the pool)
-        # still has its file deleted once the worker is done with it.
+        # still has its file found: deleted once the worker is done, or by the next attempt's
+        # claim, or by the start-up sweep.
         name = document.blob_name
         work = self._executor.submit(
-            check_seal_and_store, data, document.slot, recipients, str(self._deps.blobs.root), name
+            check_seal_and_store, data, document.slot, recipients, self._deps.blobs.spec, name
         )
         try:
             result = await asyncio.wrap_future(work)
         except DocumentRefused as exc:  # nothing was written
             return self._refused(document, (exc.reason.value,), exc.reason.value)
         except BaseException:
-            work.add_done_callback(lambda _: self._drop_blob(name))  # at once if done already
+            # Cancelled while the worker goes on (a stop): its file, if it writes one, is
+            # deleted once it is done. A worker that raised wrote nothing (the write is its
+            # last step, and atomic), or its pool broke: the next claim deletes that file.
+            work.add_done_callback(functools.partial(self._drop_if_written, name))
             raise
         if isinstance(result, PhotoCheck):
             issues = tuple(issue.value for issue in result.issues)
@@ -398,25 +435,37 @@ class DocumentPipeline(Generic[O]):
         try:
             return self._stored(document, result)
         except BaseException:
-            self._drop_blob(name)
+            await asyncio.to_thread(self._drop_blob, name)
             raise
 
+    def _drop_if_written(self, name: str, work: Future[object]) -> None:
+        """A worker's done-callback: delete what it wrote, in a thread of its own (the callback
+        runs on the event loop when the work was done already)."""
+        if work.cancelled() or work.exception() is not None:
+            return
+        threading.Thread(
+            target=self._drop_blob, args=(name,), name="hoso-blob-drop", daemon=True
+        ).start()
+
     def _drop_blob(self, name: str) -> None:
-        """Delete a sealed file that no row points to (from any thread)."""
+        """Delete a sealed file that no row points to (blocking: from a thread)."""
         try:
             self._deps.blobs.delete(name)
         except OSError:
             log.warning("unrecorded blob not deleted", extra={"blob": name})
 
-    async def _retry(self, document: PendingDocument, reason: str) -> None:
+    async def _retry(
+        self, document: PendingDocument, reason: str, *, store_unavailable: bool = False
+    ) -> None:
         """Try the document again later (unless a newer attempt has taken it meanwhile)."""
         async with self._deps.database.sessions.begin() as session:
             await rows.retry_later(
                 session,
                 document.id,
                 document.attempts,
-                until=utcnow() + timedelta(seconds=2**document.attempts),
+                until=utcnow() + timedelta(seconds=min(2**document.attempts, MAX_WAIT)),
                 error=reason,
+                store_unavailable=store_unavailable,
             )
 
     async def _commit(self, judged: list[_Judged]) -> None:
@@ -430,7 +479,7 @@ class DocumentPipeline(Generic[O]):
                 log.warning("verdicts committed one by one", exc_info=True)
                 outcomes = None
             if outcomes is not None:
-                self._told(judged, outcomes)
+                await self._told(judged, outcomes)
                 return
         for one in judged:
             try:
@@ -449,27 +498,32 @@ class DocumentPipeline(Generic[O]):
             # points to costs some disk; a row without its file is a lost document.
             raise
         except BaseException:  # the transaction failed: no row points to this file
-            self._drop_blobs([one])
+            await self._drop_blobs([one])
             raise
         if outcomes is None:  # settled elsewhere meanwhile
-            self._drop_blobs([one])
+            await self._drop_blobs([one])
             return
-        self._told([one], outcomes)
+        await self._told([one], outcomes)
 
-    def _told(self, judged: list[_Judged], outcomes: list[O]) -> None:
+    async def _told(self, judged: list[_Judged], outcomes: list[O]) -> None:
         """After the commit: the resident is told (and their photos deleted) in a task of its
         own, so that the places go to the next documents at once instead of waiting for
         Telegram's answers."""
         for outcome in outcomes:
-            self._sink.after_commit(outcome)
+            await self._sink.after_commit(outcome)
+        if self._on_checked is not None:
+            for one in judged:
+                self._on_checked(one.verdict)
         forget = [j.document for j in judged if j.blob is not None]
         if outcomes or (forget and self._forget_message is not None):
             self._spawn(self._tell(judged[0].document.chat_id, outcomes, forget))
 
-    def _drop_blobs(self, judged: list[_Judged]) -> None:
+    async def _drop_blobs(self, judged: list[_Judged]) -> None:
+        """Delete the files of verdicts that did not commit (in a thread: the store may be a
+        bucket, slow or unreachable)."""
         for one in judged:
             if one.blob is not None:
-                self._drop_blob(one.blob["name"])
+                await asyncio.to_thread(self._drop_blob, one.blob["name"])
 
     async def _finish(self, judged: list[_Judged]) -> list[O] | None:
         """Settle still-pending documents in one transaction (run again when it loses to a
@@ -490,7 +544,9 @@ class DocumentPipeline(Generic[O]):
         self, session: AsyncSession, judged: list[_Judged], directory: Directory
     ) -> list[O]:
         """Every document's row first, then the sink's (the draft): a resident's step locks
-        them in the same order (on PostgreSQL the other order could deadlock)."""
+        them in the same order (on PostgreSQL the other order could deadlock), after the chat's
+        advisory lock, which every transaction stepping the chat takes first."""
+        await lock_chat(session, judged[0].document.chat_id)  # one chat's documents, always
         settled: dict[uuid.UUID, SettledDocument] = {}
         # rows in the order of their ids, as the ORM writes several (a discarded album): two
         # transactions locking the same rows in different orders could deadlock

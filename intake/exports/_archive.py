@@ -10,8 +10,9 @@ every submission in the archive (UTF-8 with a byte-order mark, as `hoso pull` wr
 recorded when it was sealed, opened, and handed to zipstream-ng (stored, not recompressed: the
 photos are JPEGs already) one at a time, so memory holds one document and the chunk being sent.
 It does blocking work: the console runs it in a worker thread, a batch of chunks per step. A
-document missing, damaged or not opened by the key leaves its file out; its `submission.json`
-and the table's "File problems" column say which and why.
+document missing, damaged, not opened by the key or unavailable (the object store cannot be
+reached: export again later) leaves its file out; its `submission.json` and the table's "File
+problems" column say which and why.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from crypto import CryptoError, Identity, open_document
-from storage.blobs import BlobPathError, BlobStore
+from storage.blobs import BlobPathError, BlobStore, BlobStoreUnavailable
 from storage.deps import Deps
 from storage.models import Blob, Commune, Document, Submission, Village
 from storage.repositories import places, pull, reports
@@ -58,6 +58,7 @@ class DocumentProblem(StrEnum):
     MISSING = "missing"  # the blob file is gone from the store
     DAMAGED = "damaged"  # the blob's bytes no longer match the hash recorded when it was sealed
     WRONG_KEY = "wrong_key"  # none of the given identities opens it (a ZIP notes it and goes on)
+    UNAVAILABLE = "unavailable"  # the object store cannot be reached now: export again later
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +265,8 @@ def open_document_entry(
         return PulledDocument(entry, None, problem=DocumentProblem.MISSING)
     except BlobPathError:
         return PulledDocument(entry, None, problem=DocumentProblem.DAMAGED)
+    except BlobStoreUnavailable:
+        return PulledDocument(entry, None, problem=DocumentProblem.UNAVAILABLE)
     # Checked first so that a damaged file is not mistaken for a wrong identity.
     if entry.blob_sha256 is not None and hashlib.sha256(data).digest() != entry.blob_sha256:
         return PulledDocument(entry, None, problem=DocumentProblem.DAMAGED)

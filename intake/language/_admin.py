@@ -52,6 +52,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         Language.VI: "tệp trong kho bị hỏng",
         Language.EN: "file in the store is damaged",
     },
+    "pull.problem.unavailable": {
+        Language.VI: "tạm thời không lấy được tệp từ kho, hãy xuất lại sau",
+        Language.EN: "document unavailable, try again later",
+    },
     "pull.problem.wrong_key": {
         Language.VI: "không mở được bằng khóa đã mở khóa",
         Language.EN: "the unlocked key does not open it",

@@ -202,6 +202,11 @@ TEXTS: dict[str, dict[Language, str]] = {
         VI: "Cần mở khóa xã để xem giấy tờ.",
         EN: "Unlock the commune key to see documents.",
     },
+    "console.document_unavailable": {
+        VI: "Tạm thời không lấy được giấy tờ này từ kho lưu trữ. Hãy thử lại sau ít phút.",
+        EN: "This document is unavailable right now: the file store cannot be reached. "
+        "Try again in a few minutes.",
+    },
     "console.document_wrong_key": {
         VI: "Không mở được giấy tờ này bằng khóa đã mở.",
         EN: "This document does not open with the unlocked key.",

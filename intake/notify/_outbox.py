@@ -118,11 +118,15 @@ class OutboxService:
     # Longer than any one pass of the sender (its pacing plans 5 s, PTB's limiter may wait out
     # a 429): a claimed row is not taken by another process while this one is still on it.
     # A process that dies has its leases released within seconds (intake/processes).
+    # HOSO_OUTBOX_LEASE_SECONDS sets it (bot/config.py).
     LEASE = timedelta(seconds=300)
 
-    def __init__(self, deps: Deps, holder: LeaseHolder | None = None) -> None:
+    def __init__(
+        self, deps: Deps, holder: LeaseHolder | None = None, *, lease: timedelta = LEASE
+    ) -> None:
         self._deps = deps
         self._holder = holder
+        self._lease = lease
 
     async def claim_due(self, limit: int = 100) -> list[DueMessage]:
         now = utcnow()
@@ -132,7 +136,7 @@ class OutboxService:
                 self._deps.fields,
                 now=now,
                 limit=limit,
-                lease_until=now + self.LEASE,
+                lease_until=now + self._lease,
                 holder=self._holder.id if self._holder is not None else None,
                 skip_locked=self._deps.database.backend == "postgresql",
             )

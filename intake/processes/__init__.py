@@ -5,15 +5,27 @@ are handled, and the workers' wait for work."""
 from intake.processes._idle import idle
 from intake.processes._inbox import UpdateInbox
 from intake.processes._owed import OwedReplies
-from intake.processes._registry import LeaseHolder, ProcessRegistry, Reaped, is_dead, pid_alive
+from intake.processes._registry import (
+    LeaseHolder,
+    ProcessRegistry,
+    Reaped,
+    StartRefused,
+    is_dead,
+    pid_alive,
+    this_host,
+    updates_refusal,
+)
 
 __all__ = [
     "LeaseHolder",
     "OwedReplies",
     "ProcessRegistry",
     "Reaped",
+    "StartRefused",
     "UpdateInbox",
     "idle",
     "is_dead",
     "pid_alive",
+    "this_host",
+    "updates_refusal",
 ]

@@ -5,6 +5,9 @@ resident and the chat's draft, run the pure `flow.step`, apply its effects (cons
 documents, the submission with its receipt in the outbox) and save the draft: a new draft's row
 first, so that its documents can refer to it; an existing one last, with a version check that
 makes a concurrent write fail the step, which is then handled again (`run_again_on_conflict`).
+On PostgreSQL the transaction first takes the chat's advisory lock (storage/repositories/locks.py),
+as the pipeline's verdicts and the staff desk do: a chat's events, reaching several processes,
+are handled one after the other, in the order their transactions asked for the lock.
 The step's replies are owed until the adapter confirms them sent (intake/processes). The
 adapter sends the replies after the commit; the document pipeline and the outbox sender are
 woken then.
@@ -19,6 +22,7 @@ event, or answers a request.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -75,6 +79,7 @@ from storage.db import run_again_on_conflict
 from storage.deps import Deps
 from storage.models import utcnow
 from storage.repositories import consents, documents, residents
+from storage.repositories.locks import lock_chat
 from storage.repositories.residents import CitizenRow, DraftRecord
 from storage.repositories.updates import claim_update
 
@@ -138,6 +143,7 @@ class ResidentDesk:
 
         async def transaction() -> Outcome:
             async with self._deps.database.sessions.begin() as session:
+                await lock_chat(session, event.actor.chat_id)  # first: the chat's order
                 if event.update_id is not None and not await claim_update(
                     session, self._bot_id, event.update_id
                 ):
@@ -148,16 +154,15 @@ class ResidentDesk:
         # or lost a deadlock to it on PostgreSQL: the whole event is handled again
         outcome = await run_again_on_conflict(transaction)
         if not outcome.duplicate:
-            self.after_commit(outcome)
+            await self.after_commit(outcome)
         return outcome
 
-    def after_commit(self, outcome: Outcome) -> None:
+    async def after_commit(self, outcome: Outcome) -> None:
         """Remove deleted blobs and wake the workers, once the transaction has committed."""
-        for name in outcome.blobs_to_delete:
-            try:
-                self._deps.blobs.delete(name)
-            except OSError:
-                log.warning("blob not deleted", extra={"blob": name})
+        if outcome.blobs_to_delete:  # in a thread: the store may be a bucket, or unreachable
+            failed = await asyncio.to_thread(self._deps.blobs.delete_each, outcome.blobs_to_delete)
+            if failed:
+                log.warning("sealed files not removed: the start-up sweep removes them")
         if self._on_committed is not None:
             self._on_committed(outcome)
 
@@ -424,6 +429,7 @@ class ResidentDesk:
 
         async def transaction() -> None:
             async with self._deps.database.sessions.begin() as session:
+                await lock_chat(session, chat_id)
                 row = await residents.draft_of_chat(session, self._deps.fields, chat_id)
                 if row is None:
                     return

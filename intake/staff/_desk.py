@@ -110,6 +110,7 @@ from storage.repositories import places, residents
 from storage.repositories import queue as queue_rows
 from storage.repositories import staff as staff_rows
 from storage.repositories.audit import append_event
+from storage.repositories.locks import lock_chat
 from storage.repositories.submissions import submission_by_receipt
 from storage.repositories.updates import claim_update
 from storage.states import ActorKind, StaffRole, SubmissionState
@@ -213,6 +214,7 @@ class StaffDesk:
         """Handle the event in one transaction; None hands it to the resident desk."""
         directory = await self._residents.directory()  # cached; never inside the transaction
         async with self._deps.database.sessions.begin() as session:
+            await lock_chat(session, event.actor.chat_id)  # first: the chat's order (PostgreSQL)
             staff = await staff_rows.staff_for_user(session, event.actor.user_id)
             if isinstance(event, Text | Command) and event_is_plain(event, staff):
                 return None  # a staff member writing as a resident (or no note awaited)

@@ -59,8 +59,12 @@ async def flag_duplicates(
     if not found:
         return []
     _mark(submission, found.values())
-    for other_id in found:
-        # locked: a follow-up page's verdict may be changing its flags meanwhile
+    # locked (a follow-up page's verdict may be changing its flags meanwhile). Two submissions
+    # A and B flagged at once can still deadlock on PostgreSQL (each transaction already holds
+    # its own submission and waits for the other's); the sorted order only makes deadlocks
+    # among the others rarer. A deadlock is a conflict: the callers' transaction runs again
+    # (`run_again_on_conflict`) and finds the other already flagged.
+    for other_id in sorted(found):
         other = await session.get(Submission, other_id, with_for_update=True)
         if other is not None:
             _mark(other, [submission.receipt_code])

@@ -16,6 +16,7 @@ module says so with its figure.
 - `staff` — staff members, invitations, command menus, who is told what
 - `reports` — progress figures and the households still missing
 - `processes` — process heartbeats and the reaping of dead processes
+- `locks` — PostgreSQL advisory locks: one chat's events, a poller's start, the migrations
 - `pull` — what an export reads
 - `status` — the counts `hoso status` shows
 - `backup` — the sealed files a backup copies; PostgreSQL's catalog around pg_dump and pg_restore

@@ -3,7 +3,9 @@ pending rows and their leases, verdicts, deletions, and the questions other serv
 (which slots a submission has, which files rows own).
 
 A document's attempt number is its fencing token: a claim starts a new attempt, and a verdict
-settles the document only while its attempt is the latest (`settle`, `retry_later`).
+settles the document only while its attempt is the latest (`settle`, `retry_later`). The
+attempts that found the blob store unavailable are counted apart (`store_waits`), so that an
+outage does not use up the document's tries.
 
 Speed (bench/README.md, third round): every photo inserts its pending row and settles its
 verdict, so those statements are built once and run as plain statements rather than through
@@ -23,7 +25,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Blob, Document, FingerprintBand, utcnow
+from storage.models import Blob, DatabaseIdentity, Document, FingerprintBand, utcnow
 from storage.states import DocumentStatus
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "add_blob",
     "add_pending",
     "claim_due",
+    "database_id",
     "delete_documents",
     "documents_of_draft",
     "documents_of_submission",
@@ -56,6 +59,7 @@ _RETRY = (
     .where(_THIS_ATTEMPT)
     .values(not_before=bindparam("until"), last_error=bindparam("error"), leased_by=None)
 )
+_WAIT_FOR_STORE = _RETRY.values(store_waits=_DOCUMENTS.c.store_waits + 1)
 _SETTLE = (
     update(_DOCUMENTS)
     .where(_THIS_ATTEMPT)
@@ -109,12 +113,27 @@ async def claim_due(
     return rows
 
 
+async def database_id(session: AsyncSession) -> uuid.UUID:
+    """This database's id, which the blob store's owner marker holds (migration 0011)."""
+    found: uuid.UUID | None = await session.scalar(select(DatabaseIdentity.database_id))
+    if found is None:
+        raise LookupError("the database has no identity row: run its migrations")
+    return found
+
+
 async def retry_later(
-    session: AsyncSession, document_id: uuid.UUID, attempt: int, *, until: datetime, error: str
+    session: AsyncSession,
+    document_id: uuid.UUID,
+    attempt: int,
+    *,
+    until: datetime,
+    error: str,
+    store_unavailable: bool = False,
 ) -> None:
-    """Try the document again at `until` (unless a newer attempt has taken it meanwhile)."""
+    """Try the document again at `until` (unless a newer attempt has taken it meanwhile);
+    `store_unavailable`: this attempt is not counted toward giving the document up."""
     await (await session.connection()).execute(
-        _RETRY,
+        _WAIT_FOR_STORE if store_unavailable else _RETRY,
         {"document_id": document_id, "attempt": attempt, "until": until, "error": error[:200]},
     )
 

@@ -1,5 +1,6 @@
 """Process heartbeats, and what the reaping of a dead process changes: its document and outbox
-leases released, the replies it owed handed to the reaper, its row marked reaped."""
+leases released, the replies it owed handed to the reaper, its row marked reaped; and the
+processes `hoso status` lists with the leases each holds."""
 
 from __future__ import annotations
 
@@ -7,87 +8,128 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import BindParameter, Table, bindparam, insert, select, update
+from sqlalchemy import BindParameter, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Document, Draft, Outbox, ProcessRecord
-from storage.states import DocumentStatus, OutboxStatus
+from storage.states import DocumentStatus, OutboxStatus, ProcessMode
 
 __all__ = [
+    "ProcessLeases",
     "ProcessRow",
     "add_process",
     "beat",
     "lock_unreaped",
     "mark_reaped",
     "mark_stopped",
+    "processes_with_leases",
     "release_leases",
     "take_owed_replies",
     "unreaped_processes",
 ]
 
-_PROCESSES = cast(Table, ProcessRecord.__table__)
-_DOCUMENTS = cast(Table, Document.__table__)
-_OUTBOX = cast(Table, Outbox.__table__)
-_DRAFTS = cast(Table, Draft.__table__)
 _DEAD: BindParameter[list[uuid.UUID]] = bindparam("dead", expanding=True)
 _BEAT = (
-    update(_PROCESSES)
-    .where(_PROCESSES.c.id == bindparam("me"), _PROCESSES.c.reaped_at.is_(None))
+    update(ProcessRecord)
+    .where(ProcessRecord.id == bindparam("me"), ProcessRecord.reaped_at.is_(None))
     .values(heartbeat_at=bindparam("now"))
 )
-_UNREAPED = select(
-    _PROCESSES.c.id,
-    _PROCESSES.c.host,
-    _PROCESSES.c.pid,
-    _PROCESSES.c.heartbeat_at,
-    _PROCESSES.c.stopped_at,
-).where(_PROCESSES.c.reaped_at.is_(None), _PROCESSES.c.id != bindparam("me"))
+# a process row's columns, in `ProcessRow`'s order
+_ROW = (
+    ProcessRecord.id,
+    ProcessRecord.host,
+    ProcessRecord.pid,
+    ProcessRecord.mode,
+    ProcessRecord.started_at,
+    ProcessRecord.heartbeat_at,
+    ProcessRecord.stopped_at,
+)
+_UNREAPED = select(*_ROW).where(
+    ProcessRecord.reaped_at.is_(None), ProcessRecord.id != bindparam("me")
+)
 # PostgreSQL: the dead ones locked, skipping those another process is reaping
 _LOCK_UNREAPED = (
-    select(_PROCESSES.c.id)
-    .where(_PROCESSES.c.id.in_(_DEAD), _PROCESSES.c.reaped_at.is_(None))
+    select(ProcessRecord.id)
+    .where(ProcessRecord.id.in_(_DEAD), ProcessRecord.reaped_at.is_(None))
     .with_for_update(skip_locked=True)
 )
 _RELEASE_DOCUMENTS = (
-    update(_DOCUMENTS)
-    .where(_DOCUMENTS.c.leased_by.in_(_DEAD), _DOCUMENTS.c.status == DocumentStatus.PENDING)
+    update(Document)
+    .where(Document.leased_by.in_(_DEAD), Document.status == DocumentStatus.PENDING)
     .values(not_before=bindparam("now"), leased_by=None)
 )
 _RELEASE_OUTBOX = (
-    update(_OUTBOX)
-    .where(_OUTBOX.c.leased_by.in_(_DEAD), _OUTBOX.c.status == OutboxStatus.PENDING)
+    update(Outbox)
+    .where(Outbox.leased_by.in_(_DEAD), Outbox.status == OutboxStatus.PENDING)
     .values(not_before=bindparam("now"), leased_by=None)
 )
-_OWED_CHATS = select(_DRAFTS.c.chat_id).where(_DRAFTS.c.reply_owed_by.in_(_DEAD))
+_OWED_CHATS = select(Draft.chat_id).where(Draft.reply_owed_by.in_(_DEAD))
 _TAKE_OWED = (
-    update(_DRAFTS).where(_DRAFTS.c.reply_owed_by.in_(_DEAD)).values(reply_owed_by=bindparam("me"))
+    update(Draft).where(Draft.reply_owed_by.in_(_DEAD)).values(reply_owed_by=bindparam("me"))
 )
 _MARK_REAPED = (
-    update(_PROCESSES).where(_PROCESSES.c.id.in_(_DEAD)).values(reaped_at=bindparam("now"))
+    update(ProcessRecord).where(ProcessRecord.id.in_(_DEAD)).values(reaped_at=bindparam("now"))
 )
 _MARK_STOPPED = (
-    update(_PROCESSES)
-    .where(_PROCESSES.c.id == bindparam("me"))
+    update(ProcessRecord)
+    .where(ProcessRecord.id == bindparam("me"))
     .values(stopped_at=bindparam("now"), heartbeat_at=bindparam("now"))
+)
+
+
+_LEASED_DOCUMENTS = (
+    select(func.count())
+    .where(Document.leased_by == ProcessRecord.id, Document.status == DocumentStatus.PENDING)
+    .correlate(ProcessRecord)
+    .scalar_subquery()
+)
+_LEASED_OUTBOX = (
+    select(func.count())
+    .where(Outbox.leased_by == ProcessRecord.id, Outbox.status == OutboxStatus.PENDING)
+    .correlate(ProcessRecord)
+    .scalar_subquery()
+)
+_WITH_LEASES = (
+    select(*_ROW, _LEASED_DOCUMENTS, _LEASED_OUTBOX)
+    .where(ProcessRecord.reaped_at.is_(None))
+    .order_by(ProcessRecord.started_at, ProcessRecord.id)
 )
 
 
 @dataclass(frozen=True)
 class ProcessRow:
+    """A bot process's row (storage.models.ProcessRecord), as the registry judges it."""
+
     id: uuid.UUID
     host: str
     pid: int
+    mode: ProcessMode
+    started_at: datetime
     heartbeat_at: datetime
     stopped_at: datetime | None
 
 
+@dataclass(frozen=True)
+class ProcessLeases:
+    """A bot process not yet reaped, and the pending documents and outbox rows it leases."""
+
+    process: ProcessRow
+    documents: int
+    outbox: int
+
+
 async def add_process(
-    session: AsyncSession, process_id: uuid.UUID, *, host: str, pid: int, mode: str, now: datetime
+    session: AsyncSession,
+    process_id: uuid.UUID,
+    *,
+    host: str,
+    pid: int,
+    mode: ProcessMode,
+    now: datetime,
 ) -> None:
     await (await session.connection()).execute(
-        insert(_PROCESSES),
+        insert(ProcessRecord),
         {
             "id": process_id,
             "host": host,
@@ -108,6 +150,12 @@ async def beat(session: AsyncSession, process_id: uuid.UUID, now: datetime) -> b
 async def unreaped_processes(session: AsyncSession, me: uuid.UUID) -> list[ProcessRow]:
     rows = await (await session.connection()).execute(_UNREAPED, {"me": me})
     return [ProcessRow(*row) for row in rows]
+
+
+async def processes_with_leases(session: AsyncSession) -> list[ProcessLeases]:
+    """Every process not reaped (alive, or dead and not yet noticed), oldest first."""
+    rows = await (await session.connection()).execute(_WITH_LEASES)
+    return [ProcessLeases(ProcessRow(*row[:-2]), row[-2], row[-1]) for row in rows]
 
 
 async def lock_unreaped(session: AsyncSession, dead: Sequence[uuid.UUID]) -> list[uuid.UUID]:

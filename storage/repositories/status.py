@@ -1,16 +1,31 @@
 """The counts `hoso status` shows: provinces with their communes and keys, rows of each kind,
-submissions, documents and outbox rows by state, and the blob store's size."""
+submissions, documents and outbox rows by state, the blob store's size (the processes and their
+leases: processes.py); and the backlog `/metrics` reads (bot/metrics.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base, Blob, Commune, CommuneKey, Document, Outbox, Province, Submission
+from storage.models import (
+    Base,
+    Blob,
+    Commune,
+    CommuneKey,
+    Document,
+    Outbox,
+    Province,
+    Submission,
+)
+from storage.states import DocumentStatus, OutboxStatus
 
 __all__ = [
+    "BacklogRow",
+    "backlog",
     "blob_bytes",
     "count_rows",
     "documents_by_status",
@@ -63,3 +78,25 @@ async def blob_bytes(session: AsyncSession) -> int:
         select(func.coalesce(func.sum(Blob.size), 0)).where(Blob.deleted_at.is_(None))
     )
     return int(total or 0)
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    documents_pending: int
+    outbox_pending: int
+    outbox_oldest: datetime | None  # the oldest unsent row's creation
+
+
+async def backlog(session: AsyncSession) -> BacklogRow:
+    """Documents not yet checked, and outbox rows not yet sent with the oldest one's age."""
+    documents = await session.scalar(
+        select(func.count()).where(Document.status == DocumentStatus.PENDING)
+    )
+    outbox = (
+        await session.execute(
+            select(func.count(), func.min(Outbox.created_at)).where(
+                Outbox.status == OutboxStatus.PENDING
+            )
+        )
+    ).one()
+    return BacklogRow(int(documents or 0), int(outbox[0] or 0), outbox[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.photo_processes import PhotoProcesses
+from bot.photo_processes import _PRELOAD, PhotoProcesses
 from crypto import CommuneRecipients, create_identity, open_document
 from intake.documents import SealedDocument, check_seal_and_store
 from intake.photos import (
@@ -23,7 +24,7 @@ from intake.photos import (
     SlotKind,
     prepare_document,
 )
-from storage.blobs import BlobStore
+from storage.blobs import LocalBlobStore
 from tests.fixtures.photos import document_photo
 
 
@@ -39,12 +40,12 @@ async def test_a_worker_checks_seals_for_the_commune_only_and_stores(
 ) -> None:
     commune, escrow, stranger = create_identity(), create_identity(), create_identity()
     recipients = CommuneRecipients("24175", (commune.recipient,), escrow.recipient)
-    store = BlobStore(tmp_path / "blobs")
+    store = LocalBlobStore(tmp_path / "blobs")
     photo = document_photo(2, card=False)
     loop = asyncio.get_running_loop()
     name = store.new_name()
     result = await loop.run_in_executor(
-        processes, check_seal_and_store, photo, "cert_page1", recipients, str(store.root), name
+        processes, check_seal_and_store, photo, "cert_page1", recipients, store.spec, name
     )
     assert isinstance(result, SealedDocument)
     assert result.check.accepted
@@ -64,8 +65,8 @@ async def test_a_refusal_in_a_worker_keeps_its_reason_and_stores_nothing(
     recipients = CommuneRecipients(
         "24175", (create_identity().recipient,), create_identity().recipient
     )
-    store = BlobStore(tmp_path / "blobs")
-    root = str(store.root)
+    store = LocalBlobStore(tmp_path / "blobs")
+    root = store.spec
     loop = asyncio.get_running_loop()
     with pytest.raises(DocumentRefused) as refused:
         await loop.run_in_executor(
@@ -118,3 +119,9 @@ def test_workers_do_not_inherit_the_token_or_the_keys(tmp_path: Path) -> None:
         check=True,
     )
     assert done.stdout.split() == ["None", "'k1:c2VjcmV0'"]
+
+
+def test_the_fork_server_preloads_modules_that_exist() -> None:
+    """A renamed module would make the preload silently do nothing."""
+    for name in _PRELOAD:
+        importlib.import_module(name)

@@ -16,6 +16,7 @@ from intake.documents import PendingDocument
 from intake.language import VIETNAM
 from intake.photos import SlotKind, prepare_document
 from intake.resident import Outcome
+from storage.blobs import OWNER_MARKER
 from storage.models import Blob, Document, Draft, Submission
 from storage.states import DocumentStatus, Route, SubmissionState
 from tests.fixtures.conversation import agree, answer_questions, photos, submit, until
@@ -334,7 +335,8 @@ async def test_restart_between_arrival_and_sealing_seals_once(world: World) -> N
         assert [d.status for d in documents] == [DocumentStatus.STORED]
         assert blobs == 1
         files = [p for p in world.deps.blobs.root.rglob("*") if p.is_file()]
-        assert len(files) == 1
+        assert len(files) == 2  # the sealed file and the store's owner marker
+        assert OWNER_MARKER in {p.name for p in files}
     finally:
         world.runtime = restarted
 

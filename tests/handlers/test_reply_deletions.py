@@ -79,3 +79,11 @@ async def test_a_cancelled_batch_does_not_stop_the_chats_next_deletions() -> Non
     await replies.delete(1, 12)
     await replies.flush()
     assert telegram.calls == [("batch", 1, [12])]
+
+
+async def test_a_stop_sends_what_waits_at_once() -> None:
+    telegram = Telegram()
+    replies = ReplySender(telegram, remember, delete_delay=30.0)  # type: ignore[arg-type]
+    await replies.delete(1, 10)
+    await asyncio.wait_for(replies.flush(hurry=True), timeout=5.0)
+    assert telegram.calls == [("batch", 1, [10])]

@@ -197,3 +197,64 @@ async def test_set_webhook_ends_a_waiting_poll_and_drops_pending(
     assert info["result"]["url"] == ""
     await lan.send_text("again by polling")
     assert len(await get_updates(raw)) == 1
+
+
+async def test_webhook_posts_chats_in_parallel_each_chat_in_order_up_to_max_connections(
+    raw: RawBotApi, server: SimulatorServer
+) -> None:
+    """Like Telegram: a slow answer for one chat holds up that chat only; a chat's next update
+    is posted only once its previous one is answered; no more requests at once than
+    setWebhook's max_connections; a failed update is retried before its chat's next one."""
+    residents = [server.add_user(f"Cư dân {n}") for n in range(4)]
+    chat_of = {r.chat_id: n for n, r in enumerate(residents)}
+    release = asyncio.Event()
+    open_now: list[int] = []
+    most_open = 0
+    order: list[tuple[int, str]] = []
+    failed_once: set[str] = set()
+
+    async def receive(request: web.Request) -> web.Response:
+        nonlocal most_open
+        message = (await request.json())["message"]
+        chat, text = chat_of[message["chat"]["id"]], message["text"]
+        assert chat not in open_now, "two updates of one chat on their way at once"
+        open_now.append(chat)
+        most_open = max(most_open, len(open_now))
+        try:
+            if chat == 0 and text == "0-0":
+                await release.wait()  # the first chat's first answer is slow
+            if chat == 1 and text == "1-1" and text not in failed_once:
+                failed_once.add(text)
+                return web.Response(status=503)
+            order.append((chat, text))
+            return web.Response()
+        finally:
+            open_now.remove(chat)
+
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    try:
+        status, _ = await raw.json(
+            "setWebhook", url=f"http://{host}:{port}/hook", max_connections=2
+        )
+        assert status == 200
+        for n, resident in enumerate(residents):
+            for m in range(3):
+                await resident.send_text(f"{n}-{m}")
+        # the other chats get through while the first chat waits for its answer
+        await wait_for(lambda: {(c, t) for c, t in order} >= {(1, "1-2"), (3, "3-2")})
+        assert not any(chat == 0 for chat, _ in order)
+        release.set()
+        await wait_for(lambda: len(order) == 12)
+    finally:
+        await runner.cleanup()
+    for n in range(4):
+        assert [text for chat, text in order if chat == n] == [f"{n}-{m}" for m in range(3)]
+    assert most_open == 2  # parallel, and never above max_connections
+    assert failed_once == {"1-1"}
+    _, info = await raw.json("getWebhookInfo")
+    assert info["result"]["pending_update_count"] == 0

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from storage.blobs import BlobPathError, BlobStore
+from storage.blobs import BlobPathError, LocalBlobStore
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> BlobStore:
-    return BlobStore(tmp_path / "blobs")
+def store(tmp_path: Path) -> LocalBlobStore:
+    return LocalBlobStore(tmp_path / "blobs")
 
 
-def test_write_read_delete(store: BlobStore) -> None:
+def test_write_read_delete(store: LocalBlobStore) -> None:
     blob = store.write(b"sealed bytes")
     assert blob.size == 12
     assert store.read(blob.name) == b"sealed bytes"
@@ -25,7 +25,7 @@ def test_write_read_delete(store: BlobStore) -> None:
     assert not store.exists(blob.name)
 
 
-def test_names_are_generated_and_unique(store: BlobStore) -> None:
+def test_names_are_generated_and_unique(store: LocalBlobStore) -> None:
     names = {store.write(b"x").name for _ in range(50)}
     assert len(names) == 50
     for name in names:
@@ -46,14 +46,14 @@ def test_names_are_generated_and_unique(store: BlobStore) -> None:
         "ab/abcdefghijklmnopqrstuvwxyz23456\x00",
     ],
 )
-def test_crafted_names_are_refused(store: BlobStore, name: str) -> None:
+def test_crafted_names_are_refused(store: LocalBlobStore, name: str) -> None:
     with pytest.raises(BlobPathError):
         store.path_of(name)
     with pytest.raises(BlobPathError):
         store.read(name)
 
 
-def test_symlinked_directory_cannot_escape(store: BlobStore, tmp_path: Path) -> None:
+def test_symlinked_directory_cannot_escape(store: LocalBlobStore, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / ("a" * 32)).write_bytes(b"secret outside the store")
@@ -62,7 +62,7 @@ def test_symlinked_directory_cannot_escape(store: BlobStore, tmp_path: Path) -> 
         store.read("aa/" + "a" * 32)
 
 
-def test_symlinked_file_cannot_escape(store: BlobStore, tmp_path: Path) -> None:
+def test_symlinked_file_cannot_escape(store: LocalBlobStore, tmp_path: Path) -> None:
     outside = tmp_path / "target"
     outside.write_bytes(b"secret outside the store")
     (store.root / "bb").mkdir()
@@ -72,7 +72,7 @@ def test_symlinked_file_cannot_escape(store: BlobStore, tmp_path: Path) -> None:
 
 
 def test_interrupted_write_leaves_no_visible_file(
-    store: BlobStore, monkeypatch: pytest.MonkeyPatch
+    store: LocalBlobStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def crash(*_args: object) -> None:
         raise OSError("power cut")
@@ -84,7 +84,7 @@ def test_interrupted_write_leaves_no_visible_file(
     assert [p for p in store.root.rglob("*") if p.is_file()] == []
 
 
-def test_sweep_removes_leftover_temporaries(store: BlobStore) -> None:
+def test_sweep_removes_leftover_temporaries(store: LocalBlobStore) -> None:
     blob = store.write(b"kept")
     leftover = store.path_of(blob.name).parent / ".tmp-deadbeef"
     leftover.write_bytes(b"partial")

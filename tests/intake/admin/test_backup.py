@@ -31,7 +31,7 @@ from intake.admin import (
     restore_backup,
     status_record,
 )
-from storage.blobs import BlobStore
+from storage.blobs import BlobStore, LocalBlobStore
 from storage.db import AUDIT_KEY, Database, sqlite_url
 from storage.deps import Deps
 from storage.models import Blob, Commune, Document
@@ -43,6 +43,8 @@ from tests.conftest import PG_URL
 from tests.fixtures.pull_data import COMMUNE, Doc, add_submission, jpeg
 from tests.fixtures.scratch_databases import scratch_database
 from tests.fixtures.world import install_commune
+
+TIMEOUT = 15.0  # HOSO_PROCESS_TIMEOUT's default
 
 
 @dataclass
@@ -123,7 +125,7 @@ async def restored_deps(deps: Deps, data_dir: Path, url: str) -> AsyncIterator[D
     """The restored copy, opened with the source's keys (as the operator puts them back)."""
     database = Database.connect(url, audit_key=audit_key_of(deps))
     try:
-        yield Deps(database, deps.fields, deps.blind, BlobStore(data_dir / "blobs"))
+        yield Deps(database, deps.fields, deps.blind, LocalBlobStore(data_dir / "blobs"))
     finally:
         await database.close()
 
@@ -162,9 +164,9 @@ async def test_backup_then_restore_has_the_same_figures_documents_and_chain(
     deps: Deps, tmp_path: Path
 ) -> None:
     sealed = await populate(deps)
-    before = status_record(await collect_status(deps))
+    before = status_record(await collect_status(deps, process_timeout=TIMEOUT))
 
-    made = await make_backup(deps, tmp_path / "out")
+    made = await make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT)
 
     assert made.manifest.status == before
     assert made.blob_count == len(sealed.photos) == 5
@@ -179,7 +181,7 @@ async def test_backup_then_restore_has_the_same_figures_documents_and_chain(
         restored = await restore_backup(tmp_path / "out", data_dir=data_dir, database_url=url)
         assert restored.blob_count == 5
         async with restored_deps(deps, data_dir, url) as copy:
-            status = await collect_status(copy)
+            status = await collect_status(copy, process_timeout=TIMEOUT)
             assert status_record(status) == before
             assert status.audit_chain is not None
             assert status.audit_chain.intact
@@ -221,22 +223,22 @@ async def test_a_backup_taken_while_submissions_keep_coming_restores_consistentl
             number += 1
             await asyncio.sleep(0)
 
-    copy = backup_module.copy_hashed
+    copy = backup_module.copy_blob
 
-    def slow_copy(source: Path, target: Path) -> Any:
+    def slow_copy(source: BlobStore, name: str, target: Path) -> Any:
         time.sleep(0.01)  # the copy of the sealed files takes a while: writes go on meanwhile
-        return copy(source, target)
+        return copy(source, name, target)
 
-    monkeypatch.setattr(backup_module, "copy_hashed", slow_copy)
+    monkeypatch.setattr(backup_module, "copy_blob", slow_copy)
 
     async def submissions() -> int:
-        return int((await collect_status(deps)).counts["submissions"])
+        return int((await collect_status(deps, process_timeout=TIMEOUT)).counts["submissions"])
 
     writer = asyncio.create_task(keep_writing())
     try:
         while await submissions() < 5:  # noqa: ASYNC110 — the writer runs meanwhile
             await asyncio.sleep(0.01)
-        made = await make_backup(deps, tmp_path / "out")
+        made = await make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT)
         after = await submissions()
     finally:
         stop.set()
@@ -247,7 +249,7 @@ async def test_a_backup_taken_while_submissions_keep_coming_restores_consistentl
     async with restore_target(deps, tmp_path) as (data_dir, url):
         await restore_backup(tmp_path / "out", data_dir=data_dir, database_url=url)
         async with restored_deps(deps, data_dir, url) as restored:
-            status = await collect_status(restored)
+            status = await collect_status(restored, process_timeout=TIMEOUT)
             assert status_record(status) == made.manifest.status
             assert status.audit_chain is not None
             assert status.audit_chain.intact
@@ -270,23 +272,24 @@ async def test_a_sealed_file_deleted_during_the_backup_makes_it_start_again(
 ) -> None:
     await populate(deps, count=2)
     loop = asyncio.get_running_loop()
-    copy = backup_module.copy_hashed
+    copy = backup_module.copy_blob
     withdrawn: list[str] = []
 
-    def copy_while_withdrawn(source: Path, target: Path) -> Any:
+    def copy_while_withdrawn(source: BlobStore, name: str, target: Path) -> Any:
         if not withdrawn:  # the first file is withdrawn between the snapshot and its copy
-            name = source.relative_to(deps.blobs.root).as_posix()
             withdrawn.append(name)
             asyncio.run_coroutine_threadsafe(withdraw(deps, name), loop).result()
-        return copy(source, target)
+        return copy(source, name, target)
 
-    monkeypatch.setattr(backup_module, "copy_hashed", copy_while_withdrawn)
-    made = await make_backup(deps, tmp_path / "out")
+    monkeypatch.setattr(backup_module, "copy_blob", copy_while_withdrawn)
+    made = await make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT)
 
     assert made.attempts == 2
     assert made.blob_count == 2  # four photos, one withdrawn before and one during
     assert withdrawn[0] not in made.manifest.blob_files
-    assert made.manifest.status == status_record(await collect_status(deps))
+    assert made.manifest.status == status_record(
+        await collect_status(deps, process_timeout=TIMEOUT)
+    )
     async with restore_target(deps, tmp_path) as (data_dir, url):
         await restore_backup(tmp_path / "out", data_dir=data_dir, database_url=url)
 
@@ -302,10 +305,10 @@ async def test_a_damaged_blob_store_is_said_and_nothing_is_kept(
 
     deps.blobs.path_of(name).unlink()
     with pytest.raises(BackupError, match="missing from the blob store") as lost:
-        await make_backup(deps, tmp_path / "out")
+        await make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT)
     deps.blobs.write(sealed[:-1] + bytes([sealed[-1] ^ 1]), name)
     with pytest.raises(BackupError, match="differ from the checksum") as damaged:
-        await make_backup(deps, tmp_path / "out")
+        await make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT)
 
     assert name in str(lost.value)
     assert name in str(damaged.value)
@@ -386,7 +389,7 @@ async def test_a_backup_that_does_not_verify_is_refused_and_nothing_is_restored(
     deps: Deps, tmp_path: Path, tampering: str
 ) -> None:
     await populate(deps, count=1)
-    made: BackupMade = await make_backup(deps, tmp_path / "out")
+    made: BackupMade = await make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT)
     damage, message = TAMPERINGS[tampering]
     damage(made.path)
 
@@ -399,7 +402,7 @@ async def test_a_backup_that_does_not_verify_is_refused_and_nothing_is_restored(
 
 async def test_a_target_that_is_not_empty_is_refused(deps: Deps, tmp_path: Path) -> None:
     await populate(deps, count=1)
-    made = await make_backup(deps, tmp_path / "out")
+    made = await make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT)
     async with restore_target(deps, tmp_path) as (data_dir, url):
         data_dir.mkdir()
         (data_dir / "hoso.db").write_bytes(b"something")
@@ -420,11 +423,11 @@ async def test_the_backup_folder_must_be_new_or_empty(deps: Deps, tmp_path: Path
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
     with pytest.raises(BackupError, match="is not empty"):
-        await make_backup(deps, tmp_path / "full")
+        await make_backup(deps, tmp_path / "full", process_timeout=TIMEOUT)
     with pytest.raises(BackupError, match="does not exist"):
-        await make_backup(deps, tmp_path / "no" / "such" / "out")
+        await make_backup(deps, tmp_path / "no" / "such" / "out", process_timeout=TIMEOUT)
     (tmp_path / "empty").mkdir()
-    made = await make_backup(deps, tmp_path / "empty")
+    made = await make_backup(deps, tmp_path / "empty", process_timeout=TIMEOUT)
     assert (made.path / "manifest.json").exists()
     assert leftovers(tmp_path) == []
 
@@ -434,13 +437,13 @@ async def test_a_full_disk_is_one_sentence_and_leaves_nothing(
 ) -> None:
     await populate(deps, count=1)
 
-    def disk_full(source: Path, target: Path) -> Any:
+    def disk_full(source: BlobStore, name: str, target: Path) -> Any:
         target.write_bytes(b"half a file")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(backup_module, "copy_hashed", disk_full)
+    monkeypatch.setattr(backup_module, "copy_blob", disk_full)
     with pytest.raises(BackupError) as refused:
-        await make_backup(deps, tmp_path / "out")
+        await make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT)
 
     assert str(refused.value).startswith(
         f"there is not enough free space in {tmp_path} for the backup (it needs about "
@@ -454,17 +457,17 @@ async def test_a_backup_interrupted_midway_leaves_nothing(
     deps: Deps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await populate(deps, count=2)
-    copy = backup_module.copy_hashed
+    copy = backup_module.copy_blob
     copying = asyncio.Event()
     loop = asyncio.get_running_loop()
 
-    def slow_copy(source: Path, target: Path) -> Any:
+    def slow_copy(source: BlobStore, name: str, target: Path) -> Any:
         loop.call_soon_threadsafe(copying.set)
         time.sleep(0.05)
-        return copy(source, target)
+        return copy(source, name, target)
 
-    monkeypatch.setattr(backup_module, "copy_hashed", slow_copy)
-    backup = asyncio.create_task(make_backup(deps, tmp_path / "out"))
+    monkeypatch.setattr(backup_module, "copy_blob", slow_copy)
+    backup = asyncio.create_task(make_backup(deps, tmp_path / "out", process_timeout=TIMEOUT))
     await copying.wait()
     backup.cancel()  # what Ctrl-C does to the command's task
     with pytest.raises(asyncio.CancelledError):

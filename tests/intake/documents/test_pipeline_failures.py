@@ -20,6 +20,7 @@ from intake.documents.orphans import sweep_unowned_blobs
 from intake.documents.pipeline import DocumentPipeline, FileUnavailable
 from intake.notify import OutboxMessage, OutboxService, enqueue
 from intake.resident import DirectoryCache, Outcome, ResidentDesk
+from storage.blobs import OWNER_MARKER
 from storage.deps import Deps
 from storage.models import Blob, Commune, Document, Outbox, utcnow
 from storage.states import DocumentStatus, OutboxStatus
@@ -90,7 +91,8 @@ async def test_a_commune_without_a_key_ends_in_a_refusal_not_a_hang(deps: Deps) 
 
 
 def blob_files(deps: Deps) -> list[Path]:
-    return [p for p in deps.blobs.root.rglob("*") if p.is_file()]
+    """The sealed files (not the store's owner marker)."""
+    return [p for p in deps.blobs.root.rglob("*") if p.is_file() and p.name != OWNER_MARKER]
 
 
 async def test_a_sealed_file_without_its_verdict_is_deleted(deps: Deps) -> None:
