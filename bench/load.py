@@ -2,7 +2,8 @@
 
 The bot runs as its own process (`hoso run`, SQLite in a temporary data directory) against an
 in-process simulator; every resident answers each question at a human pace, sends four 1280-px
-photos (three of them as albums, everyone at the same moment: the burst) and submits. Reported:
+photos of their own (three of them as albums, everyone at the same moment: the burst) and
+submits. Reported:
 submissions/min, photos/s in the burst, p50/p99 latency of a text step (message sent → the bot's
 next question; p99 also over the steps outside the burst) and of a photo verdict (photo sent →
 the next question), CPU per photo in the burst (bot, its event loop, its photo workers, this
