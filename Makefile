@@ -23,8 +23,9 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
+# two workers (pytest-xdist): most tests wait on a bot, a browser or a subprocess
 unit: $(BIN)/.installed test-tools
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 # The console's browser tests drive Debian's chromium (never a browser download), and the poster
 # test renders a PDF with pdftoppm (Debian's poppler-utils), and the scale-out tests put Debian's
