@@ -426,9 +426,12 @@ async def test_one_process_killed_and_one_stopped_in_a_photo_burst_lose_and_doub
         killed, stopped = cluster.processes[1], cluster.processes[2]
         await until(lambda: campaign.albums_sent() >= RESIDENTS // 5, within=60)
         deadline = time.monotonic() + 20
-        while not await _holding_documents(cluster, killed.pid):
+        while not (held := await _holding_documents(cluster, killed.pid)):
             assert time.monotonic() < deadline, "the process never held a document"
             await asyncio.sleep(0.05)
+        # killed while it checks documents: on a loaded machine every album may have been
+        # sent by then, and what matters is what it held
+        seen["documents held at the kill"] = held
         seen["albums at the kill"] = campaign.albums_sent()
         killed_at = time.monotonic()
         children = await killed.kill()
@@ -447,7 +450,7 @@ async def test_one_process_killed_and_one_stopped_in_a_photo_burst_lose_and_doub
         seen["exit code"] = await stopped.stop()
 
     cluster, _ = await _run_campaign(tmp_path, kill_one_stop_another)
-    assert seen["albums at the kill"] < RESIDENTS, "no burst at the kill: the test tests nothing"
+    assert seen["documents held at the kill"] > 0, "no burst at the kill: the test tests nothing"
     assert cluster.processes[1].process is not None
     assert cluster.processes[1].process.returncode == -signal.SIGKILL
     assert seen["taken over after"] < float(ENV["HOSO_PROCESS_TIMEOUT"]) + 3, seen
